@@ -1,0 +1,202 @@
+import type { Context, Hono } from 'hono';
+import type { Logger } from '../logger.js';
+import type { Sandbox, SandboxRegistry } from '../store/sandboxes.js';
+import { readApiKey } from './credentials.js';
+import type { ParameterObject } from './openapi.js';
+import { issuesFromAjv, sortIssues, type ValidationIssue } from './issues.js';
+import { readRequestBody } from './request-body.js';
+import { checkReply } from './response-check.js';
+import { toRoutePath, type Spec } from './spec.js';
+import type { CompiledOperation, ParameterValidator } from './validators.js';
+import { ReplyError, type Handler, type Reply, type RequestContext, type VendorModule } from './vendor.js';
+
+export interface MountOptions {
+  vendor: VendorModule;
+  spec: Spec;
+  operations: CompiledOperation[];
+  handlers: Record<string, Handler>;
+  sandboxes: SandboxRegistry;
+  logger: Logger;
+  /** Answer a reply that breaks the spec with a 500 (for tests) instead of only logging it. */
+  strict: boolean;
+  now(sandbox: Sandbox): Date;
+}
+
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+/**
+ * Routes every operation of a vendor's spec to its handler, through the request pipeline:
+ * credential → sandbox → permission → parameters and body validated → handler → reply checked
+ * against the spec.
+ */
+export function mountVendor(app: Hono, options: MountOptions): void {
+  const { vendor, spec, operations, handlers } = options;
+  assertHandlersMatchOperations(vendor, spec, handlers);
+  assertEngineStatusesDocumented(vendor, spec);
+  const outside = spec.operations.filter((op) => !op.path.startsWith(`${vendor.basePath}/`));
+  if (outside.length > 0) {
+    throw new Error(`campaign-mock: specs/${vendor.specFile}: ${outside.map((op) => op.path).join(', ')} lie outside ${vendor.title}'s base path ${vendor.basePath}`);
+  }
+  for (const operation of operations) {
+    const handler = handlers[operation.spec.operationId] as Handler;
+    app.on(operation.spec.method.toUpperCase(), toRoutePath(operation.spec.path), (c) =>
+      serveOperation(c, operation, handler, options),
+    );
+  }
+}
+
+/** Fails startup when the spec and the handlers disagree, naming every difference. */
+function assertHandlersMatchOperations(vendor: VendorModule, spec: Spec, handlers: Record<string, Handler>): void {
+  const operationIds = new Set(spec.operations.map((op) => op.operationId));
+  const missing = [...operationIds].filter((id) => typeof handlers[id] !== 'function');
+  const extra = Object.keys(handlers).filter((id) => !operationIds.has(id));
+  const problems = [
+    ...missing.map((id) => `operation "${id}" in specs/${vendor.specFile} has no handler; add one to src/vendors/${vendor.name}/`),
+    ...extra.map((id) => `handler "${id}" in src/vendors/${vendor.name}/ has no operation in specs/${vendor.specFile}; add the operation or remove the handler`),
+  ];
+  if (problems.length > 0) throw new Error(`campaign-mock: ${vendor.title} spec and handlers disagree:\n  ${problems.join('\n  ')}`);
+}
+
+/**
+ * The engine answers some requests itself, in the vendor's envelope: every such status must be
+ * documented, or a well-behaved client would get an answer the contract does not allow.
+ */
+function assertEngineStatusesDocumented(vendor: VendorModule, spec: Spec): void {
+  const problems: string[] = [];
+  for (const op of spec.operations) {
+    const needs: Array<[number, string]> = [];
+    if (op.security.length > 0) needs.push([401, 'it requires a credential']);
+    if (op.permission || WRITE_METHODS.has(op.method)) needs.push([403, 'a key may be denied it']);
+    if (op.requestBody || op.parameters.some(canFailValidation)) needs.push([vendor.validationStatus, 'its input is validated']);
+    if (op.requestBody) needs.push([413, 'its body has a size limit']);
+    for (const [status, why] of needs) {
+      const documented = Object.keys(op.responses).some((key) => key === String(status) || key === `${String(status)[0]}XX` || key === 'default');
+      if (!documented) problems.push(`${op.operationId} must document ${status}, because ${why}`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`campaign-mock: specs/${vendor.specFile} is missing responses:\n  ${problems.join('\n  ')}`);
+}
+
+/** A path parameter that is any string (the usual id) cannot fail; anything else can. */
+function canFailValidation(parameter: ParameterObject): boolean {
+  if (parameter.in !== 'path') return true;
+  const schema = parameter.schema;
+  if (typeof schema !== 'object') return schema === false;
+  return Object.keys(schema).some((keyword) => !['type', 'example', 'examples', 'description', 'title'].includes(keyword)) || schema.type !== 'string';
+}
+
+async function serveOperation(c: Context, operation: CompiledOperation, handler: Handler, options: MountOptions): Promise<Response> {
+  const started = performance.now();
+  const reply = await answer(c, operation, handler, options);
+  const response = finish(operation, reply, options, c.req.method, c.req.path);
+  options.logger.info(`${c.req.method} ${c.req.path} ${response.status} ${(performance.now() - started).toFixed(1)}ms ${options.vendor.name}.${operation.spec.operationId}`);
+  return response;
+}
+
+async function answer(c: Context, operation: CompiledOperation, handler: Handler, options: MountOptions): Promise<Reply> {
+  const { vendor, spec, sandboxes } = options;
+  const { errors } = vendor;
+  const op = operation.spec;
+
+  const key = readApiKey(c.req.raw.headers, op.security, spec.securitySchemes);
+  const sandbox = key === undefined ? undefined : sandboxes.resolve(key);
+  if (!sandbox) return errors.unauthorized();
+  if ((sandbox.access.readOnly && WRITE_METHODS.has(op.method)) || (op.permission && sandbox.access.deny.has(op.permission))) {
+    return errors.forbidden();
+  }
+
+  const url = new URL(c.req.url);
+  const headers: Record<string, string> = {};
+  c.req.raw.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const issues: ValidationIssue[] = [];
+  const params = validateParameters(operation.parameters.path, 'path', c.req.param() as Record<string, string>, issues);
+  const query = validateParameters(operation.parameters.query, 'query', queryValues(url.searchParams), issues);
+  validateParameters(operation.parameters.header, 'header', headers, issues);
+
+  let body: unknown;
+  let files: Record<string, File> = {};
+  if (op.requestBody) {
+    const read = await readRequestBody(c.req.raw, { requestBody: op.requestBody, limits: vendor.bodyLimits, emptyJsonBody: vendor.emptyJsonBody });
+    if (read.kind === 'tooLarge') return errors.payloadTooLarge(read.limit);
+    if (read.kind === 'invalid') {
+      issues.push(read.issue);
+    } else if (read.kind === 'json' || read.kind === 'form') {
+      body = read.kind === 'json' ? read.value : read.fields;
+      if (read.kind === 'form') files = read.files;
+      const validate = operation.bodies.get(read.mediaType);
+      if (validate && !validate(body)) issues.push(...issuesFromAjv('body', validate.errors));
+    } else if (read.kind === 'raw') {
+      body = read.bytes;
+    }
+  }
+  if (issues.length > 0) return errors.invalidRequest(sortIssues(issues, operation.fieldOrder), op);
+
+  const request: RequestContext = {
+    sandbox,
+    operation: op,
+    params,
+    query,
+    headers,
+    body,
+    files,
+    url,
+    now: () => options.now(sandbox),
+  };
+  try {
+    return await handler(request);
+  } catch (error) {
+    if (error instanceof ReplyError) return error.reply;
+    options.logger.error(`${vendor.name}.${op.operationId} failed: ${(error as Error).stack ?? String(error)}`);
+    return errors.internalError();
+  }
+}
+
+/** Validates (and coerces, in place) one location's parameters; returns them. */
+function validateParameters(
+  validator: ParameterValidator | undefined,
+  location: 'path' | 'query' | 'header',
+  raw: Record<string, string | string[]>,
+  issues: ValidationIssue[],
+): Record<string, unknown> {
+  if (!validator) return {};
+  const values: Record<string, unknown> = {};
+  for (const name of validator.names) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    if (validator.arrays.has(name)) values[name] = Array.isArray(value) ? value : [value];
+    else values[name] = Array.isArray(value) ? value[value.length - 1] : value;
+  }
+  if (!validator.validate(values)) issues.push(...issuesFromAjv(location, validator.validate.errors));
+  return values;
+}
+
+function queryValues(search: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const name of new Set(search.keys())) {
+    const all = search.getAll(name);
+    out[name] = all.length === 1 ? (all[0] as string) : all;
+  }
+  return out;
+}
+
+/** Checks the reply against the spec and turns it into a Response. */
+function finish(operation: CompiledOperation, reply: Reply, options: MountOptions, method: string, path: string): Response {
+  const violations = checkReply(operation, reply);
+  if (violations.length > 0) {
+    const message =
+      `campaign-mock: the ${options.vendor.name}.${operation.spec.operationId} reply to ${method} ${path} breaks specs/${options.vendor.specFile}:\n  ` +
+      `${violations.join('\n  ')}\nThis is a bug in campaign-mock; please report it with the request that caused it.`;
+    options.logger.error(message);
+    if (options.strict) return new Response(message, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  return toResponse(reply);
+}
+
+export function toResponse(reply: Reply): Response {
+  const headers = new Headers(reply.headers);
+  if (reply.body === undefined) return new Response(null, { status: reply.status, headers });
+  if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
+  return new Response(JSON.stringify(reply.body), { status: reply.status, headers });
+}

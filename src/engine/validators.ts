@@ -1,0 +1,236 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { FormatsPlugin } from 'ajv-formats';
+import type { JsonSchema, ParameterObject } from './openapi.js';
+import type { OperationSpec, Spec } from './spec.js';
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module.
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
+
+/** OpenAPI's own schema keywords that JSON Schema does not define; ajv must accept them. */
+const OPENAPI_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDocs'];
+
+/** Validators for one operation, compiled once at startup. */
+export interface CompiledOperation {
+  spec: OperationSpec;
+  parameters: Partial<Record<'path' | 'query' | 'header', ParameterValidator>>;
+  /** Keyed by media type as the spec writes it (`application/json`, `multipart/form-data`). */
+  bodies: Map<string, ValidateFunction>;
+  /** Keyed by the spec's status key (`200`, `4XX`, `default`). */
+  responses: Map<string, ResponseValidator>;
+  /**
+   * Declaration order of every parameter and body field (`query:limit`, `body:retry_config.max_retries`),
+   * so validation issues can be reported field by field as the spec lists them, as NestJS and
+   * pydantic do.
+   */
+  fieldOrder: Map<string, number>;
+}
+
+export interface ParameterValidator {
+  validate: ValidateFunction;
+  /** Parameters whose schema is an array: repeated query keys collect into a list. */
+  arrays: Set<string>;
+  names: string[];
+}
+
+export interface ResponseValidator {
+  mediaType?: string;
+  validate?: ValidateFunction;
+}
+
+/**
+ * Compiles validators for every operation of the given specs. Two ajv instances serve them all:
+ * a strict one for JSON bodies and responses, and one that coerces strings for parameters and
+ * form fields, which arrive as text.
+ */
+export function compileSpecs(specs: Spec[]): Map<Spec, CompiledOperation[]> {
+  const strict = cachedCompiler(createAjv(false));
+  const coercing = cachedCompiler(createAjv(true));
+  const compiled = new Map<Spec, CompiledOperation[]>();
+  for (const spec of specs) {
+    const namespace = `https://campaign-mock.local/specs/${spec.file.split('/').pop()}`;
+    const rewrite = (schema: JsonSchema): JsonSchema => rewriteComponentRefs(schema, namespace);
+    const components = { $id: namespace, $defs: rewrite((spec.document.components?.schemas ?? {}) as JsonSchema) };
+    registerExtensionKeywords([strict.ajv, coercing.ajv], spec.document);
+    strict.ajv.addSchema(components);
+    coercing.ajv.addSchema(components);
+    compiled.set(
+      spec,
+      spec.operations.map((operation) => compileOperation(operation, rewrite, strict, coercing, (ref) => resolveSchemaRef(spec, ref))),
+    );
+  }
+  return compiled;
+}
+
+function compileOperation(
+  operation: OperationSpec,
+  rewrite: (schema: JsonSchema) => JsonSchema,
+  strict: Compiler,
+  coercing: Compiler,
+  resolveRef: (ref: string) => JsonSchema | undefined,
+): CompiledOperation {
+  const fieldOrder = new Map<string, number>();
+  for (const p of operation.parameters) fieldOrder.set(`${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`, fieldOrder.size);
+  for (const media of Object.values(operation.requestBody?.content ?? {})) {
+    collectFieldOrder(media.schema ?? true, 'body:', fieldOrder, resolveRef, 0);
+  }
+
+  const parameters: CompiledOperation['parameters'] = {};
+  for (const location of ['path', 'query', 'header'] as const) {
+    const declared = operation.parameters.filter((p) => p.in === location);
+    if (declared.length > 0) parameters[location] = compileParameters(declared, location, rewrite, coercing);
+  }
+
+  const bodies = new Map<string, ValidateFunction>();
+  for (const [mediaType, media] of Object.entries(operation.requestBody?.content ?? {})) {
+    const schema = rewrite(media.schema ?? true);
+    bodies.set(mediaType, (isJsonMediaType(mediaType) ? strict : coercing).compile(schema));
+  }
+
+  const responses = new Map<string, ResponseValidator>();
+  for (const [status, response] of Object.entries(operation.responses)) {
+    const json = Object.entries(response.content ?? {}).find(([mediaType]) => isJsonMediaType(mediaType));
+    if (json) {
+      responses.set(status, { mediaType: json[0], validate: strict.compile(rewrite(json[1].schema ?? true)) });
+    } else {
+      const first = Object.keys(response.content ?? {})[0];
+      responses.set(status, first ? { mediaType: first } : {});
+    }
+  }
+  return { spec: operation, parameters, bodies, responses, fieldOrder };
+}
+
+/** Records `prefix + dotted.path` for every property, depth first, in declaration order. */
+function collectFieldOrder(
+  schema: JsonSchema,
+  prefix: string,
+  order: Map<string, number>,
+  resolveRef: (ref: string) => JsonSchema | undefined,
+  depth: number,
+): void {
+  if (typeof schema !== 'object' || depth > 8) return;
+  const resolved = typeof schema.$ref === 'string' ? resolveRef(schema.$ref) : schema;
+  if (typeof resolved !== 'object') return;
+  const items = resolved.items;
+  if (items !== undefined) collectFieldOrder(items as JsonSchema, prefix, order, resolveRef, depth + 1);
+  for (const [name, child] of Object.entries((resolved.properties ?? {}) as Record<string, JsonSchema>)) {
+    const key = `${prefix}${name}`;
+    if (!order.has(key)) order.set(key, order.size);
+    collectFieldOrder(child, `${key}.`, order, resolveRef, depth + 1);
+  }
+}
+
+function resolveSchemaRef(spec: Spec, ref: string): JsonSchema | undefined {
+  const prefix = '#/components/schemas/';
+  return ref.startsWith(prefix) ? spec.document.components?.schemas?.[ref.slice(prefix.length)] : undefined;
+}
+
+function compileParameters(
+  declared: ParameterObject[],
+  location: 'path' | 'query' | 'header',
+  rewrite: (schema: JsonSchema) => JsonSchema,
+  coercing: Compiler,
+): ParameterValidator {
+  // Header names are case-insensitive (RFC 9110 §5.1); the request side lowercases them too.
+  const nameOf = (p: ParameterObject) => (location === 'header' ? p.name.toLowerCase() : p.name);
+  const properties: Record<string, JsonSchema> = {};
+  const arrays = new Set<string>();
+  for (const p of declared) {
+    const schema = rewrite(p.schema ?? { type: 'string' });
+    properties[nameOf(p)] = schema;
+    if (typeof schema === 'object' && schema.type === 'array') arrays.add(nameOf(p));
+  }
+  const required = declared.filter((p) => p.required || p.in === 'path').map(nameOf);
+  return {
+    validate: coercing.compile({ type: 'object', properties, required }),
+    arrays,
+    names: declared.map(nameOf),
+  };
+}
+
+export function isJsonMediaType(mediaType: string): boolean {
+  const base = mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return base === 'application/json' || base.endsWith('+json');
+}
+
+/** Finds the response a spec documents for a status: exact code, then `4XX`-style range, then `default`. */
+export function responseKeyFor<T>(responses: Map<string, T>, status: number): string | undefined {
+  const exact = String(status);
+  if (responses.has(exact)) return exact;
+  const range = `${exact[0]}XX`;
+  if (responses.has(range)) return range;
+  return responses.has('default') ? 'default' : undefined;
+}
+
+interface Compiler {
+  ajv: Ajv2020;
+  compile(schema: JsonSchema): ValidateFunction;
+}
+
+/**
+ * Compiles each distinct schema once: most responses of a spec share a few schemas (the error
+ * envelope above all), and compiling is most of the startup time.
+ */
+function cachedCompiler(ajv: Ajv2020): Compiler {
+  const cache = new Map<string, ValidateFunction>();
+  return {
+    ajv,
+    compile(schema) {
+      const key = JSON.stringify(schema);
+      let validate = cache.get(key);
+      if (!validate) {
+        validate = ajv.compile(schema);
+        cache.set(key, validate);
+      }
+      return validate;
+    },
+  };
+}
+
+function createAjv(coerceTypes: boolean): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    allowUnionTypes: true,
+    coerceTypes,
+    useDefaults: false,
+  });
+  addFormats(ajv);
+  for (const keyword of OPENAPI_KEYWORDS) ajv.addKeyword(keyword);
+  return ajv;
+}
+
+/** Every `x-…` key used inside the schemas becomes a no-op keyword, so strict mode still catches typos. */
+function registerExtensionKeywords(ajvs: Ajv2020[], schema: unknown): void {
+  const names = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith('x-')) names.add(key);
+      walk(value);
+    }
+  };
+  walk(schema);
+  for (const ajv of ajvs) {
+    for (const name of names) if (!ajv.getKeyword(name)) ajv.addKeyword(name);
+  }
+}
+
+/** Points `#/components/schemas/X` at the registered component namespace. Returns a copy. */
+function rewriteComponentRefs(schema: JsonSchema, namespace: string): JsonSchema {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (typeof node !== 'object' || node === null) return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      out[key] =
+        key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')
+          ? `${namespace}#/$defs/${value.slice('#/components/schemas/'.length)}`
+          : walk(value);
+    }
+    return out;
+  };
+  return walk(schema) as JsonSchema;
+}

@@ -1,0 +1,97 @@
+import type { Database } from 'better-sqlite3';
+import type { Migration } from '../store/migrations.js';
+import type { Sandbox } from '../store/sandboxes.js';
+import type { ValidationIssue } from './issues.js';
+import type { JsonSchema } from './openapi.js';
+import type { OperationSpec } from './spec.js';
+
+/** What a handler answers: a status, a JSON body (or none) and extra headers. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Thrown by a vendor's rules deep inside a handler to answer at once (a 404, a 409, …).
+ *
+ * @example
+ * if (!campaign) throw new ReplyError(notFound('Campaign not found'));
+ */
+export class ReplyError extends Error {
+  constructor(readonly reply: Reply) {
+    super(`reply ${reply.status}`);
+    this.name = 'ReplyError';
+  }
+}
+
+/** Everything a handler may read about the request; already authenticated and validated. */
+export interface RequestContext {
+  sandbox: Sandbox;
+  operation: OperationSpec;
+  /** Path parameters, coerced to their schema types. */
+  params: Record<string, unknown>;
+  /** Query parameters, coerced to their schema types. */
+  query: Record<string, unknown>;
+  /** Request headers, names lowercased. */
+  headers: Record<string, string>;
+  /** The parsed JSON body, or the text fields of a form. */
+  body: unknown;
+  /** Files of a multipart body, by field name. */
+  files: Record<string, File>;
+  url: URL;
+  /** The sandbox's current time. */
+  now(): Date;
+}
+
+export type Handler = (request: RequestContext) => Reply | Promise<Reply>;
+
+/** How a vendor writes the errors that the engine raises on its behalf. */
+export interface ErrorEnvelope {
+  /** A request that failed validation (malformed JSON, wrong types, missing fields, …). */
+  invalidRequest(issues: ValidationIssue[], operation: OperationSpec): Reply;
+  /** No credential, a malformed one, or a key the keys file does not list. */
+  unauthorized(): Reply;
+  /** A key that lacks the permission the operation needs. */
+  forbidden(): Reply;
+  /** A body over the size limit. */
+  payloadTooLarge(limitBytes: number): Reply;
+  /** A path under the vendor's prefix that no operation serves. */
+  routeNotFound(method: string, path: string, allowedMethods: string[]): Reply;
+  /** An unexpected failure inside the mock. */
+  internalError(): Reply;
+}
+
+export interface VendorEnvironment {
+  db: Database;
+}
+
+/**
+ * A vendor: its spec, its tables, its error envelope and a handler for every operationId.
+ * Adding a vendor means adding one of these and its spec; the engine needs no change.
+ */
+export interface VendorModule {
+  /** Short lowercase name, used in logs, the journal and the keys file (`dialnexa`). */
+  name: string;
+  /** Display name (`DialNexa`). */
+  title: string;
+  /** Where the vendor's routes live on the mock, as in its real base URL (`/v1`, `/api/scheduling`). */
+  basePath: string;
+  /** File name under `specs/`. */
+  specFile: string;
+  migrations: Migration[];
+  errors: ErrorEnvelope;
+  /** The status `errors.invalidRequest` answers with (400 for NestJS, 422 for FastAPI). */
+  validationStatus: number;
+  /**
+   * How an empty JSON body is read: `empty-object` as `{}` (Express/NestJS body parsing) or
+   * `missing` (FastAPI reports the body itself as missing).
+   */
+  emptyJsonBody: 'empty-object' | 'missing';
+  /** JSON Schema of this vendor's section in a keys-file entry (e.g. `dialnexa: { concurrency_limit: 5 }`). */
+  keySettings: JsonSchema;
+  /** Largest accepted request body, in bytes, per kind of body. */
+  bodyLimits: { json: number; multipart: number };
+  /** Prepares statements once and returns the handlers, keyed by operationId. */
+  createHandlers(environment: VendorEnvironment): Record<string, Handler>;
+}
