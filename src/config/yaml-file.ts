@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, isNode, parseDocument } from 'yaml';
+
+/** A YAML file read for configuration, able to say which line a value came from. */
+export interface YamlFile {
+  path: string;
+  value: unknown;
+  /** `file:line` of the value at `path` (or of its nearest existing parent). */
+  locate(path: ReadonlyArray<string | number>): string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads a YAML configuration file. A syntax error is reported with its file and line.
+ *
+ * @example
+ * const file = readYamlFile('keys.yaml');
+ * file.locate(['keys', 2, 'deny']); // 'keys.yaml:9'
+ */
+export function readYamlFile(path: string): YamlFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`campaign-mock: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const [first] = document.errors;
+  if (first) {
+    const line = first.linePos?.[0]?.line ?? lines.linePos(first.pos[0]).line;
+    throw new ConfigError(`campaign-mock: ${path}:${line}: invalid YAML: ${first.message.split('\n')[0]}`);
+  }
+  return {
+    path,
+    value: document.toJS(),
+    locate(at) {
+      for (let depth = at.length; depth >= 0; depth--) {
+        const node = document.getIn(at.slice(0, depth), true);
+        if (isNode(node) && node.range) return `${path}:${lines.linePos(node.range[0]).line}`;
+      }
+      return path;
+    },
+  };
+}
