@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { Handler, Reply, RequestContext } from '../../../engine/vendor.js';
+import { presentCallLog } from '../present.js';
+import type { CallLogFilter, DialnexaStore } from '../store.js';
+import { findCampaign } from './campaigns.js';
+
+interface PageQuery {
+  page?: number;
+  limit?: number;
+}
+
+interface CallLogQuery extends PageQuery {
+  agent_id?: string;
+  campaign_id?: string;
+  status?: string;
+  sentiment?: string;
+  start_date?: string;
+  end_date?: string;
+  duration_min?: number;
+  duration_max?: number;
+  created_at?: 'asc' | 'desc';
+}
+
+/** D10: `page` from 1, `limit` 20 by default. */
+function pageOf(query: PageQuery): { page: number; limit: number; offset: number } {
+  const page = query.page ?? 1;
+  const limit = query.limit ?? 20;
+  return { page, limit, offset: (page - 1) * limit };
+}
+
+/** A page in D10's envelope, with an ETag; a 304 when it matches If-None-Match (D9, D10). */
+function listReply(request: RequestContext, store: DialnexaStore, filter: Omit<CallLogFilter, 'limit' | 'offset'>, query: PageQuery): Reply {
+  const { page, limit, offset } = pageOf(query);
+  const { rows, total } = store.listCallLogs(request.sandbox.id, { ...filter, limit, offset });
+  const body = { data: rows.map(presentCallLog), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } };
+  const etag = `W/"${createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
+  if (matchesEtag(request.headers['if-none-match'], etag)) return { status: 304, headers: { etag } };
+  return { status: 200, body, headers: { etag } };
+}
+
+/** If-None-Match compares weakly (RFC 9110 §13.1.2): a `W/` prefix does not matter. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.trim() === '*' || header.split(',').some((tag) => bare(tag) === bare(etag));
+}
+
+export function callLogHandlers(store: DialnexaStore): Record<string, Handler> {
+  return {
+    listCampaignCallLogs(request) {
+      const campaign = findCampaign(store, request, request.params.campaignId as string);
+      return listReply(request, store, { campaignId: campaign.id, order: 'desc' }, request.query as PageQuery);
+    },
+
+    listCallLogs(request) {
+      const query = request.query as CallLogQuery;
+      return listReply(
+        request,
+        store,
+        {
+          campaignId: query.campaign_id,
+          agentId: query.agent_id,
+          status: query.status,
+          sentiment: query.sentiment,
+          startDate: query.start_date,
+          endDate: query.end_date,
+          durationMin: query.duration_min,
+          durationMax: query.duration_max,
+          order: query.created_at ?? 'desc',
+        },
+        query,
+      );
+    },
+  };
+}

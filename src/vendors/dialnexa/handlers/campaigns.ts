@@ -1,0 +1,111 @@
+import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
+import { randomId } from '../../../store/ids.js';
+import { badRequest, notFound } from '../errors.js';
+import { organizationId, presentCampaign } from '../present.js';
+import { assertAgentChangeAllowed, initialStatus, nextStatus, type RequestedStatus } from '../rules.js';
+import type { CampaignRow, DialnexaStore } from '../store.js';
+
+interface RetryConfigInput {
+  max_retries?: number;
+  retry_interval_minutes?: number;
+}
+
+interface CreateCampaignBody {
+  name: string;
+  agent_id: string;
+  from_phone_number: string;
+  scheduled_at?: string;
+  max_concurrent_calls?: number;
+  retry_config?: RetryConfigInput;
+}
+
+interface UpdateCampaignBody {
+  name?: string;
+  agent_id?: string;
+  from_phone_number?: string;
+  scheduled_at?: string | null;
+  max_concurrent_calls?: number;
+  retry_config?: RetryConfigInput;
+  status?: RequestedStatus;
+}
+
+/** Not documented; see x-mock-inferred on createCampaign. */
+const DEFAULTS = { max_concurrent_calls: 1, max_retries: 2, retry_interval_minutes: 30 };
+
+/** The Scale tier's workspace concurrency (D18), unless the keys file sets `dialnexa.concurrency_limit`. */
+const DEFAULT_CONCURRENCY_LIMIT = 100;
+
+export function findCampaign(store: DialnexaStore, request: RequestContext, id: string): CampaignRow {
+  const campaign = store.getCampaign(request.sandbox.id, id);
+  if (!campaign) throw new ReplyError(notFound('Campaign not found'));
+  return campaign;
+}
+
+/** `max_concurrent_calls` is bounded by the workspace concurrency limit (D3, D18). */
+function assertWithinConcurrencyLimit(request: RequestContext, requested: number | undefined): void {
+  if (requested === undefined) return;
+  const limit = (request.sandbox.access.vendors.dialnexa?.concurrency_limit as number | undefined) ?? DEFAULT_CONCURRENCY_LIMIT;
+  if (requested > limit) {
+    throw new ReplyError(badRequest(`max_concurrent_calls (${requested}) exceeds the workspace concurrency limit (${limit})`));
+  }
+}
+
+/** ISO 8601 with milliseconds and Z, as DialNexa writes timestamps (D1). */
+function canonicalTime(value: string): string {
+  return new Date(value).toISOString();
+}
+
+export function campaignHandlers(store: DialnexaStore): Record<string, Handler> {
+  return {
+    createCampaign(request) {
+      const body = request.body as CreateCampaignBody;
+      assertWithinConcurrencyLimit(request, body.max_concurrent_calls);
+      const now = request.now();
+      const scheduledAt = body.scheduled_at === undefined ? null : canonicalTime(body.scheduled_at);
+      const created = store.insertCampaign({
+        sandbox_id: request.sandbox.id,
+        id: randomId('cmp_'),
+        name: body.name,
+        agent_id: body.agent_id,
+        from_phone_number: body.from_phone_number,
+        status: initialStatus(scheduledAt, now),
+        max_concurrent_calls: body.max_concurrent_calls ?? DEFAULTS.max_concurrent_calls,
+        scheduled_at: scheduledAt,
+        max_retries: body.retry_config?.max_retries ?? DEFAULTS.max_retries,
+        retry_interval_minutes: body.retry_config?.retry_interval_minutes ?? DEFAULTS.retry_interval_minutes,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      });
+      return { status: 201, body: presentCampaign(created, organizationId(request.sandbox)) };
+    },
+
+    getCampaign(request) {
+      const campaign = findCampaign(store, request, request.params.id as string);
+      return { status: 200, body: presentCampaign(campaign, organizationId(request.sandbox)) };
+    },
+
+    updateCampaign(request) {
+      const body = request.body as UpdateCampaignBody;
+      const campaign = findCampaign(store, request, request.params.id as string);
+      if (body.agent_id !== undefined && body.agent_id !== campaign.agent_id) {
+        assertAgentChangeAllowed(store.campaignHasCalls(request.sandbox.id, campaign.id));
+      }
+      assertWithinConcurrencyLimit(request, body.max_concurrent_calls);
+      const now = request.now();
+      const scheduledAt = body.scheduled_at === undefined ? campaign.scheduled_at : body.scheduled_at === null ? null : canonicalTime(body.scheduled_at);
+      const updated: CampaignRow = {
+        ...campaign,
+        name: body.name ?? campaign.name,
+        agent_id: body.agent_id ?? campaign.agent_id,
+        from_phone_number: body.from_phone_number ?? campaign.from_phone_number,
+        scheduled_at: scheduledAt,
+        max_concurrent_calls: body.max_concurrent_calls ?? campaign.max_concurrent_calls,
+        max_retries: body.retry_config?.max_retries ?? campaign.max_retries,
+        retry_interval_minutes: body.retry_config?.retry_interval_minutes ?? campaign.retry_interval_minutes,
+        status: body.status === undefined ? campaign.status : nextStatus(campaign.status, body.status, scheduledAt, now),
+        updated_at: now.toISOString(),
+      };
+      return { status: 200, body: presentCampaign(store.updateCampaign(updated), organizationId(request.sandbox)) };
+    },
+  };
+}

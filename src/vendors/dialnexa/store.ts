@@ -1,0 +1,209 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+export type CampaignStatus = 'active' | 'running' | 'paused' | 'completed' | 'cancelled';
+export type LeadStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'removed';
+
+export interface CampaignRow {
+  sandbox_id: number;
+  id: string;
+  name: string;
+  agent_id: string;
+  from_phone_number: string;
+  status: CampaignStatus;
+  max_concurrent_calls: number;
+  scheduled_at: string | null;
+  max_retries: number;
+  retry_interval_minutes: number;
+  total_leads: number;
+  completed_calls: number;
+  pending_calls: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type NewCampaign = Omit<CampaignRow, 'total_leads' | 'completed_calls' | 'pending_calls'>;
+
+export interface LeadRow {
+  sandbox_id: number;
+  id: string;
+  campaign_id: string;
+  name: string | null;
+  phone_number: string;
+  status: LeadStatus;
+  /** JSON object of the lead's variables. */
+  variables: string;
+  call_log_id: string | null;
+  created_at: string;
+}
+
+export interface CallLogRow {
+  sandbox_id: number;
+  id: string;
+  campaign_id: string | null;
+  lead_id: string | null;
+  call_id: string;
+  agent_id: string;
+  status: string;
+  sentiment: string | null;
+  duration_seconds: number | null;
+  recording_url: string | null;
+  /** JSON object, or null. */
+  analysis: string | null;
+  end_reason: string | null;
+  fallback_stt_transcriber_id: string | null;
+  created_at: string;
+}
+
+export interface WebhookRow {
+  sandbox_id: number;
+  id: string;
+  url: string;
+  /** JSON array of event names. */
+  events: string;
+  secret: string | null;
+  is_active: number;
+  created_at: string;
+}
+
+/** Filters of `GET /v1/call-logs`; all optional. Dates are whole UTC days, both inclusive. */
+export interface CallLogFilter {
+  campaignId?: string;
+  agentId?: string;
+  status?: string;
+  sentiment?: string;
+  startDate?: string;
+  endDate?: string;
+  durationMin?: number;
+  durationMax?: number;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+/**
+ * DialNexa's tables, behind statements prepared once. Every query is scoped by sandbox: no
+ * statement here can read or change another sandbox's rows.
+ */
+export class DialnexaStore {
+  readonly #insertCampaign: Statement<NewCampaign>;
+  readonly #getCampaign: Statement<[number, string], CampaignRow>;
+  readonly #updateCampaign: Statement<CampaignRow>;
+  readonly #campaignHasCalls: Statement<[number, string], { found: number }>;
+  readonly #insertLead: Statement<LeadRow>;
+  readonly #getLead: Statement<[number, string], LeadRow>;
+  readonly #setLeadStatus: Statement<[LeadStatus, number, string]>;
+  readonly #insertCallLog: Statement<CallLogRow>;
+  readonly #insertWebhook: Statement<WebhookRow>;
+  readonly #callLogQueries = new Map<string, { page: Statement; count: Statement }>();
+
+  constructor(private readonly db: Database) {
+    this.#insertCampaign = db.prepare(`INSERT INTO dialnexa_campaigns
+      (sandbox_id, id, name, agent_id, from_phone_number, status, max_concurrent_calls, scheduled_at, max_retries, retry_interval_minutes, created_at, updated_at)
+      VALUES (@sandbox_id, @id, @name, @agent_id, @from_phone_number, @status, @max_concurrent_calls, @scheduled_at, @max_retries, @retry_interval_minutes, @created_at, @updated_at)`);
+    this.#getCampaign = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? AND id = ?');
+    this.#updateCampaign = db.prepare(`UPDATE dialnexa_campaigns SET
+      name = @name, agent_id = @agent_id, from_phone_number = @from_phone_number, status = @status,
+      max_concurrent_calls = @max_concurrent_calls, scheduled_at = @scheduled_at, max_retries = @max_retries,
+      retry_interval_minutes = @retry_interval_minutes, updated_at = @updated_at
+      WHERE sandbox_id = @sandbox_id AND id = @id`);
+    this.#campaignHasCalls = db.prepare('SELECT 1 AS found FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ? LIMIT 1');
+    this.#insertLead = db.prepare(`INSERT INTO dialnexa_leads
+      (sandbox_id, id, campaign_id, name, phone_number, status, variables, call_log_id, created_at)
+      VALUES (@sandbox_id, @id, @campaign_id, @name, @phone_number, @status, @variables, @call_log_id, @created_at)`);
+    this.#getLead = db.prepare('SELECT * FROM dialnexa_leads WHERE sandbox_id = ? AND id = ?');
+    this.#setLeadStatus = db.prepare('UPDATE dialnexa_leads SET status = ? WHERE sandbox_id = ? AND id = ?');
+    this.#insertCallLog = db.prepare(`INSERT INTO dialnexa_call_logs
+      (sandbox_id, id, campaign_id, lead_id, call_id, agent_id, status, sentiment, duration_seconds, recording_url, analysis, end_reason, fallback_stt_transcriber_id, created_at)
+      VALUES (@sandbox_id, @id, @campaign_id, @lead_id, @call_id, @agent_id, @status, @sentiment, @duration_seconds, @recording_url, @analysis, @end_reason, @fallback_stt_transcriber_id, @created_at)`);
+    this.#insertWebhook = db.prepare(`INSERT INTO dialnexa_webhooks (sandbox_id, id, url, events, secret, is_active, created_at)
+      VALUES (@sandbox_id, @id, @url, @events, @secret, @is_active, @created_at)`);
+  }
+
+  insertCampaign(campaign: NewCampaign): CampaignRow {
+    this.#insertCampaign.run(campaign);
+    return this.getCampaign(campaign.sandbox_id, campaign.id) as CampaignRow;
+  }
+
+  getCampaign(sandboxId: number, id: string): CampaignRow | undefined {
+    return this.#getCampaign.get(sandboxId, id);
+  }
+
+  updateCampaign(campaign: CampaignRow): CampaignRow {
+    this.#updateCampaign.run(campaign);
+    return this.getCampaign(campaign.sandbox_id, campaign.id) as CampaignRow;
+  }
+
+  /** Whether any call was placed for the campaign: a call log exists for it. */
+  campaignHasCalls(sandboxId: number, campaignId: string): boolean {
+    return this.#campaignHasCalls.get(sandboxId, campaignId) !== undefined;
+  }
+
+  insertLead(lead: LeadRow): LeadRow {
+    this.#insertLead.run(lead);
+    return lead;
+  }
+
+  /** Inserts many leads in one transaction: all of them, or none. */
+  insertLeads(leads: readonly LeadRow[]): void {
+    this.db.transaction(() => {
+      for (const lead of leads) this.#insertLead.run(lead);
+    })();
+  }
+
+  getLead(sandboxId: number, id: string): LeadRow | undefined {
+    return this.#getLead.get(sandboxId, id);
+  }
+
+  setLeadStatus(sandboxId: number, id: string, status: LeadStatus): void {
+    this.#setLeadStatus.run(status, sandboxId, id);
+  }
+
+  insertCallLog(log: CallLogRow): void {
+    this.#insertCallLog.run(log);
+  }
+
+  insertWebhook(webhook: WebhookRow): void {
+    this.#insertWebhook.run(webhook);
+  }
+
+  /** One page of call logs and the total that match the filter. */
+  listCallLogs(sandboxId: number, filter: CallLogFilter): { rows: CallLogRow[]; total: number } {
+    const conditions = ['sandbox_id = @sandboxId'];
+    const values: Record<string, unknown> = { sandboxId, limit: filter.limit, offset: filter.offset };
+    const add = (condition: string, name: string, value: unknown) => {
+      if (value === undefined) return;
+      conditions.push(condition);
+      values[name] = value;
+    };
+    add('campaign_id = @campaignId', 'campaignId', filter.campaignId);
+    add('agent_id = @agentId', 'agentId', filter.agentId);
+    add('status = @status', 'status', filter.status);
+    add('sentiment = @sentiment', 'sentiment', filter.sentiment);
+    add('created_at >= @startDate', 'startDate', filter.startDate && `${filter.startDate}T00:00:00.000Z`);
+    add('created_at < @endDate', 'endDate', filter.endDate && nextDay(filter.endDate));
+    add('duration_seconds >= @durationMin', 'durationMin', filter.durationMin);
+    add('duration_seconds <= @durationMax', 'durationMax', filter.durationMax);
+    const where = conditions.join(' AND ');
+    const direction = filter.order === 'asc' ? 'ASC' : 'DESC';
+    const cacheKey = `${where}|${direction}`;
+    let queries = this.#callLogQueries.get(cacheKey);
+    if (!queries) {
+      queries = {
+        page: this.db.prepare(`SELECT * FROM dialnexa_call_logs WHERE ${where} ORDER BY created_at ${direction}, rowid ${direction} LIMIT @limit OFFSET @offset`),
+        count: this.db.prepare(`SELECT count(*) AS total FROM dialnexa_call_logs WHERE ${where}`).pluck(),
+      };
+      this.#callLogQueries.set(cacheKey, queries);
+    }
+    const { limit: _limit, offset: _offset, ...countValues } = values;
+    return {
+      rows: queries.page.all(values) as CallLogRow[],
+      total: queries.count.get(countValues) as number,
+    };
+  }
+}
+
+function nextDay(date: string): string {
+  const day = new Date(`${date}T00:00:00.000Z`);
+  day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString();
+}
