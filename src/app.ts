@@ -1,0 +1,118 @@
+import type { Database } from 'better-sqlite3';
+import { Hono } from 'hono';
+import { fileURLToPath } from 'node:url';
+import { adminError, adminRoutes } from './admin/routes.js';
+import { loadKeysFile, type KeyList } from './config/keys-file.js';
+import { mountVendor, toResponse } from './engine/mount-vendor.js';
+import { loadSpec, type Spec } from './engine/spec.js';
+import { compileSpecs } from './engine/validators.js';
+import type { VendorModule } from './engine/vendor.js';
+import { createLogger, type Logger } from './logger.js';
+import { openDatabase } from './store/database.js';
+import { migrate } from './store/migrations.js';
+import { SandboxRegistry, sandboxMigrations } from './store/sandboxes.js';
+import { dialnexa } from './vendors/dialnexa/index.js';
+
+/** Every vendor campaign-mock serves. */
+export const VENDORS: readonly VendorModule[] = [dialnexa];
+
+/** The bundled specs: `specs/` at the package root (one level above `src/` and `dist/`). */
+export const SPECS_DIR = fileURLToPath(new URL('../specs/', import.meta.url));
+
+export interface MockAppOptions {
+  /** A database file that survives restarts; in memory when absent. */
+  db?: string;
+  /** A keys file: only its keys are accepted, each with its permissions. */
+  keysFile?: string;
+  /** Answer a reply that breaks its spec with a 500 instead of only logging it. For tests. */
+  strict?: boolean;
+  logger?: Logger;
+}
+
+/** A built mock: the Hono app and what it owns. */
+export interface MockApp {
+  app: Hono;
+  db: Database;
+  sandboxes: SandboxRegistry;
+  vendors: ReadonlyArray<{ name: string; title: string; basePath: string }>;
+  /** Closes the database. */
+  close(): void;
+}
+
+/**
+ * Builds the whole mock — specs loaded and compiled, database migrated, vendors and admin routes
+ * mounted — with no state shared with any other instance.
+ *
+ * @example
+ * const mock = createMockApp({ strict: true });
+ * const res = await mock.app.request('/__admin/health');
+ * mock.close();
+ */
+export function createMockApp(options: MockAppOptions = {}): MockApp {
+  const logger = options.logger ?? createLogger('info');
+  const specs = new Map<VendorModule, Spec>(VENDORS.map((vendor) => [vendor, loadSpec(`${SPECS_DIR}${vendor.specFile}`)]));
+  const keys = options.keysFile ? loadKeys(options.keysFile, specs) : undefined;
+  const compiled = compileSpecs([...specs.values()]);
+
+  const db = openDatabase(options.db);
+  try {
+    migrate(db, [...sandboxMigrations, ...VENDORS.flatMap((vendor) => vendor.migrations)]);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const sandboxes = new SandboxRegistry(db, keys);
+  const now = () => new Date();
+
+  const app = new Hono();
+  app.route('/__admin', adminRoutes({ sandboxes }));
+  for (const [vendor, spec] of specs) {
+    mountVendor(app, {
+      vendor,
+      spec,
+      operations: compiled.get(spec) ?? [],
+      handlers: vendor.createHandlers({ db }),
+      sandboxes,
+      logger,
+      strict: options.strict ?? false,
+      now,
+    });
+  }
+
+  app.notFound((c) => {
+    const vendor = VENDORS.find((v) => c.req.path === v.basePath || c.req.path.startsWith(`${v.basePath}/`));
+    if (vendor) {
+      const spec = specs.get(vendor) as Spec;
+      const allowed = spec.operations.filter((op) => templateMatches(op.path, c.req.path)).map((op) => op.method.toUpperCase());
+      return toResponse(vendor.errors.routeNotFound(c.req.method, c.req.path, allowed));
+    }
+    const bases = VENDORS.map((v) => `${v.basePath} (${v.title})`).join(', ');
+    return c.json(adminError(`no route for ${c.req.method} ${c.req.path}. Vendor routes live under ${bases}; the control plane under /__admin.`), 404);
+  });
+  app.onError((error, c) => {
+    logger.error(`${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}`);
+    return c.json(adminError(`internal error while serving ${c.req.method} ${c.req.path}: ${error.message}`), 500);
+  });
+
+  return {
+    app,
+    db,
+    sandboxes,
+    vendors: VENDORS.map(({ name, title, basePath }) => ({ name, title, basePath })),
+    close: () => db.close(),
+  };
+}
+
+function loadKeys(path: string, specs: Map<VendorModule, Spec>): KeyList {
+  const permissions = new Set<string>();
+  for (const spec of specs.values()) for (const op of spec.operations) if (op.permission) permissions.add(op.permission);
+  return loadKeysFile(path, {
+    permissions: [...permissions].sort(),
+    vendorSettings: Object.fromEntries([...specs.keys()].map((vendor) => [vendor.name, vendor.keySettings])),
+  });
+}
+
+function templateMatches(template: string, path: string): boolean {
+  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+  return new RegExp(`^${pattern}$`).test(path);
+}

@@ -1,0 +1,68 @@
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMockApp, type MockApp, type MockAppOptions } from './app.js';
+
+export interface ServerOptions extends MockAppOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+/** A mock listening on a port. */
+export interface RunningServer {
+  /** `http://host:port`, no trailing slash. */
+  url: string;
+  port: number;
+  mock: MockApp;
+  /** Stops accepting connections, lets requests in flight finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** How long `close()` waits for requests in flight before cutting their connections. */
+const DRAIN_TIMEOUT_MS = 5000;
+
+/**
+ * Starts the mock on a port.
+ *
+ * @example
+ * const server = await startServer({ port: 0 });
+ * await fetch(`${server.url}/__admin/health`);
+ * await server.close();
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const mock = createMockApp(options);
+  const host = options.host ?? '127.0.0.1';
+  let server: ReturnType<typeof serve>;
+  const address = await new Promise<AddressInfo>((resolve, reject) => {
+    server = serve({ fetch: mock.app.fetch, port: options.port ?? 4010, hostname: host }, (info) => resolve(info));
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      mock.close();
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`campaign-mock: port ${options.port} on ${host} is already in use; pick another with --port, or 0 for a free one`)
+          : error,
+      );
+    });
+  });
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost === '0.0.0.0' || urlHost === '[::]' ? '127.0.0.1' : urlHost}:${address.port}`,
+    port: address.port,
+    mock,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        const http = server as Server;
+        const force = setTimeout(() => http.closeAllConnections(), DRAIN_TIMEOUT_MS);
+        http.close(() => {
+          clearTimeout(force);
+          mock.close();
+          resolve();
+        });
+        http.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}
