@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, startMockProcess } from '../helpers/process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-e2e-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const headers = { authorization: 'Bearer dnx_test_e2e', 'content-type': 'application/json' };
+const campaign = { name: 'Over HTTP', agent_id: 'agt_1', from_phone_number: '+14155550100' };
+
+describe('the campaign-mock process', () => {
+  it('serves health and the vendor routes on the port it prints, one line per vendor', async () => {
+    const mock = await startMockProcess(['--port', '0', '--log-level', 'warn']);
+    try {
+      expect(mock.output()).toMatch(/^campaign-mock \d+\.\d+\.\d+ listening on http:\/\/127\.0\.0\.1:\d+ \(in-memory database\)\n {2}DialNexa {3}http:\/\/127\.0\.0\.1:\d+\/v1\n {2}admin {6}http:\/\/127\.0\.0\.1:\d+\/__admin\n$/);
+      const health = await fetch(`${mock.url}/__admin/health`);
+      expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+
+      const created = await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers, body: JSON.stringify(campaign) });
+      expect(created.status).toBe(201);
+      const malformed = await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers, body: '{"name":' });
+      expect([malformed.status, (await malformed.json()).error]).toEqual([400, 'Bad Request']);
+      const oversized = await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers, body: JSON.stringify({ ...campaign, name: 'x'.repeat(2 * 1024 * 1024) }) });
+      expect([oversized.status, await oversized.json()]).toEqual([413, { statusCode: 413, message: 'request entity too large', error: 'Payload Too Large' }]);
+      const after = await fetch(`${mock.url}/__admin/health`);
+      expect(after.status).toBe(200);
+    } finally {
+      expect(await mock.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('keeps campaigns in a --db file across a clean restart and across kill -9', async () => {
+    const db = join(dir, 'restart.sqlite');
+    const first = await startMockProcess(['--port', '0', '--db', db, '--log-level', 'warn']);
+    const created = await (await fetch(`${first.url}/v1/campaigns`, { method: 'POST', headers, body: JSON.stringify(campaign) })).json();
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const second = await startMockProcess(['--port', '0', '--log-level', 'warn'], { CAMPAIGN_MOCK_DB: db });
+    expect(second.output()).toContain(`(database ${db})`);
+    const read = await fetch(`${second.url}/v1/campaigns/${created.id}`, { headers });
+    expect([read.status, await read.json()]).toEqual([200, created]);
+    const paused = await (await fetch(`${second.url}/v1/campaigns/${created.id}`, { method: 'PATCH', headers, body: JSON.stringify({ status: 'paused' }) })).json();
+    expect(await second.stop('SIGKILL')).toBe('SIGKILL');
+
+    const third = await startMockProcess(['--port', '0', '--db', db, '--log-level', 'warn']);
+    const again = await fetch(`${third.url}/v1/campaigns/${created.id}`, { headers });
+    expect(await again.json()).toEqual(paused);
+    await third.stop();
+  });
+
+  it('reads its settings from the environment', async () => {
+    const mock = await startMockProcess([], { PORT: '0', CAMPAIGN_MOCK_LOG_LEVEL: 'warn', CAMPAIGN_MOCK_KEYS: writeKeys('env-keys.yaml', 'keys:\n  - key: only_me\n') });
+    try {
+      const stranger = await fetch(`${mock.url}/v1/campaigns/cmp_000000000000`, { headers });
+      expect(stranger.status).toBe(401);
+      const known = await fetch(`${mock.url}/v1/campaigns/cmp_000000000000`, { headers: { authorization: 'Bearer only_me' } });
+      expect(known.status).toBe(404);
+    } finally {
+      await mock.stop();
+    }
+  });
+
+  it('logs one line per request at the info level', async () => {
+    const mock = await startMockProcess(['--port', '0']);
+    await fetch(`${mock.url}/v1/campaigns/cmp_000000000000`, { headers });
+    await mock.stop();
+    expect(mock.output()).toMatch(/\nGET \/v1\/campaigns\/cmp_000000000000 404 [\d.]+ms dialnexa\.getCampaign\n/);
+  });
+
+  it('prints help and the version', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage:\n  campaign-mock [serve] [options]');
+    expect(help.stdout).toContain('--db <path>');
+    const version = await runCli(['--version']);
+    expect([version.code, version.stdout]).toEqual([0, expect.stringMatching(/^\d+\.\d+\.\d+\n$/)]);
+  });
+
+  it('refuses bad arguments with exit code 2 and a pointer to --help', async () => {
+    for (const [args, message] of [
+      [['--prot', '1'], "Unknown option '--prot'"],
+      [['--port', 'abc'], '--port must be a number from 0 to 65535, got "abc"'],
+      [['--log-level', 'loud'], '--log-level must be one of debug, info, warn, error, silent, got "loud"'],
+      [['start'], 'unknown command "start"'],
+    ] as const) {
+      const run = await runCli([...args]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain('Run campaign-mock --help for the options.');
+    }
+  });
+
+  it('stops with exit code 1 and the reason when the keys file is wrong or the port is taken', async () => {
+    const keys = writeKeys('bad-keys.yaml', 'keys:\n  - key: a\n    deny: [nothing:read]\n');
+    const bad = await runCli(['--port', '0', '--keys', keys]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${keys}:3: keys[0].deny[0] must be one of: call-logs:read, campaigns:read, campaigns:write`);
+
+    const holder = await startMockProcess(['--port', '0', '--log-level', 'warn']);
+    const port = new URL(holder.url).port;
+    const taken = await runCli(['--port', port]);
+    await holder.stop();
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain(`campaign-mock: port ${port} on 127.0.0.1 is already in use`);
+  });
+});
+
+function writeKeys(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}

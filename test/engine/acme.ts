@@ -1,0 +1,90 @@
+import { Hono } from 'hono';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { mountVendor } from '../../src/engine/mount-vendor.js';
+import type { OpenApiDocument } from '../../src/engine/openapi.js';
+import { indexSpec } from '../../src/engine/spec.js';
+import { compileSpecs } from '../../src/engine/validators.js';
+import type { Handler, VendorModule } from '../../src/engine/vendor.js';
+import { openDatabase } from '../../src/store/database.js';
+import { migrate } from '../../src/store/migrations.js';
+import { SandboxRegistry, sandboxMigrations } from '../../src/store/sandboxes.js';
+
+/** A one-operation vendor, to test the engine apart from any real vendor. */
+export const acmeDocument = {
+  openapi: '3.1.0',
+  info: { title: 'Acme', version: '1' },
+  security: [{ key: [] }],
+  paths: {
+    '/acme/widgets': {
+      post: {
+        operationId: 'createWidget',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['name'],
+                properties: { name: { type: 'string' }, size: { type: 'integer', maximum: 10 } },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'made',
+            content: { 'application/json': { schema: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } } } },
+          },
+          '400': { description: 'bad', content: { 'application/json': { schema: { type: 'object' } } } },
+          '401': { description: 'who', content: { 'application/json': { schema: { type: 'object' } } } },
+          '403': { description: 'no', content: { 'application/json': { schema: { type: 'object' } } } },
+          '413': { description: 'big', content: { 'application/json': { schema: { type: 'object' } } } },
+          '500': { description: 'oops', content: { 'application/json': { schema: { type: 'object' } } } },
+        },
+      },
+    },
+  },
+  components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } } },
+} as unknown as OpenApiDocument;
+
+export function acmeVendor(handlers: Record<string, Handler>): VendorModule {
+  return {
+    name: 'acme',
+    title: 'Acme',
+    basePath: '/acme',
+    specFile: 'acme.yaml',
+    migrations: [],
+    emptyJsonBody: 'missing',
+    keySettings: { type: 'object' },
+    bodyLimits: { json: 1024, multipart: 1024 },
+    validationStatus: 400,
+    errors: {
+      invalidRequest: (issues) => ({ status: 400, body: { issues: issues.map((i) => `${i.location}:${i.path.join('.')}:${i.keyword}`) } }),
+      unauthorized: () => ({ status: 401, body: { who: true } }),
+      forbidden: () => ({ status: 403, body: {} }),
+      payloadTooLarge: () => ({ status: 413, body: {} }),
+      routeNotFound: () => ({ status: 404, body: {} }),
+      internalError: () => ({ status: 500, body: { oops: true } }),
+    },
+    createHandlers: () => handlers,
+  };
+}
+
+export function mountAcme(handlers: Record<string, Handler>, options: { strict: boolean; logger?: Logger; document?: OpenApiDocument }) {
+  const spec = indexSpec('acme.yaml', options.document ?? acmeDocument);
+  const db = openDatabase();
+  migrate(db, sandboxMigrations);
+  const app = new Hono();
+  const vendor = acmeVendor(handlers);
+  mountVendor(app, {
+    vendor,
+    spec,
+    operations: compileSpecs([spec]).get(spec) ?? [],
+    handlers: vendor.createHandlers({ db }),
+    sandboxes: new SandboxRegistry(db),
+    logger: options.logger ?? createLogger('silent'),
+    strict: options.strict,
+    now: () => new Date(),
+  });
+  return app;
+}

@@ -1,0 +1,18 @@
+import { afterAll, describe } from 'vitest';
+import { dialnexaSeed } from '../../helpers/dialnexa-seed.js';
+import { testMock } from '../../helpers/mock.js';
+import { describeDialnexaApi, KEYS_FILE } from './suite.js';
+
+describe('DialNexa API, in process', () => {
+  const { mock, as } = testMock({ keysFile: KEYS_FILE });
+  const seed = dialnexaSeed(mock);
+  afterAll(() => mock.close());
+  describeDialnexaApi(() => ({
+    as,
+    seed,
+    viaPrism: false,
+    reset: async () => {
+      await mock.app.request('/__admin/reset', { method: 'POST' });
+    },
+  }));
+});
