@@ -11,10 +11,7 @@ import { createLogger, type Logger } from './logger.js';
 import { openDatabase } from './store/database.js';
 import { migrate } from './store/migrations.js';
 import { SandboxRegistry, sandboxMigrations } from './store/sandboxes.js';
-import { dialnexa } from './vendors/dialnexa/index.js';
-
-/** Every vendor campaign-mock serves. */
-export const VENDORS: readonly VendorModule[] = [dialnexa];
+import { VENDORS } from './vendors/registry.js';
 
 /** The bundled specs: `specs/` at the package root (one level above `src/` and `dist/`). */
 export const SPECS_DIR = fileURLToPath(new URL('../specs/', import.meta.url));

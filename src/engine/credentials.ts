@@ -3,12 +3,12 @@ import type { SecurityRequirementObject, SecuritySchemeObject } from './openapi.
 /**
  * Reads the API key a request carries, as the operation's security requirements describe it
  * (OpenAPI 3.1 §4.8.30): any one requirement suffices, and within it every scheme must be met.
- * Supports HTTP bearer (`Authorization: Bearer <key>`) and API keys in a header.
+ * Supports HTTP bearer (`Authorization: Bearer <key>`) and API keys in a header or the query.
  *
  * @returns the key, or `undefined` when the request carries no usable credential.
  */
 export function readApiKey(
-  headers: Headers,
+  request: { headers: Headers; query: URLSearchParams },
   security: readonly SecurityRequirementObject[],
   schemes: Readonly<Record<string, SecuritySchemeObject>>,
 ): string | undefined {
@@ -16,7 +16,7 @@ export function readApiKey(
     let key: string | undefined;
     let satisfied = true;
     for (const name of Object.keys(requirement)) {
-      const value = credentialFor(headers, schemes[name]);
+      const value = credentialFor(request, schemes[name]);
       if (value === undefined) {
         satisfied = false;
         break;
@@ -28,15 +28,25 @@ export function readApiKey(
   return undefined;
 }
 
-function credentialFor(headers: Headers, scheme: SecuritySchemeObject | undefined): string | undefined {
+function credentialFor({ headers, query }: { headers: Headers; query: URLSearchParams }, scheme: SecuritySchemeObject | undefined): string | undefined {
   if (!scheme) return undefined;
   if (scheme.type === 'http' && scheme.scheme.toLowerCase() === 'bearer') {
-    const match = /^Bearer +(\S+) *$/i.exec(headers.get('authorization') ?? '');
-    return match?.[1];
+    return bearerToken(headers.get('authorization'));
   }
   if (scheme.type === 'apiKey' && scheme.in === 'header') {
     const value = headers.get(scheme.name)?.trim();
+    if (!value) return undefined;
+    // An API key sent in an Authorization header is commonly written as a bearer token: both
+    // `Authorization: as_key` and `Authorization: Bearer as_key` name the same sandbox.
+    return scheme.name.toLowerCase() === 'authorization' ? (bearerToken(value) ?? (/\s/.test(value) ? undefined : value)) : value;
+  }
+  if (scheme.type === 'apiKey' && scheme.in === 'query') {
+    const value = query.get(scheme.name)?.trim();
     return value ? value : undefined;
   }
   return undefined;
+}
+
+function bearerToken(header: string | null): string | undefined {
+  return /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
 }

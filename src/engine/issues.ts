@@ -19,7 +19,7 @@ export interface ValidationIssue {
   params: Record<string, unknown>;
   /** A plain-English description, for vendors without a message style of their own. */
   message: string;
-  /** The value that failed (absent for a missing value). */
+  /** The value that failed; for `required`, the object the field is missing from. */
   value?: unknown;
   /** The schema the failing keyword belongs to. */
   schema?: Record<string, unknown>;
@@ -33,14 +33,13 @@ export function issuesFromAjv(location: IssueLocation, errors: readonly ErrorObj
     const params = error.params as Record<string, unknown>;
     if (error.keyword === 'required' && typeof params.missingProperty === 'string') path.push(params.missingProperty);
     if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') path.push(params.additionalProperty);
-    const missing = error.keyword === 'required';
     return {
       location,
       path,
       keyword: error.keyword,
       params,
       message: error.message ?? error.keyword,
-      ...(missing ? {} : { value: error.data }),
+      value: error.data,
       ...(isRecord(error.parentSchema) ? { schema: error.parentSchema } : {}),
     };
   });

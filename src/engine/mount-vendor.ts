@@ -98,14 +98,14 @@ async function answer(c: Context, operation: CompiledOperation, handler: Handler
   const { errors } = vendor;
   const op = operation.spec;
 
-  const key = readApiKey(c.req.raw.headers, op.security, spec.securitySchemes);
+  const url = new URL(c.req.url);
+  const key = readApiKey({ headers: c.req.raw.headers, query: url.searchParams }, op.security, spec.securitySchemes);
   const sandbox = key === undefined ? undefined : sandboxes.resolve(key);
   if (!sandbox) return errors.unauthorized();
   if ((sandbox.access.readOnly && WRITE_METHODS.has(op.method)) || (op.permission && sandbox.access.deny.has(op.permission))) {
     return errors.forbidden();
   }
 
-  const url = new URL(c.req.url);
   const headers: Record<string, string> = {};
   c.req.raw.headers.forEach((value, name) => {
     headers[name] = value;

@@ -49,7 +49,8 @@ export async function readRequestBody(request: Request, rules: BodyRules): Promi
         location: 'header',
         path: ['content-type'],
         keyword: 'contentType',
-        params: { allowed: accepted, received: contentType },
+        // The body as text, for envelopes (FastAPI's) that report it as the input that failed.
+        params: { allowed: accepted, received: contentType, body: new TextDecoder().decode(bytes) },
         message: `Content-Type must be ${accepted.join(' or ')}`,
         value: contentType,
       },

@@ -1,0 +1,5 @@
+import type { VendorModule } from '../engine/vendor.js';
+import { dialnexa } from './dialnexa/index.js';
+
+/** Every vendor campaign-mock serves, in the order they are listed at startup. */
+export const VENDORS: readonly VendorModule[] = [dialnexa];
