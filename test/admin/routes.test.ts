@@ -32,7 +32,7 @@ describe('/__admin', () => {
   it('refuses an empty ?key= rather than wiping everything', async () => {
     const res = await mock.app.request('/__admin/reset?key=', { method: 'POST' });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/^campaign-mock: \?key= is empty/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^campaign-mock: \?key= is empty/);
   });
 
   it("answers a path under a vendor's base with the vendor's not-found envelope", async () => {
@@ -43,6 +43,6 @@ describe('/__admin', () => {
   it('answers any other path with a campaign-mock 404 that lists where routes live', async () => {
     const res = await mock.app.request('/nowhere');
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toBe('campaign-mock: no route for GET /nowhere. Vendor routes live under /v1 (DialNexa); the control plane under /__admin.');
+    expect(((await res.json()) as { error: string }).error).toBe('campaign-mock: no route for GET /nowhere. Vendor routes live under /v1 (DialNexa); the control plane under /__admin.');
   });
 });

@@ -21,7 +21,7 @@ describe('the campaign-mock process', () => {
       const created = await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers, body: JSON.stringify(campaign) });
       expect(created.status).toBe(201);
       const malformed = await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers, body: '{"name":' });
-      expect([malformed.status, (await malformed.json()).error]).toEqual([400, 'Bad Request']);
+      expect([malformed.status, ((await malformed.json()) as { error: string }).error]).toEqual([400, 'Bad Request']);
       const oversized = await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers, body: JSON.stringify({ ...campaign, name: 'x'.repeat(2 * 1024 * 1024) }) });
       expect([oversized.status, await oversized.json()]).toEqual([413, { statusCode: 413, message: 'request entity too large', error: 'Payload Too Large' }]);
       const after = await fetch(`${mock.url}/__admin/health`);
@@ -34,7 +34,7 @@ describe('the campaign-mock process', () => {
   it('keeps campaigns in a --db file across a clean restart and across kill -9', async () => {
     const db = join(dir, 'restart.sqlite');
     const first = await startMockProcess(['--port', '0', '--db', db, '--log-level', 'warn']);
-    const created = await (await fetch(`${first.url}/v1/campaigns`, { method: 'POST', headers, body: JSON.stringify(campaign) })).json();
+    const created = (await (await fetch(`${first.url}/v1/campaigns`, { method: 'POST', headers, body: JSON.stringify(campaign) })).json()) as { id: string };
     expect(await first.stop('SIGTERM')).toBe(0);
 
     const second = await startMockProcess(['--port', '0', '--log-level', 'warn'], { CAMPAIGN_MOCK_DB: db });

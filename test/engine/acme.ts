@@ -47,7 +47,7 @@ export const acmeDocument = {
   components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } } },
 } as unknown as OpenApiDocument;
 
-export function acmeVendor(handlers: Record<string, Handler>): VendorModule {
+export function acmeVendor(handlers: Record<string, Handler>, overrides: Partial<VendorModule> = {}): VendorModule {
   return {
     name: 'acme',
     title: 'Acme',
@@ -67,15 +67,19 @@ export function acmeVendor(handlers: Record<string, Handler>): VendorModule {
       internalError: () => ({ status: 500, body: { oops: true } }),
     },
     createHandlers: () => handlers,
+    ...overrides,
   };
 }
 
-export function mountAcme(handlers: Record<string, Handler>, options: { strict: boolean; logger?: Logger; document?: OpenApiDocument }) {
+export function mountAcme(
+  handlers: Record<string, Handler>,
+  options: { strict: boolean; logger?: Logger; document?: OpenApiDocument; vendor?: Partial<VendorModule> },
+) {
   const spec = indexSpec('acme.yaml', options.document ?? acmeDocument);
   const db = openDatabase();
   migrate(db, sandboxMigrations);
   const app = new Hono();
-  const vendor = acmeVendor(handlers);
+  const vendor = acmeVendor(handlers, options.vendor);
   mountVendor(app, {
     vendor,
     spec,

@@ -7,7 +7,7 @@ export interface CallResult {
 }
 
 export interface CallOptions {
-  /** API key sent as `Authorization: Bearer <key>`; `null` sends no credential. */
+  /** API key, sent as the vendor expects (see `Auth`); `null` sends no credential. */
   key?: string | null;
   /** A JSON value (serialised), a string (sent as is) or FormData. */
   body?: unknown;
@@ -23,11 +23,17 @@ export type Fetcher = (path: string, init: RequestInit, options: CallOptions) =>
 
 export type Caller = (method: string, path: string, options?: CallOptions) => Promise<CallResult>;
 
+/** How a vendor carries the API key: the headers for a key. */
+export type Auth = (key: string) => Record<string, string>;
+
+export const bearerAuth: Auth = (key) => ({ authorization: `Bearer ${key}` });
+export const apiKeyHeaderAuth: Auth = (key) => ({ 'x-api-key': key });
+
 /** Wraps a fetch-like function (app.request, or fetch against a server) into a test caller. */
-export function makeCaller(fetcher: Fetcher, defaultKey: string | null): Caller {
+export function makeCaller(fetcher: Fetcher, defaultKey: string | null, auth: Auth = bearerAuth): Caller {
   return async (method, path, options = {}) => {
     const key = options.key === undefined ? defaultKey : options.key;
-    const headers: Record<string, string> = { ...(key === null ? {} : { authorization: `Bearer ${key}` }) };
+    const headers: Record<string, string> = { ...(key === null ? {} : auth(key)) };
     let body: RequestInit['body'];
     if (options.body instanceof FormData || typeof options.body === 'string') {
       body = options.body;

@@ -19,9 +19,9 @@ describe('a file database', () => {
 
     const first = open(path);
     expect(first.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const created = await (
+    const created = (await (
       await first.app.request('/v1/campaigns', { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Kept', agent_id: 'agt_1', from_phone_number: '+14155550100' }) })
-    ).json();
+    ).json()) as { id: string };
     await first.app.request('/v1/campaigns-leads', { method: 'POST', headers: auth, body: JSON.stringify({ phoneNumber: '+14155550101', campaignId: created.id }) });
     first.close();
 

@@ -7,12 +7,14 @@ describe('DialNexa API, in process', () => {
   const { mock, as } = testMock({ keysFile: KEYS_FILE });
   const seed = dialnexaSeed(mock);
   afterAll(() => mock.close());
-  describeDialnexaApi(() => ({
-    as,
-    seed,
-    viaPrism: false,
-    reset: async () => {
-      await mock.app.request('/__admin/reset', { method: 'POST' });
-    },
-  }));
+  describeDialnexaApi(
+    () => ({
+      as,
+      seed,
+      reset: async () => {
+        await mock.app.request('/__admin/reset', { method: 'POST' });
+      },
+    }),
+    { viaPrism: false },
+  );
 });

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { fastapiErrorEnvelope } from '../../src/envelopes/fastapi.js';
+import type { OpenApiDocument } from '../../src/engine/openapi.js';
+import { mountAcme } from '../engine/acme.js';
+
+const errorSchema = { description: 'e', content: { 'application/json': { schema: { type: 'object' } } } };
+const document = {
+  openapi: '3.1.0',
+  info: { title: 'FastAPI-ish', version: '1' },
+  security: [{ key: [] }],
+  paths: {
+    '/acme/widgets': {
+      post: {
+        operationId: 'createWidget',
+        parameters: [{ name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['name', 'workflow_id'],
+                properties: {
+                  name: { type: 'string', minLength: 1, maxLength: 255 },
+                  workflow_id: { type: 'integer' },
+                  source_type: { type: 'string', pattern: '^csv$' },
+                  max_concurrency: { type: 'integer', minimum: 1, maximum: 100 },
+                  retry_config: {
+                    type: 'object',
+                    properties: { max_retries: { type: 'integer', minimum: 0, maximum: 10 }, enabled: { type: 'boolean' } },
+                  },
+                  circuit_breaker: { type: 'object', properties: { failure_threshold: { type: 'number', minimum: 0, maximum: 1 } } },
+                  slots: { type: 'array', minItems: 1, maxItems: 2, items: { type: 'string' } },
+                  action: { enum: ['pause', 'resume', 'cancel'] },
+                },
+              },
+            },
+          },
+        },
+        responses: { '201': { description: 'ok' }, '401': errorSchema, '403': errorSchema, '413': errorSchema, '422': errorSchema },
+      },
+    },
+  },
+  components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+} as unknown as OpenApiDocument;
+
+const app = mountAcme(
+  { createWidget: () => ({ status: 201 }) },
+  { strict: true, document, vendor: { errors: fastapiErrorEnvelope({ unauthorized: 'Invalid or expired API key', forbidden: 'Forbidden' }), validationStatus: 422 } },
+);
+const post = async (body: string, query = '', headers: Record<string, string> = { 'content-type': 'application/json' }) => {
+  const res = await app.request(`/acme/widgets${query}`, { method: 'POST', headers: { 'x-api-key': 'k', ...headers }, body });
+  return { status: res.status, body: (await res.json()) as { detail: unknown } };
+};
+
+describe('the FastAPI envelope', () => {
+  it('reports each invalid field once, in declaration order, as pydantic v2 does', async () => {
+    const body = { max_concurrency: 101, name: '', retry_config: { max_retries: 'x' }, workflow_id: 2.5 };
+    const res = await post(JSON.stringify(body));
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toEqual([
+      { type: 'string_too_short', loc: ['body', 'name'], msg: 'String should have at least 1 character', input: '', ctx: { min_length: 1 } },
+      { type: 'int_from_float', loc: ['body', 'workflow_id'], msg: 'Input should be a valid integer, got a number with a fractional part', input: 2.5 },
+      { type: 'less_than_equal', loc: ['body', 'max_concurrency'], msg: 'Input should be less than or equal to 100', input: 101, ctx: { le: 100 } },
+      { type: 'int_parsing', loc: ['body', 'retry_config', 'max_retries'], msg: 'Input should be a valid integer, unable to parse string as an integer', input: 'x' },
+    ]);
+  });
+
+  it('reports missing fields with the object they are missing from, and bad query parameters', async () => {
+    const res = await post(JSON.stringify({ source_type: 'xlsx' }), '?page=0');
+    expect(res.body.detail).toEqual([
+      { type: 'greater_than_equal', loc: ['query', 'page'], msg: 'Input should be greater than or equal to 1', input: 0, ctx: { ge: 1 } },
+      { type: 'missing', loc: ['body', 'name'], msg: 'Field required', input: { source_type: 'xlsx' } },
+      { type: 'missing', loc: ['body', 'workflow_id'], msg: 'Field required', input: { source_type: 'xlsx' } },
+      { type: 'string_pattern_mismatch', loc: ['body', 'source_type'], msg: "String should match pattern '^csv$'", input: 'xlsx', ctx: { pattern: '^csv$' } },
+    ]);
+  });
+
+  it('words floats, lists, enums, booleans and models as pydantic does', async () => {
+    const res = await post(JSON.stringify({ name: 'n', workflow_id: 1, circuit_breaker: { failure_threshold: 1.5 }, slots: [], action: 'stop', retry_config: { enabled: 'maybe' } }));
+    expect(res.body.detail).toEqual([
+      { type: 'bool_parsing', loc: ['body', 'retry_config', 'enabled'], msg: 'Input should be a valid boolean, unable to interpret input', input: 'maybe' },
+      { type: 'less_than_equal', loc: ['body', 'circuit_breaker', 'failure_threshold'], msg: 'Input should be less than or equal to 1.0', input: 1.5, ctx: { le: 1 } },
+      { type: 'too_short', loc: ['body', 'slots'], msg: 'List should have at least 1 item after validation, not 0', input: [], ctx: { field_type: 'List', min_length: 1, actual_length: 0 } },
+      { type: 'enum', loc: ['body', 'action'], msg: "Input should be 'pause', 'resume' or 'cancel'", input: 'stop', ctx: { expected: "'pause', 'resume' or 'cancel'" } },
+    ]);
+    const model = await post(JSON.stringify({ name: 'n', workflow_id: 1, retry_config: 'often' }));
+    expect(model.body.detail).toEqual([
+      { type: 'model_attributes_type', loc: ['body', 'retry_config'], msg: 'Input should be a valid dictionary or object to extract fields from', input: 'often' },
+    ]);
+  });
+
+  it('reports malformed JSON, a missing body and a non-JSON body as FastAPI does', async () => {
+    const broken = await post('{"name": "x",}');
+    expect(broken.body.detail).toEqual([{ type: 'json_invalid', loc: ['body', 13], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting property name enclosed in double quotes' } }]);
+    const empty = await post('');
+    expect(empty.body.detail).toEqual([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
+    const text = await post('name=x', '', { 'content-type': 'text/plain' });
+    expect(text.body.detail).toEqual([{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: 'name=x' }]);
+  });
+
+  it('answers a missing key with 401 and the vendor message', async () => {
+    const res = await app.request('/acme/widgets', { method: 'POST', body: '{}' });
+    expect([res.status, await res.json()]).toEqual([401, { detail: 'Invalid or expired API key' }]);
+  });
+});
