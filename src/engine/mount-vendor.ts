@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { Logger } from '../logger.js';
+import type { Exchange, Interception, RequestHooks } from './hooks.js';
 import type { Sandbox, SandboxRegistry } from '../store/sandboxes.js';
 import { readApiKey } from './credentials.js';
 import type { ParameterObject } from './openapi.js';
@@ -20,6 +21,8 @@ export interface MountOptions {
   /** Answer a reply that breaks the spec with a 500 (for tests) instead of only logging it. */
   strict: boolean;
   now(sandbox: Sandbox): Date;
+  /** The control plane: scenarios that shape answers, and the journal. */
+  hooks?: RequestHooks;
 }
 
 const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
@@ -85,15 +88,53 @@ function canFailValidation(parameter: ParameterObject): boolean {
   return Object.keys(schema).some((keyword) => !['type', 'example', 'examples', 'description', 'title'].includes(keyword)) || schema.type !== 'string';
 }
 
+/** The outcome of the pipeline before the reply is checked and sent. */
+interface Answer {
+  reply: Reply;
+  key: string | null;
+  violations: string[];
+  requestBody?: unknown;
+  interception?: Interception;
+}
+
 async function serveOperation(c: Context, operation: CompiledOperation, handler: Handler, options: MountOptions): Promise<Response> {
   const started = performance.now();
-  const reply = await answer(c, operation, handler, options);
-  const response = finish(operation, reply, options, c.req.method, c.req.path);
-  options.logger.info(`${c.req.method} ${c.req.path} ${response.status} ${(performance.now() - started).toFixed(1)}ms ${options.vendor.name}.${operation.spec.operationId}`);
+  const time = new Date().toISOString();
+  const answer = await answerRequest(c, operation, handler, options);
+  const { interception } = answer;
+  let response: Response;
+  let replyViolations: string[] = [];
+  if (interception?.refusal !== undefined) {
+    response = Response.json({ error: interception.refusal }, { status: 400, headers: { 'campaign-mock-error': 'scenario' } });
+  } else if (interception?.drop) {
+    response = dropConnection(c);
+  } else {
+    replyViolations = checkReply(operation, answer.reply);
+    response = replyViolations.length > 0 ? reportBrokenReply(operation, answer.reply, replyViolations, options, c) : toResponse(answer.reply);
+  }
+  const durationMs = performance.now() - started;
+  const url = new URL(c.req.url);
+  const exchange: Exchange = {
+    time,
+    key: answer.key,
+    vendor: options.vendor.name,
+    operationId: operation.spec.operationId,
+    method: c.req.method,
+    path: url.pathname,
+    query: url.search,
+    status: interception?.drop ? 0 : response.status,
+    durationMs: Math.round(durationMs * 10) / 10,
+    scenario: interception?.source ?? null,
+    violations: answer.violations,
+    replyViolations,
+    ...(answer.requestBody === undefined ? {} : { requestBody: answer.requestBody }),
+  };
+  options.hooks?.record(exchange);
+  options.logger.info(`${c.req.method} ${c.req.path} ${interception?.drop ? 'dropped' : response.status} ${durationMs.toFixed(1)}ms ${options.vendor.name}.${operation.spec.operationId}`);
   return response;
 }
 
-async function answer(c: Context, operation: CompiledOperation, handler: Handler, options: MountOptions): Promise<Reply> {
+async function answerRequest(c: Context, operation: CompiledOperation, handler: Handler, options: MountOptions): Promise<Answer> {
   const { vendor, spec, sandboxes } = options;
   const { errors } = vendor;
   const op = operation.spec;
@@ -101,9 +142,12 @@ async function answer(c: Context, operation: CompiledOperation, handler: Handler
   const url = new URL(c.req.url);
   const key = readApiKey({ headers: c.req.raw.headers, query: url.searchParams }, op.security, spec.securitySchemes);
   const sandbox = key === undefined ? undefined : sandboxes.resolve(key);
-  if (!sandbox) return errors.unauthorized();
+  if (!sandbox) {
+    const why = key === undefined ? 'no usable credential' : 'a key the keys file does not list';
+    return { reply: errors.unauthorized(), key: key ?? null, violations: [`security: the request carries ${why}`] };
+  }
   if ((sandbox.access.readOnly && WRITE_METHODS.has(op.method)) || (op.permission && sandbox.access.deny.has(op.permission))) {
-    return errors.forbidden();
+    return { reply: errors.forbidden(), key: sandbox.key, violations: [] };
   }
 
   const headers: Record<string, string> = {};
@@ -119,7 +163,9 @@ async function answer(c: Context, operation: CompiledOperation, handler: Handler
   let files: Record<string, File> = {};
   if (op.requestBody) {
     const read = await readRequestBody(c.req.raw, { requestBody: op.requestBody, limits: vendor.bodyLimits, emptyJsonBody: vendor.emptyJsonBody });
-    if (read.kind === 'tooLarge') return errors.payloadTooLarge(read.limit);
+    if (read.kind === 'tooLarge') {
+      return { reply: errors.payloadTooLarge(read.limit), key: sandbox.key, violations: [`body: larger than the ${read.limit}-byte limit`] };
+    }
     if (read.kind === 'invalid') {
       issues.push(read.issue);
     } else if (read.kind === 'json' || read.kind === 'form') {
@@ -131,7 +177,21 @@ async function answer(c: Context, operation: CompiledOperation, handler: Handler
       body = read.bytes;
     }
   }
-  if (issues.length > 0) return errors.invalidRequest(sortIssues(issues, operation.fieldOrder), op);
+  const sorted = sortIssues(issues, operation.fieldOrder);
+  const answer = (reply: Reply, interception?: Interception): Answer => ({
+    reply,
+    key: sandbox.key,
+    violations: sorted.map(describeViolation),
+    ...(body === undefined || body instanceof Uint8Array ? {} : { requestBody: body }),
+    ...(interception ? { interception } : {}),
+  });
+
+  const interception = options.hooks?.intercept({ vendor, operation: op, sandbox, params, query, headers, body, issues: sorted });
+  if (interception?.latencyMs) await new Promise((resolve) => setTimeout(resolve, interception.latencyMs));
+  if (interception?.reply || interception?.drop || interception?.refusal !== undefined) {
+    return answer(interception.reply ?? { status: 0 }, interception);
+  }
+  if (sorted.length > 0) return answer(errors.invalidRequest(sorted, op), interception);
 
   const request: RequestContext = {
     sandbox,
@@ -144,13 +204,56 @@ async function answer(c: Context, operation: CompiledOperation, handler: Handler
     url,
     now: () => options.now(sandbox),
   };
+  let reply: Reply;
   try {
-    return await handler(request);
+    reply = await handler(request);
   } catch (error) {
-    if (error instanceof ReplyError) return error.reply;
-    options.logger.error(`${vendor.name}.${op.operationId} failed: ${(error as Error).stack ?? String(error)}`);
-    return errors.internalError();
+    if (error instanceof ReplyError) {
+      reply = error.reply;
+    } else {
+      options.logger.error(`${vendor.name}.${op.operationId} failed: ${(error as Error).stack ?? String(error)}`);
+      reply = errors.internalError();
+    }
   }
+  return answer(interception?.override ? applyOverride(reply, interception.override) : reply, interception);
+}
+
+/** `body.retry_config.max_retries: must be >= 0`: where, then what. */
+function describeViolation(issue: ValidationIssue): string {
+  const where = [issue.location, ...issue.path].join('.');
+  if (issue.keyword === 'required') return `${where}: is required`;
+  return `${where}: ${issue.message}`;
+}
+
+/** Merges a scenario's headers and body into the handler's reply (objects deeply, other values replaced). */
+function applyOverride(reply: Reply, override: { headers?: Record<string, string>; body?: unknown }): Reply {
+  return {
+    ...reply,
+    headers: { ...reply.headers, ...override.headers },
+    ...(override.body === undefined ? {} : { body: deepMerge(reply.body, override.body) }),
+  };
+}
+
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) merged[key] = deepMerge(base[key], value);
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Closes the client's connection without an answer, as a network failure would. Under
+ * `app.request()` there is no connection: the caller gets a network-error response instead.
+ */
+function dropConnection(c: Context): Response {
+  const socket = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket;
+  if (!socket) return Response.error();
+  socket.destroy();
+  return new Response(null, { status: 204 });
 }
 
 /** Validates (and coerces, in place) one location's parameters; returns them. */
@@ -181,17 +284,13 @@ function queryValues(search: URLSearchParams): Record<string, string | string[]>
   return out;
 }
 
-/** Checks the reply against the spec and turns it into a Response. */
-function finish(operation: CompiledOperation, reply: Reply, options: MountOptions, method: string, path: string): Response {
-  const violations = checkReply(operation, reply);
-  if (violations.length > 0) {
-    const message =
-      `campaign-mock: the ${options.vendor.name}.${operation.spec.operationId} reply to ${method} ${path} breaks specs/${options.vendor.specFile}:\n  ` +
-      `${violations.join('\n  ')}\nThis is a bug in campaign-mock; please report it with the request that caused it.`;
-    options.logger.error(message);
-    if (options.strict) return new Response(message, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-  }
-  return toResponse(reply);
+/** A reply that breaks the spec: logged, and in strict mode answered with a 500 that says why. */
+function reportBrokenReply(operation: CompiledOperation, reply: Reply, violations: string[], options: MountOptions, c: Context): Response {
+  const message =
+    `campaign-mock: the ${options.vendor.name}.${operation.spec.operationId} reply to ${c.req.method} ${c.req.path} breaks specs/${options.vendor.specFile}:\n  ` +
+    `${violations.join('\n  ')}\nThis is a bug in campaign-mock (or in a scenario's reply); please report it with the request that caused it.`;
+  options.logger.error(message);
+  return options.strict ? new Response(message, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } }) : toResponse(reply);
 }
 
 export function toResponse(reply: Reply): Response {

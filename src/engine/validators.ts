@@ -1,11 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import type { FormatsPlugin } from 'ajv-formats';
+import { addFormats } from './ajv-formats.js';
 import type { JsonSchema, ParameterObject } from './openapi.js';
 import type { OperationSpec, Spec } from './spec.js';
-
-// ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
 
 /** OpenAPI's own schema keywords that JSON Schema does not define; ajv must accept them. */
 const OPENAPI_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDocs'];

@@ -60,6 +60,8 @@ export interface ErrorEnvelope {
   routeNotFound(method: string, path: string, allowedMethods: string[]): Reply;
   /** An unexpected failure inside the mock. */
   internalError(): Reply;
+  /** Any error status in the vendor's envelope, for a forced status the spec gives no example of. */
+  error(status: number, message: string): Reply;
 }
 
 export interface VendorEnvironment {
@@ -94,4 +96,17 @@ export interface VendorModule {
   bodyLimits: { json: number; multipart: number };
   /** Prepares statements once and returns the handlers, keyed by operationId. */
   createHandlers(environment: VendorEnvironment): Record<string, Handler>;
+  /** How this vendor's fixture files (`fixtures/<vendor>/*.yaml`) are checked and loaded. */
+  fixtures?: FixtureLoader;
+}
+
+/**
+ * Loads seed data into one sandbox. `time` turns a fixture's time (`now`, `-3d`, `+2h`, or ISO
+ * 8601) into an ISO timestamp on the sandbox's clock.
+ */
+export interface FixtureLoader {
+  /** JSON Schema of a fixture file's data (its `description` aside). */
+  schema: JsonSchema;
+  /** Inserts the data in one transaction; throws if any of its ids already exist in the sandbox. */
+  load(db: Database, sandbox: Sandbox, data: unknown, time: (value: string) => string): void;
 }

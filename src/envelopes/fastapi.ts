@@ -44,6 +44,9 @@ export function fastapiErrorEnvelope(messages: FastapiMessages): ErrorEnvelope {
     payloadTooLarge: () => fastapiError(413, 'Request Entity Too Large'),
     routeNotFound: (_method, _path, allowed) => (allowed.length > 0 ? fastapiError(405, 'Method Not Allowed') : fastapiError(404, 'Not Found')),
     internalError: () => fastapiError(500, 'Internal Server Error'),
+    // A 422 is always pydantic's list (FastAPI's HTTPValidationError), never a plain string.
+    error: (status, message) =>
+      status === 422 ? fastapiError(422, [{ type: 'value_error', loc: ['body'], msg: `Value error, ${message}`, input: null, ctx: { error: {} } }]) : fastapiError(status, message),
   };
 }
 

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ValidationIssue } from '../engine/issues.js';
 import type { ErrorEnvelope, Reply } from '../engine/vendor.js';
 
@@ -7,22 +8,10 @@ import type { ErrorEnvelope, Reply } from '../engine/vendor.js';
  * class-validator). Vendors built on NestJS (DialNexa) answer in it.
  */
 
-const REASON_PHRASES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-};
-
-/** A NestJS error reply; a one-element message array is written as a string. */
+/** A NestJS error reply; `error` is the status's reason phrase; a one-element message array is written as a string. */
 export function nestError(status: number, message: string | string[]): Reply {
   const text = Array.isArray(message) && message.length === 1 ? message[0] : message;
-  return { status, body: { statusCode: status, message: text, error: REASON_PHRASES[status] ?? 'Error' } };
+  return { status, body: { statusCode: status, message: text, error: STATUS_CODES[status] ?? 'Error' } };
 }
 
 export interface NestMessages {
@@ -42,6 +31,7 @@ export function nestErrorEnvelope(messages: NestMessages): ErrorEnvelope {
     // NestJS's answer for a route it does not have, whatever the method.
     routeNotFound: (method, path) => nestError(404, `Cannot ${method} ${path}`),
     internalError: () => nestError(500, messages.internalError),
+    error: (status, message) => nestError(status, message),
   };
 }
 

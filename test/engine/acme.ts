@@ -65,6 +65,7 @@ export function acmeVendor(handlers: Record<string, Handler>, overrides: Partial
       payloadTooLarge: () => ({ status: 413, body: {} }),
       routeNotFound: () => ({ status: 404, body: {} }),
       internalError: () => ({ status: 500, body: { oops: true } }),
+      error: (status, message) => ({ status, body: { message } }),
     },
     createHandlers: () => handlers,
     ...overrides,
