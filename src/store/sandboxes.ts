@@ -10,6 +10,10 @@ export interface Sandbox {
   id: number;
   key: string;
   access: KeyAccess;
+  /** The sandbox clock's anchor: at wall time `wallMs` it read `virtualMs` (see src/clock). */
+  clock: { virtualMs: number; wallMs: number };
+  /** The scenario made sticky for this sandbox, if any. */
+  scenario: string | null;
 }
 
 export const sandboxMigrations: Migration[] = [
@@ -21,7 +25,21 @@ export const sandboxMigrations: Migration[] = [
       created_at TEXT NOT NULL
     ) STRICT;`,
   },
+  {
+    id: 'core/002-sandbox-clock-and-scenario',
+    sql: `ALTER TABLE sandboxes ADD COLUMN clock_virtual_ms INTEGER;
+      ALTER TABLE sandboxes ADD COLUMN clock_wall_ms INTEGER;
+      ALTER TABLE sandboxes ADD COLUMN scenario TEXT;`,
+  },
 ];
+
+interface SandboxRow {
+  id: number;
+  created_at: string;
+  clock_virtual_ms: number | null;
+  clock_wall_ms: number | null;
+  scenario: string | null;
+}
 
 /**
  * Maps API keys to sandboxes, creating a sandbox the first time a key is seen.
@@ -32,20 +50,34 @@ export const sandboxMigrations: Migration[] = [
  */
 export class SandboxRegistry {
   readonly #cache = new Map<string, Sandbox>();
-  readonly #insert: Statement<[string, string]>;
-  readonly #select: Statement<[string], { id: number }>;
+  readonly #insert: Statement<[string, string, number, number, string | null]>;
+  readonly #select: Statement<[string], SandboxRow>;
   readonly #deleteOne: Statement<[string]>;
   readonly #deleteAll: Statement<[]>;
+  readonly #saveClock: Statement<[number, number, number]>;
+  readonly #saveScenario: Statement<[string | null, number]>;
+  readonly #resetListeners: Array<(sandboxId?: number) => void> = [];
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     /** When given, only these keys are accepted. */
     private readonly keys?: KeyList,
+    /** The scenario a new sandbox starts with. */
+    private readonly defaultScenario: string | null = null,
   ) {
-    this.#insert = db.prepare('INSERT INTO sandboxes (api_key, created_at) VALUES (?, ?) ON CONFLICT (api_key) DO NOTHING');
-    this.#select = db.prepare('SELECT id FROM sandboxes WHERE api_key = ?');
+    this.#insert = db.prepare(
+      'INSERT INTO sandboxes (api_key, created_at, clock_virtual_ms, clock_wall_ms, scenario) VALUES (?, ?, ?, ?, ?) ON CONFLICT (api_key) DO NOTHING',
+    );
+    this.#select = db.prepare('SELECT id, created_at, clock_virtual_ms, clock_wall_ms, scenario FROM sandboxes WHERE api_key = ?');
     this.#deleteOne = db.prepare('DELETE FROM sandboxes WHERE api_key = ?');
     this.#deleteAll = db.prepare('DELETE FROM sandboxes');
+    this.#saveClock = db.prepare('UPDATE sandboxes SET clock_virtual_ms = ?, clock_wall_ms = ? WHERE id = ?');
+    this.#saveScenario = db.prepare('UPDATE sandboxes SET scenario = ? WHERE id = ?');
+  }
+
+  /** Whether a key may have a sandbox at all (false only for keys a keys file does not list). */
+  accepts(key: string): boolean {
+    return !this.keys || this.keys.has(key);
   }
 
   /** The sandbox of a key, or `undefined` when a keys file is in force and does not list it. */
@@ -54,12 +86,35 @@ export class SandboxRegistry {
     if (cached) return cached;
     const access = this.keys ? this.keys.get(key) : FULL_ACCESS;
     if (!access) return undefined;
-    this.#insert.run(key, new Date().toISOString());
+    const wallMs = Date.now();
+    this.#insert.run(key, new Date(wallMs).toISOString(), wallMs, wallMs, this.defaultScenario);
     const row = this.#select.get(key);
     if (!row) throw new Error(`campaign-mock: sandbox for a key vanished while it was being created`);
-    const sandbox: Sandbox = { id: row.id, key, access };
+    const created = Date.parse(row.created_at);
+    const sandbox: Sandbox = {
+      id: row.id,
+      key,
+      access,
+      clock: { virtualMs: row.clock_virtual_ms ?? created, wallMs: row.clock_wall_ms ?? created },
+      scenario: row.scenario,
+    };
     this.#cache.set(key, sandbox);
     return sandbox;
+  }
+
+  saveClock(sandbox: Sandbox, clock: Sandbox['clock']): void {
+    sandbox.clock = clock;
+    this.#saveClock.run(clock.virtualMs, clock.wallMs, sandbox.id);
+  }
+
+  saveScenario(sandbox: Sandbox, scenario: string | null): void {
+    sandbox.scenario = scenario;
+    this.#saveScenario.run(scenario, sandbox.id);
+  }
+
+  /** Calls `listener` after every reset, with the wiped sandbox's id (none: every sandbox). */
+  onReset(listener: (sandboxId?: number) => void): void {
+    this.#resetListeners.push(listener);
   }
 
   /** Wipes one sandbox, or every sandbox when no key is given. */
@@ -67,9 +122,12 @@ export class SandboxRegistry {
     if (key === undefined) {
       this.#deleteAll.run();
       this.#cache.clear();
-    } else {
-      this.#deleteOne.run(key);
-      this.#cache.delete(key);
+      for (const listener of this.#resetListeners) listener();
+      return;
     }
+    const id = this.#cache.get(key)?.id ?? this.#select.get(key)?.id;
+    this.#deleteOne.run(key);
+    this.#cache.delete(key);
+    if (id !== undefined) for (const listener of this.#resetListeners) listener(id);
   }
 }
