@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { JsonSchema } from '../engine/openapi.js';
-import { ConfigError, readYamlFile } from './yaml-file.js';
+import { ConfigError, describeSchemaErrors, readYamlFile } from './yaml-file.js';
 
 /** What one API key may do. */
 export interface KeyAccess {
@@ -44,18 +44,7 @@ export function loadKeysFile(path: string, context: KeysFileContext): KeyList {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   const validate = ajv.compile(keysFileSchema(context));
   if (!validate(file.value)) {
-    const messages = (validate.errors ?? []).map((error) => {
-      const at = error.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-      const where = at.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '') || 'the file';
-      const detail =
-        error.keyword === 'enum'
-          ? `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
-          : error.keyword === 'additionalProperties'
-            ? `has an unknown field "${(error.params as { additionalProperty: string }).additionalProperty}"`
-            : error.message;
-      return `${file.locate(at)}: ${where} ${detail}`;
-    });
-    throw new ConfigError(`campaign-mock: invalid keys file:\n  ${messages.join('\n  ')}`);
+    throw new ConfigError(`campaign-mock: invalid keys file:\n  ${describeSchemaErrors(file, validate.errors).join('\n  ')}`);
   }
   const entries = (file.value as { keys: RawKeyEntry[] }).keys;
   const keys = new Map<string, KeyAccess>();

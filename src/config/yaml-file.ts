@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 
@@ -48,4 +49,27 @@ export function readYamlFile(path: string): YamlFile {
       return path;
     },
   };
+}
+
+/**
+ * Turns JSON Schema errors about a YAML file into `file:line: where what` lines.
+ *
+ * @example
+ * describeSchemaErrors(file, validate.errors); // ['keys.yaml:3: keys[0].deny[0] must be one of: …']
+ */
+export function describeSchemaErrors(file: YamlFile, errors: readonly ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((error) => {
+    const at = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const where = at.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '') || 'the file';
+    const detail =
+      error.keyword === 'enum'
+        ? `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
+        : error.keyword === 'additionalProperties'
+          ? `has an unknown field "${(error.params as { additionalProperty: string }).additionalProperty}"`
+          : error.message;
+    return `${file.locate(at)}: ${where} ${detail}`;
+  });
 }

@@ -1,0 +1,97 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, describeSchemaErrors, readYamlFile, type YamlFile } from '../config/yaml-file.js';
+import type { Spec } from '../engine/spec.js';
+import type { VendorModule } from '../engine/vendor.js';
+import { documentedStatuses, namedExamples } from './forced-reply.js';
+import { SCENARIO_FILE_SCHEMA, type Scenario } from './scenario.js';
+
+export interface ScenarioSources {
+  /** Folders of `*.yaml` scenario files, read in order; a later file may not reuse a name. */
+  dirs: string[];
+  vendors: ReadonlyMap<VendorModule, Spec>;
+  /** Names of the fixtures that exist, so a scenario cannot name a missing one. */
+  fixtures: ReadonlySet<string>;
+}
+
+/**
+ * Every scenario: one built in for each documented error status of each operation
+ * (`dialnexa.getCampaign.404`), then those of the scenario files. A file with a mistake stops
+ * startup with its file, line and what is wrong.
+ */
+export function loadScenarios(sources: ScenarioSources): Map<string, Scenario> {
+  const scenarios = builtInScenarios(sources.vendors);
+  const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(SCENARIO_FILE_SCHEMA);
+  for (const dir of sources.dirs) {
+    if (!existsSync(dir)) throw new ConfigError(`campaign-mock: the scenarios folder ${dir} does not exist`);
+    for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+      const file = readYamlFile(join(dir, name));
+      if (!validate(file.value)) {
+        throw new ConfigError(`campaign-mock: invalid scenario file:\n  ${describeSchemaErrors(file, validate.errors).join('\n  ')}`);
+      }
+      const raw = file.value as Omit<Scenario, 'source' | 'fixtures'> & { fixtures?: string[] };
+      const scenario: Scenario = { ...raw, fixtures: raw.fixtures ?? [], source: file.path };
+      const previous = scenarios.get(scenario.name);
+      if (previous) throw new ConfigError(`campaign-mock: ${file.locate(['name'])}: scenario "${scenario.name}" is already defined by ${previous.source}`);
+      checkAgainstSpecs(scenario, file, sources);
+      scenarios.set(scenario.name, scenario);
+    }
+  }
+  return scenarios;
+}
+
+function builtInScenarios(vendors: ReadonlyMap<VendorModule, Spec>): Map<string, Scenario> {
+  const scenarios = new Map<string, Scenario>();
+  for (const [vendor, spec] of vendors) {
+    for (const op of spec.operations) {
+      for (const status of documentedStatuses(op).filter((s) => s >= 400)) {
+        const name = `${vendor.name}.${op.operationId}.${status}`;
+        scenarios.set(name, {
+          name,
+          description: `${op.method.toUpperCase()} ${op.path} answers ${status}: ${op.responses[String(status)]?.description ?? ''}`.trim(),
+          fixtures: [],
+          rules: [{ match: { vendor: vendor.name, operationId: op.operationId }, respond: { status } }],
+          source: 'built-in',
+        });
+      }
+    }
+  }
+  return scenarios;
+}
+
+/** Refuses rules that could never be honoured: unknown vendors or operations, undocumented statuses. */
+function checkAgainstSpecs(scenario: Scenario, file: YamlFile, sources: ScenarioSources): void {
+  const problems: string[] = [];
+  scenario.fixtures.forEach((fixture, index) => {
+    if (!sources.fixtures.has(fixture)) problems.push(`${file.locate(['fixtures', index])}: fixture "${fixture}" does not exist (there are: ${[...sources.fixtures].join(', ') || 'none'})`);
+  });
+  scenario.rules.forEach((rule, index) => {
+    const at = (...path: Array<string | number>) => file.locate(['rules', index, ...path]);
+    const vendors = [...sources.vendors.entries()].filter(([vendor]) => rule.match.vendor === undefined || vendor.name === rule.match.vendor);
+    if (vendors.length === 0) {
+      problems.push(`${at('match', 'vendor')}: unknown vendor "${rule.match.vendor}" (vendors: ${[...sources.vendors.keys()].map((v) => v.name).join(', ')})`);
+      return;
+    }
+    const operations = vendors.flatMap(([vendor, spec]) => spec.operations.filter((op) => rule.match.operationId === undefined || op.operationId === rule.match.operationId).map((op) => ({ vendor, op })));
+    if (operations.length === 0) {
+      problems.push(`${at('match', 'operationId')}: no operation "${rule.match.operationId}"${rule.match.vendor ? ` in ${rule.match.vendor}` : ''}`);
+      return;
+    }
+    const actions = [rule.drop, rule.rateLimit, rule.respond?.status ?? rule.respond?.example].filter((a) => a !== undefined);
+    if (actions.length > 1) problems.push(`${at()}: choose one of drop, rateLimit and a forced respond status in a rule`);
+    const status = rule.rateLimit ? 429 : rule.respond?.status;
+    if (status !== undefined) {
+      const undocumented = operations.filter(({ op }) => !documentedStatuses(op).includes(status));
+      if (undocumented.length > 0) {
+        problems.push(`${at(rule.rateLimit ? 'rateLimit' : 'respond')}: status ${status} is not documented by ${undocumented.map(({ vendor, op }) => `${vendor.name}.${op.operationId}`).join(', ')}; narrow the match or pick a documented status`);
+      }
+    }
+    if (rule.respond?.example !== undefined) {
+      const missing = operations.filter(({ op }) => !namedExamples(op).some((e) => e.name === rule.respond?.example && (status === undefined || e.status === status)));
+      if (missing.length > 0) problems.push(`${at('respond', 'example')}: no example "${rule.respond.example}" in ${missing.map(({ vendor, op }) => `${vendor.name}.${op.operationId}`).join(', ')}`);
+    }
+    if (typeof rule.latency === 'object' && rule.latency.min > rule.latency.max) problems.push(`${at('latency')}: min is above max`);
+  });
+  if (problems.length > 0) throw new ConfigError(`campaign-mock: invalid scenario "${scenario.name}":\n  ${problems.join('\n  ')}`);
+}
