@@ -1,5 +1,6 @@
 import type { VendorModule } from '../../engine/vendor.js';
 import { dialnexaErrors } from './errors.js';
+import { dialnexaFixtures } from './fixtures.js';
 import { callLogHandlers } from './handlers/call-logs.js';
 import { campaignHandlers } from './handlers/campaigns.js';
 import { leadHandlers, MAX_UPLOAD_BYTES } from './handlers/leads.js';
@@ -26,6 +27,7 @@ export const dialnexa: VendorModule = {
   },
   // JSON: no documented limit, 1 MB here. Files: 10 MB (D7), plus room for the multipart framing.
   bodyLimits: { json: 1024 * 1024, multipart: MAX_UPLOAD_BYTES + 64 * 1024 },
+  fixtures: dialnexaFixtures,
   createHandlers({ db }) {
     const store = new DialnexaStore(db);
     return {
