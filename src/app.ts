@@ -2,19 +2,26 @@ import type { Database } from 'better-sqlite3';
 import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
 import { adminError, adminRoutes } from './admin/routes.js';
+import { Clocks } from './clock/clock.js';
 import { loadKeysFile, type KeyList } from './config/keys-file.js';
 import { mountVendor, toResponse } from './engine/mount-vendor.js';
 import { loadSpec, type Spec } from './engine/spec.js';
 import { compileSpecs } from './engine/validators.js';
 import type { VendorModule } from './engine/vendor.js';
+import { FixtureCatalog } from './fixtures/catalog.js';
+import { Journal } from './journal/journal.js';
+import { loadScenarios } from './scenarios/catalog.js';
+import { ScenarioRuntime, unknownScenario } from './scenarios/runtime.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase } from './store/database.js';
 import { migrate } from './store/migrations.js';
 import { SandboxRegistry, sandboxMigrations } from './store/sandboxes.js';
 import { VENDORS } from './vendors/registry.js';
 
-/** The bundled specs: `specs/` at the package root (one level above `src/` and `dist/`). */
+/** The bundled specs, scenarios and fixtures, at the package root (one level above `src/` and `dist/`). */
 export const SPECS_DIR = fileURLToPath(new URL('../specs/', import.meta.url));
+export const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 export interface MockAppOptions {
   /** A database file that survives restarts; in memory when absent. */
@@ -24,6 +31,16 @@ export interface MockAppOptions {
   /** Answer a reply that breaks its spec with a 500 instead of only logging it. For tests. */
   strict?: boolean;
   logger?: Logger;
+  /** Folders of scenario files, read after the bundled `scenarios/`. */
+  scenarioDirs?: string[];
+  /** Folders of fixtures (`<vendor>/<name>.yaml`), read after the bundled `fixtures/`. */
+  fixtureDirs?: string[];
+  /** The scenario every new sandbox starts with. */
+  scenario?: string;
+  /** Sandbox clocks run at this many times real time; 0 freezes them (they move only when advanced). Default 1. */
+  speed?: number;
+  /** How many requests the journal keeps (oldest dropped first). Default 10,000. */
+  journalLimit?: number;
 }
 
 /** A built mock: the Hono app and what it owns. */
@@ -31,6 +48,8 @@ export interface MockApp {
   app: Hono;
   db: Database;
   sandboxes: SandboxRegistry;
+  clocks: Clocks;
+  journal: Journal;
   vendors: ReadonlyArray<{ name: string; title: string; basePath: string }>;
   /** Closes the database. */
   close(): void;
@@ -58,11 +77,25 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     db.close();
     throw error;
   }
-  const sandboxes = new SandboxRegistry(db, keys);
-  const now = () => new Date();
+  let fixtures: FixtureCatalog;
+  let scenarioCatalog: ReturnType<typeof loadScenarios>;
+  try {
+    fixtures = new FixtureCatalog([FIXTURES_DIR, ...(options.fixtureDirs ?? [])], VENDORS, db);
+    scenarioCatalog = loadScenarios({ dirs: [SCENARIOS_DIR, ...(options.scenarioDirs ?? [])], vendors: specs, fixtures: new Set(fixtures.fixtures.keys()) });
+    if (options.scenario !== undefined && !scenarioCatalog.has(options.scenario)) throw new Error(unknownScenario(options.scenario, scenarioCatalog));
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const sandboxes = new SandboxRegistry(db, keys, options.scenario ?? null);
+  const clocks = new Clocks(sandboxes, options.speed ?? 1);
+  const journal = new Journal(options.journalLimit ?? 10_000);
+  const scenarios = new ScenarioRuntime(scenarioCatalog, (request) => clocks.now(request.sandbox));
+  sandboxes.onReset((sandboxId) => scenarios.forget(sandboxId));
+  const hooks = { intercept: scenarios.intercept.bind(scenarios), record: journal.record.bind(journal) };
 
   const app = new Hono();
-  app.route('/__admin', adminRoutes({ sandboxes }));
+  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures }));
   for (const [vendor, spec] of specs) {
     mountVendor(app, {
       vendor,
@@ -72,7 +105,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       sandboxes,
       logger,
       strict: options.strict ?? false,
-      now,
+      now: (sandbox) => clocks.now(sandbox),
+      hooks,
     });
   }
 
@@ -81,7 +115,23 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     if (vendor) {
       const spec = specs.get(vendor) as Spec;
       const allowed = spec.operations.filter((op) => templateMatches(op.path, c.req.path)).map((op) => op.method.toUpperCase());
-      return toResponse(vendor.errors.routeNotFound(c.req.method, c.req.path, allowed));
+      const response = toResponse(vendor.errors.routeNotFound(c.req.method, c.req.path, allowed));
+      const url = new URL(c.req.url);
+      journal.record({
+        time: new Date().toISOString(),
+        key: null,
+        vendor: vendor.name,
+        operationId: null,
+        method: c.req.method,
+        path: url.pathname,
+        query: url.search,
+        status: response.status,
+        durationMs: 0,
+        scenario: null,
+        violations: [`no ${vendor.title} operation is ${c.req.method} ${c.req.path}${allowed.length > 0 ? ` (that path takes ${allowed.join(', ')})` : ''}`],
+        replyViolations: [],
+      });
+      return response;
     }
     const bases = VENDORS.map((v) => `${v.basePath} (${v.title})`).join(', ');
     return c.json(adminError(`no route for ${c.req.method} ${c.req.path}. Vendor routes live under ${bases}; the control plane under /__admin.`), 404);
@@ -95,6 +145,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     app,
     db,
     sandboxes,
+    clocks,
+    journal,
     vendors: VENDORS.map(({ name, title, basePath }) => ({ name, title, basePath })),
     close: () => db.close(),
   };

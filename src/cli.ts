@@ -24,6 +24,17 @@ Options (each also read from the environment variable shown):
       --keys <file>     accept only the keys this YAML file lists, each with its
                         permissions; any other key gets the vendor's 401
                         [CAMPAIGN_MOCK_KEYS; default: every non-empty key, all permissions]
+      --scenario <name> the scenario every new sandbox starts with (see GET /__admin/scenarios)
+                        [CAMPAIGN_MOCK_SCENARIO; default none]
+      --scenarios <dir> also read scenario files (*.yaml) from this folder; repeatable
+                        [CAMPAIGN_MOCK_SCENARIOS, folders separated by ':']
+      --fixtures <dir>  also read fixtures (<vendor>/<name>.yaml) from this folder; repeatable
+                        [CAMPAIGN_MOCK_FIXTURES, folders separated by ':']
+      --speed <factor>  sandbox clocks run at this many times real time; 60 makes a
+                        minute pass each second; 0 stops them, so time moves only with
+                        POST /__admin/clock/advance [CAMPAIGN_MOCK_SPEED; default 1]
+      --journal-limit <n>  requests kept in the journal, oldest dropped first
+                        [CAMPAIGN_MOCK_JOURNAL_LIMIT; default 10000]
       --log-level <l>   ${LOG_LEVELS.join(' | ')}; info logs one line per request
                         [CAMPAIGN_MOCK_LOG_LEVEL; default info]
       --strict          answer a reply that breaks its spec with a 500 instead of
@@ -49,7 +60,17 @@ A keys file looks like:
     - key: dnx_test_starter
       dialnexa: { concurrency_limit: 5 }
 
-Control plane: GET /__admin/health, POST /__admin/reset[?key=KEY].
+Control plane (KEY is the API key that names a sandbox):
+  GET    /__admin/health                 200 {"status":"ok"} once every route is served
+  POST   /__admin/reset[?key=KEY]        wipe every sandbox, or one
+  GET    /__admin/clock?key=KEY          {"now": ISO} on that sandbox's clock
+  POST   /__admin/clock/advance?key=KEY  {"seconds": N}: move that clock forward
+  GET    /__admin/scenarios              the scenarios, with descriptions
+  PUT    /__admin/scenario?key=KEY       {"name": "..."}: make a scenario sticky; DELETE clears it
+  GET    /__admin/fixtures               the fixtures; POST ?key=KEY {"name": "..."} loads one
+  GET    /__admin/requests?key=KEY       the request journal (also ?operation=, ?since=, ?until=)
+  GET    /__admin/violations             requests that broke a vendor's contract
+Per request: X-Mock-Scenario: <name>, or Prefer: code=409 / Prefer: example=<name>.
 `;
 
 class UsageError extends Error {}
@@ -59,6 +80,11 @@ interface ServeSettings {
   host: string;
   db?: string;
   keys?: string;
+  scenario?: string;
+  scenarioDirs: string[];
+  fixtureDirs: string[];
+  speed: number;
+  journalLimit: number;
   logLevel: LogLevel;
   strict: boolean;
 }
@@ -75,6 +101,11 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
         host: { type: 'string' },
         db: { type: 'string' },
         keys: { type: 'string' },
+        scenario: { type: 'string' },
+        scenarios: { type: 'string', multiple: true },
+        fixtures: { type: 'string', multiple: true },
+        speed: { type: 'string' },
+        'journal-limit': { type: 'string' },
         'log-level': { type: 'string' },
         strict: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -96,13 +127,25 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
   if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${portText}"`);
   const logLevel = values['log-level'] ?? env.CAMPAIGN_MOCK_LOG_LEVEL ?? 'info';
   if (!isLogLevel(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const speedText = values.speed ?? env.CAMPAIGN_MOCK_SPEED ?? '1';
+  const speed = Number(speedText);
+  if (!/^\d+(\.\d+)?$/.test(speedText) || speed > 100_000) throw new UsageError(`--speed must be a number from 0 to 100000, got "${speedText}"`);
+  const limitText = values['journal-limit'] ?? env.CAMPAIGN_MOCK_JOURNAL_LIMIT ?? '10000';
+  if (!/^[1-9]\d*$/.test(limitText)) throw new UsageError(`--journal-limit must be a positive whole number, got "${limitText}"`);
   const db = values.db ?? env.CAMPAIGN_MOCK_DB;
   const keys = values.keys ?? env.CAMPAIGN_MOCK_KEYS;
+  const scenario = values.scenario ?? env.CAMPAIGN_MOCK_SCENARIO;
+  const folders = (flag: string[] | undefined, variable: string | undefined) => flag ?? (variable ? variable.split(':').filter(Boolean) : []);
   return {
     port,
     host: values.host ?? env.CAMPAIGN_MOCK_HOST ?? '127.0.0.1',
     ...(db ? { db } : {}),
     ...(keys ? { keys } : {}),
+    ...(scenario ? { scenario } : {}),
+    scenarioDirs: folders(values.scenarios, env.CAMPAIGN_MOCK_SCENARIOS),
+    fixtureDirs: folders(values.fixtures, env.CAMPAIGN_MOCK_FIXTURES),
+    speed,
+    journalLimit: Number(limitText),
     logLevel,
     strict: values.strict ?? ['1', 'true'].includes(env.CAMPAIGN_MOCK_STRICT ?? ''),
   };
@@ -126,6 +169,11 @@ async function main(): Promise<void> {
     host: settings.host,
     ...(settings.db ? { db: settings.db } : {}),
     ...(settings.keys ? { keysFile: settings.keys } : {}),
+    ...(settings.scenario ? { scenario: settings.scenario } : {}),
+    scenarioDirs: settings.scenarioDirs,
+    fixtureDirs: settings.fixtureDirs,
+    speed: settings.speed,
+    journalLimit: settings.journalLimit,
     strict: settings.strict,
     logger,
   });

@@ -1,8 +1,16 @@
-import { Hono } from 'hono';
-import type { SandboxRegistry } from '../store/sandboxes.js';
+import { Hono, type Context } from 'hono';
+import type { Clocks } from '../clock/clock.js';
+import { FixtureConflict, type FixtureCatalog } from '../fixtures/catalog.js';
+import type { Journal, JournalQuery } from '../journal/journal.js';
+import { unknownScenario, type ScenarioRuntime } from '../scenarios/runtime.js';
+import type { Sandbox, SandboxRegistry } from '../store/sandboxes.js';
 
 export interface AdminOptions {
   sandboxes: SandboxRegistry;
+  clocks: Clocks;
+  journal: Journal;
+  scenarios: ScenarioRuntime;
+  fixtures: FixtureCatalog;
 }
 
 /** An error of the mock itself (not a vendor's): `campaign-mock:` and what to do next. */
@@ -10,12 +18,46 @@ export function adminError(message: string) {
   return { error: `campaign-mock: ${message}` };
 }
 
+class AdminError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The control plane, mounted at `/__admin` (PRODUCT.md §2). Tests outside this repository rely on
  * these routes: change them only compatibly.
  */
-export function adminRoutes({ sandboxes }: AdminOptions): Hono {
+export function adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures }: AdminOptions): Hono {
   const admin = new Hono();
+  admin.onError((error, c) => {
+    if (error instanceof AdminError) return c.json(adminError(error.message), error.status);
+    throw error;
+  });
+
+  /** The sandbox named by `?key=`, created if need be. */
+  const sandboxOf = (c: Context): Sandbox => {
+    const key = c.req.query('key');
+    if (!key) throw new AdminError(400, `${c.req.method} ${c.req.path} needs ?key=<the API key of the sandbox>`);
+    const sandbox = sandboxes.resolve(key);
+    if (!sandbox) throw new AdminError(404, `key "${key}" is not in the keys file, so it has no sandbox`);
+    return sandbox;
+  };
+
+  const jsonBody = async <T>(c: Context, describe: string, check: (body: Record<string, unknown>) => T | undefined): Promise<T> => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new AdminError(400, `${c.req.method} ${c.req.path} needs a JSON body ${describe}`);
+    }
+    const value = typeof body === 'object' && body !== null ? check(body as Record<string, unknown>) : undefined;
+    if (value === undefined) throw new AdminError(400, `${c.req.method} ${c.req.path} needs a JSON body ${describe}, got ${JSON.stringify(body)}`);
+    return value;
+  };
 
   // The app is fully built (specs compiled, vendors mounted) before the server listens, so
   // answering at all means every vendor route can be served.
@@ -25,12 +67,94 @@ export function adminRoutes({ sandboxes }: AdminOptions): Hono {
     const key = c.req.query('key');
     if (key === undefined) {
       sandboxes.reset();
+      journal.clear();
       return c.json({ status: 'ok', reset: 'all' });
     }
-    if (key === '') return c.json(adminError('?key= is empty; give the API key of the sandbox to wipe, or omit ?key to wipe everything'), 400);
+    if (key === '') throw new AdminError(400, '?key= is empty; give the API key of the sandbox to wipe, or omit ?key to wipe everything');
     sandboxes.reset(key);
+    journal.clear(key);
     return c.json({ status: 'ok', reset: 'sandbox', key });
   });
+
+  admin.get('/clock', (c) => c.json({ now: clocks.now(sandboxOf(c)).toISOString() }));
+
+  admin.post('/clock/advance', async (c) => {
+    const sandbox = sandboxOf(c);
+    const seconds = await jsonBody(c, '{"seconds": N} with N ≥ 0', (body) =>
+      typeof body.seconds === 'number' && Number.isFinite(body.seconds) && body.seconds >= 0 ? body.seconds : undefined,
+    );
+    return c.json({ now: clocks.advance(sandbox, seconds).toISOString() });
+  });
+
+  admin.get('/scenarios', (c) =>
+    c.json({
+      scenarios: [...scenarios.scenarios.values()].map(({ name, description, source, fixtures: loads }) => ({ name, description, source, fixtures: loads })),
+    }),
+  );
+
+  admin.get('/scenario', (c) => {
+    const sandbox = sandboxOf(c);
+    return c.json({ key: sandbox.key, scenario: sandbox.scenario });
+  });
+
+  admin.put('/scenario', async (c) => {
+    const sandbox = sandboxOf(c);
+    const name = await jsonBody(c, '{"name": "<scenario>"}', (body) => (typeof body.name === 'string' && body.name ? body.name : undefined));
+    const scenario = scenarios.scenarios.get(name);
+    if (!scenario) throw new AdminError(404, unknownScenario(name, scenarios.scenarios).replace(/^campaign-mock: /, ''));
+    for (const fixture of scenario.fixtures) loadFixture(fixture, sandbox);
+    sandboxes.saveScenario(sandbox, name);
+    scenarios.forget(sandbox.id);
+    return c.json({ key: sandbox.key, scenario: name, fixtures: scenario.fixtures });
+  });
+
+  admin.delete('/scenario', (c) => {
+    const sandbox = sandboxOf(c);
+    sandboxes.saveScenario(sandbox, null);
+    scenarios.forget(sandbox.id);
+    return c.json({ key: sandbox.key, scenario: null });
+  });
+
+  admin.get('/fixtures', (c) =>
+    c.json({ fixtures: [...fixtures.fixtures.values()].map(({ name, vendor, description }) => ({ name, vendor: vendor.name, description })) }),
+  );
+
+  admin.post('/fixtures', async (c) => {
+    const sandbox = sandboxOf(c);
+    const name = await jsonBody(c, '{"name": "<vendor>/<fixture>"}', (body) => (typeof body.name === 'string' && body.name ? body.name : undefined));
+    loadFixture(name, sandbox);
+    return c.json({ key: sandbox.key, fixture: name });
+  });
+
+  const loadFixture = (name: string, sandbox: Sandbox) => {
+    if (!fixtures.fixtures.has(name)) throw new AdminError(404, `unknown fixture "${name}"; GET /__admin/fixtures lists them`);
+    try {
+      fixtures.load(name, sandbox, clocks.now(sandbox));
+    } catch (error) {
+      if (error instanceof FixtureConflict) throw new AdminError(409, error.message.replace(/^campaign-mock: /, ''));
+      throw error;
+    }
+  };
+
+  const journalQuery = (c: Context): JournalQuery => {
+    const query: JournalQuery = {};
+    const key = c.req.query('key');
+    const operationId = c.req.query('operation');
+    const since = c.req.query('since');
+    const until = c.req.query('until');
+    for (const [name, value] of [['since', since], ['until', until]] as const) {
+      if (value !== undefined && Number.isNaN(Date.parse(value))) throw new AdminError(400, `?${name}= must be an ISO 8601 time, got "${value}"`);
+    }
+    if (key !== undefined) query.key = key;
+    if (operationId !== undefined) query.operationId = operationId;
+    if (since !== undefined) query.since = new Date(since).toISOString();
+    if (until !== undefined) query.until = new Date(until).toISOString();
+    return query;
+  };
+
+  admin.get('/requests', (c) => c.json({ requests: journal.find(journalQuery(c)), capacity: journal.capacity }));
+
+  admin.get('/violations', (c) => c.json({ violations: journal.find({ ...journalQuery(c), violationsOnly: true }) }));
 
   return admin;
 }
