@@ -1,6 +1,15 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SCENARIOS_DIR, SPECS_DIR } from '../../src/app.js';
+import { loadSpec } from '../../src/engine/spec.js';
+import { loadScenarios } from '../../src/scenarios/catalog.js';
+import { VENDORS } from '../../src/vendors/registry.js';
 import { startMockProcess } from '../helpers/process.js';
 import { checkWalkthrough, walkthrough } from '../helpers/readme.js';
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 describe('the README', () => {
   it('DialNexa walkthrough prints what it says, against the real server', async () => {
@@ -11,5 +20,26 @@ describe('the README', () => {
     } finally {
       await mock.stop();
     }
+  });
+
+  it('shows the example test exactly as test/examples/client-retries.test.ts has it', () => {
+    const file = readFileSync(new URL('../examples/client-retries.test.ts', import.meta.url), 'utf8');
+    expect(README).toContain(`\`\`\`ts\n${file}\`\`\``);
+  });
+
+  it('shows a scenario file that loads', () => {
+    const yaml = /### Scenarios[\s\S]*?```yaml\n([\s\S]*?)```/.exec(README)?.[1];
+    expect(yaml).toContain('name: my-flaky-create');
+    const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-readme-scenario-'));
+    writeFileSync(join(dir, 'example.yaml'), yaml as string);
+    const specs = new Map(VENDORS.map((vendor) => [vendor, loadSpec(`${SPECS_DIR}${vendor.specFile}`)]));
+    const scenarios = loadScenarios({ dirs: [SCENARIOS_DIR, dir], vendors: specs, fixtures: new Set(['dialnexa/campaigns']) });
+    expect(scenarios.get('my-flaky-create')?.rules).toHaveLength(6);
+  });
+
+  it('lists every bundled scenario file', () => {
+    const specs = new Map(VENDORS.map((vendor) => [vendor, loadSpec(`${SPECS_DIR}${vendor.specFile}`)]));
+    const files = [...loadScenarios({ dirs: [SCENARIOS_DIR], vendors: specs, fixtures: new Set(['dialnexa/campaigns']) }).values()].filter((s) => s.source !== 'built-in');
+    for (const scenario of files) expect(README).toContain(`| \`${scenario.name}\` |`);
   });
 });
