@@ -58,6 +58,7 @@ export function pydanticErrors(issues: readonly ValidationIssue[]): PydanticErro
   const seen = new Set<string>();
   const errors: PydanticError[] = [];
   for (const issue of issues) {
+    if (isNullBranchNoise(issue)) continue;
     const error = toPydantic(issue);
     const key = JSON.stringify(error.loc);
     if (seen.has(key)) continue;
@@ -65,6 +66,16 @@ export function pydanticErrors(issues: readonly ValidationIssue[]): PydanticErro
     errors.push(error);
   }
   return errors;
+}
+
+/**
+ * `Optional[Model]` reads `anyOf: [Model, {type: 'null'}]` in a spec. pydantic reports only the
+ * model's errors for it, so the null branch's complaint and anyOf's own summary are dropped.
+ */
+function isNullBranchNoise(issue: ValidationIssue): boolean {
+  if (issue.keyword === 'type' && issue.params.type === 'null') return true;
+  const branches = issue.keyword === 'anyOf' ? issue.schema?.anyOf : undefined;
+  return Array.isArray(branches) && branches.some((branch) => (branch as { type?: unknown } | null)?.type === 'null');
 }
 
 function toPydantic(issue: ValidationIssue): PydanticError {

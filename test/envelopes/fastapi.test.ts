@@ -104,3 +104,40 @@ describe('the FastAPI envelope', () => {
     expect([res.status, await res.json()]).toEqual([401, { detail: 'Invalid or expired API key' }]);
   });
 });
+
+describe('the FastAPI envelope, for an Optional model (anyOf with null)', () => {
+  const optionalModel = {
+    anyOf: [
+      { type: 'object', required: ['url'], properties: { url: { type: 'string', minLength: 1 }, retries: { type: 'integer', minimum: 0 } } },
+      { type: 'null' },
+    ],
+  };
+  const optionalDocument = structuredClone(document) as unknown as { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } } }> };
+  optionalDocument.paths['/acme/widgets']!.post.requestBody.content['application/json']!.schema.properties.webhook = optionalModel;
+  const optionalApp = mountAcme(
+    { createWidget: () => ({ status: 201 }) },
+    { strict: true, document: optionalDocument as unknown as OpenApiDocument, vendor: { errors: fastapiErrorEnvelope({ unauthorized: 'u', forbidden: 'f' }), validationStatus: 422 } },
+  );
+  const postWebhook = async (webhook: unknown) => {
+    const res = await optionalApp.request('/acme/widgets', {
+      method: 'POST',
+      headers: { 'x-api-key': 'k', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'n', workflow_id: 1, webhook }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as { detail: unknown } | undefined };
+  };
+
+  it("reports only the model's errors, as pydantic does, and accepts null", async () => {
+    const invalid = await postWebhook({ retries: -1 });
+    expect(invalid.body?.detail).toEqual([
+      { type: 'missing', loc: ['body', 'webhook', 'url'], msg: 'Field required', input: { retries: -1 } },
+      { type: 'greater_than_equal', loc: ['body', 'webhook', 'retries'], msg: 'Input should be greater than or equal to 0', input: -1, ctx: { ge: 0 } },
+    ]);
+    const notAnObject = await postWebhook('https://example.com');
+    expect(notAnObject.body?.detail).toEqual([
+      { type: 'model_attributes_type', loc: ['body', 'webhook'], msg: 'Input should be a valid dictionary or object to extract fields from', input: 'https://example.com' },
+    ]);
+    expect((await postWebhook(null)).status).toBe(201);
+  });
+});
