@@ -1,0 +1,179 @@
+import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
+import { valueError } from '../../../envelopes/fastapi.js';
+import { randomId } from '../../../store/ids.js';
+import { notFound } from '../errors.js';
+import { DEFAULT_TRANSFORMATION, readCohortCsv, readTransformation, type CohortRecords, type CohortTransformation, type CohortUser } from '../cohort-records.js';
+import { readCohortSource } from '../cohort-source.js';
+import { offsetPage } from '../pages.js';
+import { toCohortPhone } from '../phone.js';
+import { presentCohort } from '../present.js';
+import { assertAcceptsCohorts } from '../rules.js';
+import type { CampaignRow, CohortRow, CohortSource, SarvamStore } from '../store.js';
+import { enterWorkspace, findCampaign, type WorkspaceRequest } from '../workspace.js';
+
+interface CreateCohortBody {
+  name: string;
+  source: { url: string };
+  cohort_transformation?: Record<string, { column_name: string }>;
+}
+
+interface StreamUserBody {
+  user_phone_number: string;
+  user_identifier?: string | null;
+  app_variables?: Record<string, unknown> | null;
+  app_overrides?: Record<string, string | null> | null;
+}
+
+interface StreamCohortBody {
+  name: string;
+  users: StreamUserBody[];
+}
+
+/** What processing a cohort's source came to: its records, or why it failed (S7: `failed`). */
+type CohortOutcome = CohortRecords | { failure: string };
+
+/**
+ * Stores a processed cohort with its valid users, in one transaction. Sarvam processes cohorts
+ * asynchronously (S7, S8); the mock finishes first, so the cohort is `completed` or `failed`.
+ */
+function saveCohort(store: SarvamStore, at: WorkspaceRequest, campaign: CampaignRow, name: string, source: CohortSource, outcome: CohortOutcome): CohortRow {
+  const { workspace, now, actor } = at;
+  const id = randomId('coh-', 8);
+  const records: CohortRecords = 'failure' in outcome ? { users: [], total: 0, rejected: 0 } : outcome;
+  const owner = { sandbox_id: workspace.sandboxId, org_id: workspace.orgId, workspace_id: workspace.workspaceId };
+  const cohort: CohortRow = {
+    ...owner,
+    id,
+    campaign_id: campaign.id,
+    name,
+    status: 'failure' in outcome ? 'failed' : 'completed',
+    source_type: source,
+    failure_reason: 'failure' in outcome ? outcome.failure : null,
+    total_records: records.total,
+    valid_records: records.users.length,
+    rejected_records: records.rejected,
+    created_by: actor,
+    updated_by: actor,
+    created_at: now.toISOString(),
+    updated_at: now.toISOString(),
+  };
+  const users = records.users.map((user, position) => ({
+    ...owner,
+    cohort_id: id,
+    position,
+    phone_number: user.phone_number,
+    user_identifier: user.user_identifier,
+    app_variables: JSON.stringify(user.app_variables),
+    app_overrides: user.app_overrides === null ? null : JSON.stringify(user.app_overrides),
+  }));
+  return store.insertCohort(cohort, users);
+}
+
+/** The campaign of the path, if it may take a cohort: active, scheduled or paused (S8). */
+function campaignTakingCohorts(store: SarvamStore, at: WorkspaceRequest, request: RequestContext): CampaignRow {
+  const campaign = findCampaign(store, at.workspace, request.params.campaign_id as string);
+  assertAcceptsCohorts(campaign.status);
+  return campaign;
+}
+
+/** A multipart field that must be a file, as FastAPI's UploadFile says when it is text. */
+function uploadedFile(request: RequestContext, field: string): File | undefined {
+  const file = request.files[field];
+  const sent = (request.body as Record<string, unknown>)[field];
+  if (!file && sent !== undefined) throw new ReplyError(valueError(['body', field], "Expected UploadFile, received: <class 'str'>", sent));
+  return file;
+}
+
+async function fileText(file: File, field: string): Promise<string> {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+  } catch {
+    throw new ReplyError(valueError(['body', field], `${field} is not UTF-8 text`, file.name));
+  }
+}
+
+export function cohortHandlers(store: SarvamStore): Record<string, Handler> {
+  return {
+    async 'create-cohort'(request) {
+      const body = request.body as CreateCohortBody;
+      const at = enterWorkspace(store, request);
+      const campaign = campaignTakingCohorts(store, at, request);
+      // The spec's CohortTransformation schema has already held the body to the mapping's shape.
+      const transformation = body.cohort_transformation === undefined ? DEFAULT_TRANSFORMATION : (readTransformation(body.cohort_transformation) as CohortTransformation);
+      // Read after every check, so a refused request fetches nothing.
+      const source = await readCohortSource(body.source.url);
+      let outcome: CohortOutcome;
+      if ('failure' in source) {
+        outcome = source;
+      } else {
+        const records = readCohortCsv(source.text, transformation);
+        outcome = typeof records === 'string' ? { failure: `the source file ${records}` } : records;
+      }
+      return { status: 200, body: presentCohort(saveCohort(store, at, campaign, body.name, 'url', outcome)) };
+    },
+
+    async 'upload-cohort'(request) {
+      const { name } = request.body as { name: string };
+      const at = enterWorkspace(store, request);
+      // The spec requires cohort_file, and uploadedFile refuses it as text: it is a file here.
+      const csvFile = uploadedFile(request, 'cohort_file') as File;
+      const transformationFile = uploadedFile(request, 'cohort_transformation_file');
+      const campaign = campaignTakingCohorts(store, at, request);
+
+      let transformation = DEFAULT_TRANSFORMATION;
+      if (transformationFile) {
+        const text = await fileText(transformationFile, 'cohort_transformation_file');
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch (error) {
+          throw new ReplyError(valueError(['body', 'cohort_transformation_file'], `cohort_transformation_file is not valid JSON: ${(error as Error).message}`, transformationFile.name));
+        }
+        const read = readTransformation(parsed);
+        if (typeof read === 'string') throw new ReplyError(valueError(['body', 'cohort_transformation_file'], `cohort_transformation_file ${read}`, transformationFile.name));
+        transformation = read;
+      }
+      const records = readCohortCsv(await fileText(csvFile, 'cohort_file'), transformation);
+      // S7: "a header row and at least one data row".
+      if (typeof records === 'string') throw new ReplyError(valueError(['body', 'cohort_file'], `cohort_file ${records}`, csvFile.name));
+      return { status: 200, body: presentCohort(saveCohort(store, at, campaign, name, 'file_upload', records)) };
+    },
+
+    'stream-cohort'(request) {
+      const body = request.body as StreamCohortBody;
+      const at = enterWorkspace(store, request);
+      const campaign = campaignTakingCohorts(store, at, request);
+      const users: CohortUser[] = [];
+      for (const user of body.users) {
+        const phone = toCohortPhone(user.user_phone_number);
+        if (phone === undefined) continue;
+        users.push({
+          phone_number: phone,
+          user_identifier: user.user_identifier ?? null,
+          app_variables: user.app_variables ?? {},
+          app_overrides: user.app_overrides ?? null,
+        });
+      }
+      const outcome = { users, total: body.users.length, rejected: body.users.length - users.length };
+      return { status: 200, body: presentCohort(saveCohort(store, at, campaign, body.name, 'stream', outcome)) };
+    },
+
+    'list-cohorts'(request) {
+      const query = request.query as { offset?: number; limit?: number };
+      const { workspace } = enterWorkspace(store, request);
+      const campaign = findCampaign(store, workspace, request.params.campaign_id as string);
+      const limit = query.limit ?? 10;
+      const offset = query.offset ?? 0;
+      const { rows, total } = store.listCohorts(workspace.sandboxId, campaign.id, limit, offset);
+      return { status: 200, body: offsetPage(request.url, rows.map(presentCohort), total, limit, offset) };
+    },
+
+    'get-cohort'(request) {
+      const { workspace } = enterWorkspace(store, request);
+      const campaign = findCampaign(store, workspace, request.params.campaign_id as string);
+      const cohort = store.getCohort(workspace, campaign.id, request.params.cohort_id as string);
+      if (!cohort) throw new ReplyError(notFound('Cohort not found'));
+      return { status: 200, body: presentCohort(cohort) };
+    },
+  };
+}

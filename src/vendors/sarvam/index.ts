@@ -1,0 +1,40 @@
+import type { VendorModule } from '../../engine/vendor.js';
+import { campaignHandlers } from './handlers/campaigns.js';
+import { cohortHandlers } from './handlers/cohorts.js';
+import { webhookHandlers } from './handlers/webhooks.js';
+import { sarvamErrors } from './errors.js';
+import { sarvamMigrations } from './migrations.js';
+import { SarvamStore } from './store.js';
+
+/** Sarvam's scheduling API: campaigns, cohorts and webhook deliveries (specs/sarvam.yaml). */
+export const sarvam: VendorModule = {
+  name: 'sarvam',
+  title: 'Sarvam',
+  basePath: '/api/scheduling',
+  specFile: 'sarvam.yaml',
+  migrations: sarvamMigrations,
+  errors: sarvamErrors,
+  validationStatus: 422,
+  // FastAPI reports an empty JSON body as the body itself missing.
+  emptyJsonBody: 'missing',
+  keySettings: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      org_id: { type: 'string', minLength: 1, description: 'The only organization this key may be used under (403 otherwise).' },
+      workspace_id: { type: 'string', minLength: 1, description: 'The only workspace this key may be used under (403 otherwise).' },
+      concurrent_campaign_limit: { type: 'integer', minimum: 1, description: 'Campaigns active or scheduled at once per workspace (S6); default 10.' },
+    },
+  },
+  // No limit is documented: 5 MB of JSON holds 1000 streamed users with their variables, and
+  // uploaded cohort files get 20 MB.
+  bodyLimits: { json: 5 * 1024 * 1024, multipart: 20 * 1024 * 1024 },
+  createHandlers({ db }) {
+    const store = new SarvamStore(db);
+    return {
+      ...campaignHandlers(store),
+      ...cohortHandlers(store),
+      ...webhookHandlers(store),
+    };
+  },
+};

@@ -1,0 +1,89 @@
+import type { Migration } from '../../store/migrations.js';
+
+export const sarvamMigrations: Migration[] = [
+  {
+    id: 'sarvam/001-campaigns-cohorts-webhook-deliveries',
+    sql: `
+      -- A campaign belongs to the org and workspace of the path it was created under (S12).
+      CREATE TABLE sarvam_campaigns (
+        sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
+        org_id TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        status TEXT NOT NULL,
+        app_config TEXT NOT NULL,
+        webhook_config TEXT,
+        start_timestamp TEXT NOT NULL,
+        end_timestamp TEXT NOT NULL,
+        allowed_schedule TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (sandbox_id, id)
+      ) STRICT;
+      CREATE INDEX sarvam_campaigns_by_workspace ON sarvam_campaigns (sandbox_id, org_id, workspace_id, status);
+      CREATE INDEX sarvam_campaigns_by_schedule ON sarvam_campaigns (sandbox_id, status, start_timestamp, end_timestamp);
+
+      CREATE TABLE sarvam_cohorts (
+        sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
+        org_id TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        campaign_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        source_type TEXT NOT NULL,
+        failure_reason TEXT,
+        total_records INTEGER NOT NULL,
+        valid_records INTEGER NOT NULL,
+        rejected_records INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (sandbox_id, id),
+        FOREIGN KEY (sandbox_id, campaign_id) REFERENCES sarvam_campaigns (sandbox_id, id) ON DELETE CASCADE
+      ) STRICT;
+      CREATE INDEX sarvam_cohorts_by_campaign ON sarvam_cohorts (sandbox_id, campaign_id, created_at);
+
+      -- The valid records of a cohort, in file order: the people the dialer will call.
+      CREATE TABLE sarvam_cohort_users (
+        sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
+        org_id TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        cohort_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        phone_number TEXT NOT NULL,
+        user_identifier TEXT,
+        app_variables TEXT NOT NULL,
+        app_overrides TEXT,
+        PRIMARY KEY (sandbox_id, cohort_id, position),
+        FOREIGN KEY (sandbox_id, cohort_id) REFERENCES sarvam_cohorts (sandbox_id, id) ON DELETE CASCADE
+      ) STRICT;
+
+      -- One webhook per call attempt (S9). seq orders deliveries and backs the list's cursors.
+      CREATE TABLE sarvam_webhook_deliveries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
+        org_id TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        campaign_id TEXT NOT NULL,
+        attempt_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        status TEXT NOT NULL,
+        response_status_code INTEGER,
+        error TEXT,
+        delivery_attempts INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_attempted_at TEXT,
+        UNIQUE (sandbox_id, attempt_id),
+        FOREIGN KEY (sandbox_id, campaign_id) REFERENCES sarvam_campaigns (sandbox_id, id) ON DELETE CASCADE
+      ) STRICT;
+      CREATE INDEX sarvam_webhook_deliveries_by_campaign ON sarvam_webhook_deliveries (sandbox_id, campaign_id, seq);
+    `,
+  },
+];

@@ -1,0 +1,301 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+export type CampaignStatus = 'scheduled' | 'active' | 'paused' | 'ended' | 'cancelled';
+export type CohortStatus = 'completed' | 'failed';
+export type CohortSource = 'file_upload' | 'url' | 'stream';
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** Where a request acts: the key's sandbox, and the org and workspace of its path (S12). */
+export interface Workspace {
+  sandboxId: number;
+  orgId: string;
+  workspaceId: string;
+}
+
+export interface CampaignRow {
+  sandbox_id: number;
+  org_id: string;
+  workspace_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  status: CampaignStatus;
+  /** JSON of the app_config as stored (see app-config.ts). */
+  app_config: string;
+  /** JSON of the top-level webhook_config, or null. */
+  webhook_config: string | null;
+  start_timestamp: string;
+  end_timestamp: string;
+  /** JSON of the allowed_schedule. */
+  allowed_schedule: string;
+  created_by: string;
+  updated_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type CampaignSortColumn = 'created_at' | 'updated_at' | 'name' | 'start_timestamp' | 'end_timestamp';
+
+export interface CampaignListFilter {
+  status?: CampaignStatus;
+  search?: string;
+  sortBy: CampaignSortColumn;
+  sortOrder: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export interface CohortRow {
+  sandbox_id: number;
+  org_id: string;
+  workspace_id: string;
+  id: string;
+  campaign_id: string;
+  name: string;
+  status: CohortStatus;
+  source_type: CohortSource;
+  failure_reason: string | null;
+  total_records: number;
+  valid_records: number;
+  rejected_records: number;
+  created_by: string;
+  updated_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CohortUserRow {
+  sandbox_id: number;
+  org_id: string;
+  workspace_id: string;
+  cohort_id: string;
+  /** 0-based order of the user in the cohort. */
+  position: number;
+  phone_number: string;
+  user_identifier: string | null;
+  /** JSON object. */
+  app_variables: string;
+  /** JSON object, or null. */
+  app_overrides: string | null;
+}
+
+export interface DeliveryRow {
+  seq: number;
+  sandbox_id: number;
+  org_id: string;
+  workspace_id: string;
+  campaign_id: string;
+  attempt_id: string;
+  url: string;
+  status: DeliveryStatus;
+  response_status_code: number | null;
+  error: string | null;
+  delivery_attempts: number;
+  /** JSON of the S9 payload. */
+  payload: string;
+  created_at: string;
+  last_attempted_at: string | null;
+}
+
+export type NewDelivery = Omit<DeliveryRow, 'seq'>;
+
+/** A page of deliveries: older than `after`, or newer than `before` (both `seq`), newest first. */
+export interface DeliveryListFilter {
+  after?: number;
+  before?: number;
+  startDatetime?: string;
+  endDatetime?: string;
+  limit: number;
+}
+
+const CAMPAIGN_FILTER = `sandbox_id = @sandboxId AND org_id = @orgId AND workspace_id = @workspaceId
+  AND (@status IS NULL OR status = @status)
+  AND (@search IS NULL OR name LIKE @search ESCAPE '\\')`;
+
+const DELIVERY_FILTER = `sandbox_id = @sandboxId AND campaign_id = @campaignId
+  AND (@start IS NULL OR created_at >= @start) AND (@end IS NULL OR created_at <= @end)`;
+
+const SORT_COLUMNS: readonly CampaignSortColumn[] = ['created_at', 'updated_at', 'name', 'start_timestamp', 'end_timestamp'];
+
+/**
+ * Sarvam's tables, behind statements prepared once. Every statement is scoped by sandbox, and
+ * every campaign lookup by org and workspace too: nothing here can reach another tenant's rows.
+ */
+export class SarvamStore {
+  readonly #insertCampaign: Statement<CampaignRow>;
+  readonly #getCampaign: Statement<[number, string, string, string], CampaignRow>;
+  readonly #updateCampaign: Statement<CampaignRow>;
+  readonly #endDueCampaigns: Statement<{ sandboxId: number; now: string }>;
+  readonly #startDueCampaigns: Statement<{ sandboxId: number; now: string }>;
+  readonly #countLiveCampaigns: Statement<[number, string, string], { total: number }>;
+  readonly #countCampaigns: Statement<Record<string, unknown>, { total: number }>;
+  readonly #campaignPages = new Map<string, Statement<Record<string, unknown>, CampaignRow>>();
+  readonly #insertCohort: Statement<CohortRow>;
+  readonly #insertCohortUser: Statement<CohortUserRow>;
+  readonly #getCohort: Statement<[number, string, string, string, string], CohortRow>;
+  readonly #listCohorts: Statement<[number, string, number, number], CohortRow>;
+  readonly #countCohorts: Statement<[number, string], { total: number }>;
+  readonly #cohortUsers: Statement<[number, string], CohortUserRow>;
+  readonly #insertDelivery: Statement<NewDelivery>;
+  readonly #deliveriesOlder: Statement<Record<string, unknown>, DeliveryRow>;
+  readonly #deliveriesNewer: Statement<Record<string, unknown>, DeliveryRow>;
+  readonly #deliveryOlderExists: Statement<Record<string, unknown>, { found: number }>;
+  readonly #deliveryNewerExists: Statement<Record<string, unknown>, { found: number }>;
+  readonly #requeueDelivery: Statement<[number, string, string]>;
+
+  constructor(private readonly db: Database) {
+    this.#insertCampaign = db.prepare(`INSERT INTO sarvam_campaigns
+      (sandbox_id, org_id, workspace_id, id, name, description, status, app_config, webhook_config, start_timestamp, end_timestamp, allowed_schedule, created_by, updated_by, created_at, updated_at)
+      VALUES (@sandbox_id, @org_id, @workspace_id, @id, @name, @description, @status, @app_config, @webhook_config, @start_timestamp, @end_timestamp, @allowed_schedule, @created_by, @updated_by, @created_at, @updated_at)`);
+    this.#getCampaign = db.prepare('SELECT * FROM sarvam_campaigns WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND id = ?');
+    this.#updateCampaign = db.prepare(`UPDATE sarvam_campaigns SET
+      name = @name, description = @description, status = @status, app_config = @app_config, webhook_config = @webhook_config,
+      end_timestamp = @end_timestamp, allowed_schedule = @allowed_schedule, updated_by = @updated_by, updated_at = @updated_at
+      WHERE sandbox_id = @sandbox_id AND id = @id`);
+    // Timestamps are stored as toISOString() text, so text order is time order.
+    this.#endDueCampaigns = db.prepare(`UPDATE sarvam_campaigns SET status = 'ended', updated_at = max(updated_at, end_timestamp)
+      WHERE sandbox_id = @sandboxId AND status IN ('scheduled', 'active') AND end_timestamp <= @now`);
+    this.#startDueCampaigns = db.prepare(`UPDATE sarvam_campaigns SET status = 'active', updated_at = max(updated_at, start_timestamp)
+      WHERE sandbox_id = @sandboxId AND status = 'scheduled' AND start_timestamp <= @now`);
+    this.#countLiveCampaigns = db.prepare(`SELECT count(*) AS total FROM sarvam_campaigns
+      WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND status IN ('scheduled', 'active')`);
+    this.#countCampaigns = db.prepare(`SELECT count(*) AS total FROM sarvam_campaigns WHERE ${CAMPAIGN_FILTER}`);
+    this.#insertCohort = db.prepare(`INSERT INTO sarvam_cohorts
+      (sandbox_id, org_id, workspace_id, id, campaign_id, name, status, source_type, failure_reason, total_records, valid_records, rejected_records, created_by, updated_by, created_at, updated_at)
+      VALUES (@sandbox_id, @org_id, @workspace_id, @id, @campaign_id, @name, @status, @source_type, @failure_reason, @total_records, @valid_records, @rejected_records, @created_by, @updated_by, @created_at, @updated_at)`);
+    this.#insertCohortUser = db.prepare(`INSERT INTO sarvam_cohort_users
+      (sandbox_id, org_id, workspace_id, cohort_id, position, phone_number, user_identifier, app_variables, app_overrides)
+      VALUES (@sandbox_id, @org_id, @workspace_id, @cohort_id, @position, @phone_number, @user_identifier, @app_variables, @app_overrides)`);
+    this.#getCohort = db.prepare('SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND campaign_id = ? AND id = ?');
+    this.#listCohorts = db.prepare('SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?');
+    this.#countCohorts = db.prepare('SELECT count(*) AS total FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ?');
+    this.#cohortUsers = db.prepare('SELECT * FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? ORDER BY position');
+    this.#insertDelivery = db.prepare(`INSERT INTO sarvam_webhook_deliveries
+      (sandbox_id, org_id, workspace_id, campaign_id, attempt_id, url, status, response_status_code, error, delivery_attempts, payload, created_at, last_attempted_at)
+      VALUES (@sandbox_id, @org_id, @workspace_id, @campaign_id, @attempt_id, @url, @status, @response_status_code, @error, @delivery_attempts, @payload, @created_at, @last_attempted_at)`);
+    this.#deliveriesOlder = db.prepare(`SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq ORDER BY seq DESC LIMIT @limit`);
+    this.#deliveriesNewer = db.prepare(`SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq ORDER BY seq ASC LIMIT @limit`);
+    this.#deliveryOlderExists = db.prepare(`SELECT 1 AS found FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq LIMIT 1`);
+    this.#deliveryNewerExists = db.prepare(`SELECT 1 AS found FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq LIMIT 1`);
+    this.#requeueDelivery = db.prepare(`UPDATE sarvam_webhook_deliveries SET status = 'pending'
+      WHERE sandbox_id = ? AND campaign_id = ? AND attempt_id = ? AND status <> 'pending'`);
+  }
+
+  insertCampaign(campaign: CampaignRow): CampaignRow {
+    this.#insertCampaign.run(campaign);
+    return campaign;
+  }
+
+  getCampaign(workspace: Workspace, id: string): CampaignRow | undefined {
+    return this.#getCampaign.get(workspace.sandboxId, workspace.orgId, workspace.workspaceId, id);
+  }
+
+  updateCampaign(campaign: CampaignRow): CampaignRow {
+    this.#updateCampaign.run(campaign);
+    return campaign;
+  }
+
+  /**
+   * Moves the sandbox's campaigns along their schedule up to `now`: `scheduled` becomes `active`
+   * at start_timestamp (S1), `scheduled` or `active` becomes `ended` at end_timestamp (S14).
+   */
+  settleSchedules(sandboxId: number, now: string): void {
+    this.db.transaction(() => {
+      this.#endDueCampaigns.run({ sandboxId, now });
+      this.#startDueCampaigns.run({ sandboxId, now });
+    })();
+  }
+
+  /** Campaigns of the workspace that count against the concurrency limit: active or scheduled (S6). */
+  countLiveCampaigns(workspace: Workspace): number {
+    return (this.#countLiveCampaigns.get(workspace.sandboxId, workspace.orgId, workspace.workspaceId) as { total: number }).total;
+  }
+
+  /** One page of the workspace's campaigns and the total that match the filter. */
+  listCampaigns(workspace: Workspace, filter: CampaignListFilter): { rows: CampaignRow[]; total: number } {
+    const values = {
+      sandboxId: workspace.sandboxId,
+      orgId: workspace.orgId,
+      workspaceId: workspace.workspaceId,
+      status: filter.status ?? null,
+      search: filter.search === undefined ? null : `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`,
+    };
+    return {
+      rows: this.#campaignPage(filter.sortBy, filter.sortOrder).all({ ...values, limit: filter.limit, offset: filter.offset }),
+      total: (this.#countCampaigns.get(values) as { total: number }).total,
+    };
+  }
+
+  /** The page statement of one sort order, prepared the first time it is used. */
+  #campaignPage(sortBy: CampaignSortColumn, sortOrder: 'asc' | 'desc'): Statement<Record<string, unknown>, CampaignRow> {
+    // The column is written into the SQL, so only known columns get there (the spec's enum holds them too).
+    if (!SORT_COLUMNS.includes(sortBy)) throw new Error(`campaign-mock: cannot sort Sarvam campaigns by ${String(sortBy)}`);
+    const direction = sortOrder === 'asc' ? 'ASC' : 'DESC';
+    const key = `${sortBy} ${direction}`;
+    let statement = this.#campaignPages.get(key);
+    if (!statement) {
+      statement = this.db.prepare(`SELECT * FROM sarvam_campaigns WHERE ${CAMPAIGN_FILTER}
+        ORDER BY ${sortBy} ${direction}, rowid ${direction} LIMIT @limit OFFSET @offset`);
+      this.#campaignPages.set(key, statement);
+    }
+    return statement;
+  }
+
+  /** Inserts a cohort and its users in one transaction: all of them, or none. */
+  insertCohort(cohort: CohortRow, users: readonly CohortUserRow[]): CohortRow {
+    this.db.transaction(() => {
+      this.#insertCohort.run(cohort);
+      for (const user of users) this.#insertCohortUser.run(user);
+    })();
+    return cohort;
+  }
+
+  getCohort(workspace: Workspace, campaignId: string, id: string): CohortRow | undefined {
+    return this.#getCohort.get(workspace.sandboxId, workspace.orgId, workspace.workspaceId, campaignId, id);
+  }
+
+  /** One page of a campaign's cohorts, newest first, and their total. */
+  listCohorts(sandboxId: number, campaignId: string, limit: number, offset: number): { rows: CohortRow[]; total: number } {
+    return {
+      rows: this.#listCohorts.all(sandboxId, campaignId, limit, offset),
+      total: (this.#countCohorts.get(sandboxId, campaignId) as { total: number }).total,
+    };
+  }
+
+  /** A cohort's users in their order: who the dialer calls. */
+  cohortUsers(sandboxId: number, cohortId: string): CohortUserRow[] {
+    return this.#cohortUsers.all(sandboxId, cohortId);
+  }
+
+  insertDelivery(delivery: NewDelivery): DeliveryRow {
+    const { lastInsertRowid } = this.#insertDelivery.run(delivery);
+    return { ...delivery, seq: Number(lastInsertRowid) };
+  }
+
+  /**
+   * One page of a campaign's deliveries, newest first, and whether more lie beyond it on either
+   * side (with the same filters).
+   */
+  listDeliveries(sandboxId: number, campaignId: string, filter: DeliveryListFilter): { rows: DeliveryRow[]; hasOlder: boolean; hasNewer: boolean } {
+    const scope = { sandboxId, campaignId, start: filter.startDatetime ?? null, end: filter.endDatetime ?? null };
+    const rows =
+      filter.before === undefined
+        ? this.#deliveriesOlder.all({ ...scope, seq: filter.after ?? Number.MAX_SAFE_INTEGER, limit: filter.limit })
+        : this.#deliveriesNewer.all({ ...scope, seq: filter.before, limit: filter.limit }).reverse();
+    const newest = rows[0];
+    const oldest = rows[rows.length - 1];
+    return {
+      rows,
+      hasOlder: oldest !== undefined && this.#deliveryOlderExists.get({ ...scope, seq: oldest.seq }) !== undefined,
+      hasNewer: newest !== undefined && this.#deliveryNewerExists.get({ ...scope, seq: newest.seq }) !== undefined,
+    };
+  }
+
+  /** Queues the campaign's deliveries of these attempts again, skipping those still pending (S10). */
+  requeueDeliveries(sandboxId: number, campaignId: string, attemptIds: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const attemptId of attemptIds) this.#requeueDelivery.run(sandboxId, campaignId, attemptId);
+    })();
+  }
+}
+

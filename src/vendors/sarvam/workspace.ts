@@ -1,0 +1,64 @@
+import { ReplyError, type RequestContext } from '../../engine/vendor.js';
+import { forbidden, notFound } from './errors.js';
+import { actorEmail } from './present.js';
+import type { CampaignRow, SarvamStore, Workspace } from './store.js';
+
+/** A key's `sarvam:` section of the keys file (see keySettings in index.ts). */
+interface SarvamKeySettings {
+  org_id?: string;
+  workspace_id?: string;
+  concurrent_campaign_limit?: number;
+}
+
+/** What every Sarvam handler starts from: where it acts, when, and as whom. */
+export interface WorkspaceRequest {
+  workspace: Workspace;
+  now: Date;
+  /** The email written to created_by / updated_by. */
+  actor: string;
+}
+
+function keySettings(request: RequestContext): SarvamKeySettings {
+  return (request.sandbox.access.vendors.sarvam ?? {}) as SarvamKeySettings;
+}
+
+/**
+ * Enters the org and workspace of the request's path: refuses (403) a key bound to another, then
+ * brings the sandbox's campaigns up to the sandbox clock before anything reads them.
+ */
+export function enterWorkspace(store: SarvamStore, request: RequestContext): WorkspaceRequest {
+  const orgId = request.params.org_id as string;
+  const workspaceId = request.params.workspace_id as string;
+  assertKeyBinding(keySettings(request), orgId, workspaceId);
+  const workspace = { sandboxId: request.sandbox.id, orgId, workspaceId };
+  const now = request.now();
+  store.settleSchedules(workspace.sandboxId, now.toISOString());
+  return { workspace, now, actor: actorEmail(request.sandbox) };
+}
+
+/** A workspace API key belongs to one workspace (S12); the keys file can say which. */
+function assertKeyBinding(settings: SarvamKeySettings, orgId: string, workspaceId: string): void {
+  const wrongOrg = settings.org_id !== undefined && settings.org_id !== orgId;
+  const wrongWorkspace = settings.workspace_id !== undefined && settings.workspace_id !== workspaceId;
+  if (!wrongOrg && !wrongWorkspace) return;
+  const boundTo = [
+    settings.workspace_id === undefined ? undefined : `workspace ${settings.workspace_id}`,
+    settings.org_id === undefined ? undefined : `organization ${settings.org_id}`,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' of ');
+  const used = wrongOrg ? `organization ${orgId}` : `workspace ${workspaceId}`;
+  throw new ReplyError(forbidden(`This API key is bound to ${boundTo}; it cannot be used under ${used}`));
+}
+
+/** The workspace's limit of active or scheduled campaigns: 10 by default (S6). */
+export function concurrentCampaignLimit(request: RequestContext): number {
+  return keySettings(request).concurrent_campaign_limit ?? 10;
+}
+
+/** The campaign, if it was created under this org and workspace; otherwise a 404. */
+export function findCampaign(store: SarvamStore, workspace: Workspace, campaignId: string): CampaignRow {
+  const campaign = store.getCampaign(workspace, campaignId);
+  if (!campaign) throw new ReplyError(notFound('Campaign not found'));
+  return campaign;
+}
