@@ -6,7 +6,7 @@ import type { OperationSpec, Spec } from './spec.js';
 /** OpenAPI's own schema keywords that JSON Schema does not define; ajv must accept them. */
 const OPENAPI_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDocs'];
 
-/** Validators for one operation, compiled once at startup. */
+/** Validators for one operation, compiled once: on its first request, or at startup when eager. */
 export interface CompiledOperation {
   spec: OperationSpec;
   parameters: Partial<Record<'path' | 'query' | 'header', ParameterValidator>>;
@@ -35,27 +35,53 @@ export interface ResponseValidator {
 }
 
 /**
- * Compiles validators for every operation of the given specs. Two ajv instances serve them all:
+ * Prepares validators for every operation of the given specs. Two ajv instances serve them all:
  * a strict one for JSON bodies and responses, and one that coerces strings for parameters and
  * form fields, which arrive as text.
+ *
+ * Compiling is most of a mock's startup time, and a test run seldom calls every operation, so an
+ * operation's validators are compiled on its first request unless `eager` is set (the test suite
+ * compiles everything eagerly, so a mistake in a spec fails there first).
  */
-export function compileSpecs(specs: Spec[]): Map<Spec, CompiledOperation[]> {
+export function compileSpecs(specs: Spec[], { eager = false }: { eager?: boolean } = {}): Map<Spec, CompiledOperation[]> {
   const strict = cachedCompiler(createAjv(false));
   const coercing = cachedCompiler(createAjv(true));
   const compiled = new Map<Spec, CompiledOperation[]>();
+  const registered = new Set<string>();
   for (const spec of specs) {
     const namespace = `https://campaign-mock.local/specs/${spec.file.split('/').pop()}`;
     const rewrite = (schema: JsonSchema): JsonSchema => rewriteComponentRefs(schema, namespace);
     const components = { $id: namespace, $defs: rewrite((spec.document.components?.schemas ?? {}) as JsonSchema) };
-    registerExtensionKeywords([strict.ajv, coercing.ajv], spec.document);
+    registerExtensionKeywords([strict.ajv, coercing.ajv], spec.document, registered);
     strict.ajv.addSchema(components);
     coercing.ajv.addSchema(components);
-    compiled.set(
-      spec,
-      spec.operations.map((operation) => compileOperation(operation, rewrite, strict, coercing, (ref) => resolveSchemaRef(spec, ref))),
+    const operations = spec.operations.map((operation) =>
+      lazyOperation(operation, () => compileOperation(operation, rewrite, strict, coercing, (ref) => resolveSchemaRef(spec, ref))),
     );
+    if (eager) for (const operation of operations) void operation.parameters;
+    compiled.set(spec, operations);
   }
   return compiled;
+}
+
+function lazyOperation(spec: OperationSpec, compile: () => Omit<CompiledOperation, 'spec'>): CompiledOperation {
+  let compiled: Omit<CompiledOperation, 'spec'> | undefined;
+  const get = () => (compiled ??= compile());
+  return {
+    spec,
+    get parameters() {
+      return get().parameters;
+    },
+    get bodies() {
+      return get().bodies;
+    },
+    get responses() {
+      return get().responses;
+    },
+    get fieldOrder() {
+      return get().fieldOrder;
+    },
+  };
 }
 
 function compileOperation(
@@ -64,7 +90,7 @@ function compileOperation(
   strict: Compiler,
   coercing: Compiler,
   resolveRef: (ref: string) => JsonSchema | undefined,
-): CompiledOperation {
+): Omit<CompiledOperation, 'spec'> {
   const fieldOrder = new Map<string, number>();
   for (const p of operation.parameters) fieldOrder.set(`${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`, fieldOrder.size);
   for (const media of Object.values(operation.requestBody?.content ?? {})) {
@@ -93,7 +119,7 @@ function compileOperation(
       responses.set(status, first ? { mediaType: first } : {});
     }
   }
-  return { spec: operation, parameters, bodies, responses, fieldOrder };
+  return { parameters, bodies, responses, fieldOrder };
 }
 
 /** Records `prefix + dotted.path` for every property, depth first, in declaration order. */
@@ -197,8 +223,12 @@ function createAjv(coerceTypes: boolean): Ajv2020 {
   return ajv;
 }
 
-/** Every `x-…` key used inside the schemas becomes a no-op keyword, so strict mode still catches typos. */
-function registerExtensionKeywords(ajvs: Ajv2020[], schema: unknown): void {
+/**
+ * Every `x-…` key used inside the schemas becomes a no-op keyword, so strict mode still catches
+ * typos. `registered` remembers the names already added (ajv refuses a keyword added twice, and
+ * cannot tell a definition-less keyword is there).
+ */
+function registerExtensionKeywords(ajvs: Ajv2020[], schema: unknown, registered: Set<string>): void {
   const names = new Set<string>();
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
@@ -209,8 +239,10 @@ function registerExtensionKeywords(ajvs: Ajv2020[], schema: unknown): void {
     }
   };
   walk(schema);
-  for (const ajv of ajvs) {
-    for (const name of names) if (!ajv.getKeyword(name)) ajv.addKeyword(name);
+  for (const name of names) {
+    if (registered.has(name)) continue;
+    for (const ajv of ajvs) ajv.addKeyword(name);
+    registered.add(name);
   }
 }
 
