@@ -23,7 +23,12 @@ export function fastapiError(status: number, detail: string | PydanticError[]): 
 
 /** A 422 of one error raised by a model validator: pydantic's `value_error`. */
 export function valueError(loc: Array<string | number>, message: string, input: unknown): Reply {
-  return fastapiError(422, [{ type: 'value_error', loc, msg: `Value error, ${message}`, input, ctx: { error: {} } }]);
+  return fastapiError(422, [valueErrorItem(loc, message, input)]);
+}
+
+/** One `value_error`, for a 422 that lists several (`fastapiError(422, [...])`). */
+export function valueErrorItem(loc: Array<string | number>, message: string, input: unknown): PydanticError {
+  return { type: 'value_error', loc, msg: `Value error, ${message}`, input, ctx: { error: {} } };
 }
 
 export interface FastapiMessages {
@@ -57,7 +62,7 @@ export function fastapiErrorEnvelope(messages: FastapiMessages): ErrorEnvelope {
 export function pydanticErrors(issues: readonly ValidationIssue[]): PydanticError[] {
   const seen = new Set<string>();
   const errors: PydanticError[] = [];
-  for (const issue of issues) {
+  for (const issue of itemByItem(issues)) {
     if (isNullBranchNoise(issue)) continue;
     const error = toPydantic(issue);
     const key = JSON.stringify(error.loc);
@@ -66,6 +71,45 @@ export function pydanticErrors(issues: readonly ValidationIssue[]): PydanticErro
     errors.push(error);
   }
   return errors;
+}
+
+/**
+ * pydantic validates a list item by item, so every error of `slots[0]` comes before any of
+ * `slots[1]`; field order alone would put `slots[1].day_of_week` before `slots[0].end_time`.
+ * Re-sorts, stably, path segment by path segment: list indexes by number, fields in the order
+ * the issues first name them.
+ */
+function itemByItem(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  const paths = issues.map((issue) => [issue.location, ...issue.path]);
+  const firstNamed = new Map<string, number>();
+  paths.forEach((path, index) => {
+    for (let depth = 1; depth <= path.length; depth++) {
+      const field = fieldOf(path, depth);
+      if (!firstNamed.has(field)) firstNamed.set(field, index);
+    }
+  });
+  const compare = (a: Array<string | number>, b: Array<string | number>): number => {
+    for (let depth = 0; depth < Math.min(a.length, b.length); depth++) {
+      const [x, y] = [a[depth], b[depth]];
+      if (x === y) continue;
+      if (typeof x === 'number' && typeof y === 'number') return x - y;
+      if (typeof x === 'number' || typeof y === 'number') return typeof x === 'number' ? -1 : 1;
+      return (firstNamed.get(fieldOf(a, depth + 1)) ?? 0) - (firstNamed.get(fieldOf(b, depth + 1)) ?? 0);
+    }
+    return 0;
+  };
+  return issues
+    .map((issue, index) => ({ issue, index, path: paths[index] as Array<string | number> }))
+    .sort((a, b) => compare(a.path, b.path) || a.index - b.index)
+    .map(({ issue }) => issue);
+}
+
+/** The field a path names down to `depth`, list indexes left out: `body.slots.#.end_time`. */
+function fieldOf(path: ReadonlyArray<string | number>, depth: number): string {
+  return path
+    .slice(0, depth)
+    .map((segment) => (typeof segment === 'number' ? '#' : segment))
+    .join('.');
 }
 
 /**

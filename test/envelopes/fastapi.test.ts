@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fastapiErrorEnvelope } from '../../src/envelopes/fastapi.js';
+import type { ValidationIssue } from '../../src/engine/issues.js';
+import { fastapiErrorEnvelope, pydanticErrors } from '../../src/envelopes/fastapi.js';
 import type { OpenApiDocument } from '../../src/engine/openapi.js';
 import { mountAcme } from '../engine/acme.js';
 
@@ -139,5 +140,33 @@ describe('the FastAPI envelope, for an Optional model (anyOf with null)', () => 
       { type: 'model_attributes_type', loc: ['body', 'webhook'], msg: 'Input should be a valid dictionary or object to extract fields from', input: 'https://example.com' },
     ]);
     expect((await postWebhook(null)).status).toBe(201);
+  });
+});
+
+describe('pydanticErrors', () => {
+  const issue = (path: Array<string | number>, keyword: string, params: Record<string, unknown>, value: unknown): ValidationIssue => ({
+    location: 'body',
+    path,
+    keyword,
+    params,
+    message: keyword,
+    value,
+    schema: { type: 'integer' },
+  });
+
+  it('reports a list item by item, as pydantic validates it, whatever the field order', () => {
+    // The engine orders by declared field: day_of_week (declared first) before end_time.
+    const sortedByField = [
+      issue(['slots', 1, 'day_of_week'], 'maximum', { limit: 6 }, 9),
+      issue(['slots', 0, 'end_time'], 'pattern', { pattern: '^\\d{2}:\\d{2}$' }, '5pm'),
+      issue(['slots', 1, 'end_time'], 'pattern', { pattern: '^\\d{2}:\\d{2}$' }, '6pm'),
+      issue(['timezone'], 'type', { type: 'string' }, 5),
+    ];
+    expect(pydanticErrors(sortedByField).map((error) => error.loc)).toEqual([
+      ['body', 'slots', 0, 'end_time'],
+      ['body', 'slots', 1, 'day_of_week'],
+      ['body', 'slots', 1, 'end_time'],
+      ['body', 'timezone'],
+    ]);
   });
 });
