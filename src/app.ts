@@ -22,6 +22,8 @@ import { VENDORS } from './vendors/registry.js';
 export const SPECS_DIR = fileURLToPath(new URL('../specs/', import.meta.url));
 export const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
+/** The specs parsed by `npm run build` (see loadSpec). */
+export const SPEC_CACHE_DIR = fileURLToPath(new URL('../dist/spec-cache/', import.meta.url));
 
 export interface MockAppOptions {
   /** A database file that survives restarts; in memory when absent. */
@@ -66,7 +68,7 @@ export interface MockApp {
  */
 export function createMockApp(options: MockAppOptions = {}): MockApp {
   const logger = options.logger ?? createLogger('info');
-  const specs = new Map<VendorModule, Spec>(VENDORS.map((vendor) => [vendor, loadSpec(`${SPECS_DIR}${vendor.specFile}`)]));
+  const specs = new Map<VendorModule, Spec>(VENDORS.map((vendor) => [vendor, loadSpec(`${SPECS_DIR}${vendor.specFile}`, SPEC_CACHE_DIR)]));
   const keys = options.keysFile ? loadKeys(options.keysFile, specs) : undefined;
   const compiled = compileSpecs([...specs.values()]);
 

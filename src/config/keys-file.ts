@@ -41,7 +41,7 @@ export interface KeysFileContext {
  */
 export function loadKeysFile(path: string, context: KeysFileContext): KeyList {
   const file = readYamlFile(path);
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, validateSchema: false });
   const validate = ajv.compile(keysFileSchema(context));
   if (!validate(file.value)) {
     throw new ConfigError(`campaign-mock: invalid keys file:\n  ${describeSchemaErrors(file, validate.errors).join('\n  ')}`);

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
   HTTP_METHODS,
@@ -45,21 +46,41 @@ export class SpecError extends Error {
   }
 }
 
+/** A spec parsed ahead of time (`npm run build`), with the hash of the text it came from. */
+export interface ParsedSpec {
+  sha256: string;
+  document: OpenApiDocument;
+}
+
 /**
- * Reads an OpenAPI 3.1 document from YAML or JSON and indexes its operations.
+ * Reads an OpenAPI 3.1 document from YAML or JSON and indexes its operations. Parsing YAML is
+ * slow, so the build writes each bundled spec parsed to `<cacheDir>/<name>.json`; it is used
+ * only while its hash matches the spec's current text.
  *
  * @example
  * const spec = loadSpec('specs/dialnexa.yaml');
  * spec.operations.map((op) => op.operationId); // ['createCampaign', 'getCampaign', ...]
  */
-export function loadSpec(file: string): Spec {
+export function loadSpec(file: string, cacheDir?: string): Spec {
   let document: OpenApiDocument;
   try {
-    document = parseYaml(readFileSync(file, 'utf8')) as OpenApiDocument;
+    const text = readFileSync(file, 'utf8');
+    const cache = cacheDir === undefined ? undefined : join(cacheDir, `${basename(file)}.json`);
+    const parsed = cache !== undefined && existsSync(cache) ? (JSON.parse(readFileSync(cache, 'utf8')) as ParsedSpec) : undefined;
+    document = parsed?.sha256 === specHash(text) ? parsed.document : (parseYaml(text) as OpenApiDocument);
   } catch (error) {
     throw new SpecError(file, `cannot be read: ${(error as Error).message}`);
   }
   return indexSpec(file, document);
+}
+
+export function specHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Parses a spec for the cache `loadSpec` reads. */
+export function parseSpecForCache(text: string): ParsedSpec {
+  return { sha256: specHash(text), document: parseYaml(text) as OpenApiDocument };
 }
 
 export function indexSpec(file: string, document: OpenApiDocument): Spec {

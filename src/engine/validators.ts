@@ -44,8 +44,8 @@ export interface ResponseValidator {
  * compiles everything eagerly, so a mistake in a spec fails there first).
  */
 export function compileSpecs(specs: Spec[], { eager = false }: { eager?: boolean } = {}): Map<Spec, CompiledOperation[]> {
-  const strict = cachedCompiler(createAjv(false));
-  const coercing = cachedCompiler(createAjv(true));
+  const strict = cachedCompiler(createAjv(false, eager));
+  const coercing = cachedCompiler(createAjv(true, eager));
   const compiled = new Map<Spec, CompiledOperation[]>();
   const registered = new Set<string>();
   for (const spec of specs) {
@@ -209,9 +209,14 @@ function cachedCompiler(ajv: Ajv2020): Compiler {
   };
 }
 
-function createAjv(coerceTypes: boolean): Ajv2020 {
+/**
+ * `validateSchema` checks each schema against the JSON Schema meta-schema, whose own compilation is
+ * a large part of startup; eager compilation (the test suite) checks, lazy compilation relies on it.
+ */
+function createAjv(coerceTypes: boolean, validateSchema: boolean): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
+    validateSchema,
     verbose: true,
     strict: true,
     allowUnionTypes: true,

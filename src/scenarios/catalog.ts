@@ -22,7 +22,7 @@ export interface ScenarioSources {
  */
 export function loadScenarios(sources: ScenarioSources): Map<string, Scenario> {
   const scenarios = builtInScenarios(sources.vendors);
-  const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(SCENARIO_FILE_SCHEMA);
+  const validate = new Ajv2020({ allErrors: true, strict: true, validateSchema: false, allowUnionTypes: true }).compile(SCENARIO_FILE_SCHEMA);
   for (const dir of sources.dirs) {
     if (!existsSync(dir)) throw new ConfigError(`campaign-mock: the scenarios folder ${dir} does not exist`);
     for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {

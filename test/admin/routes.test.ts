@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { VENDORS } from '../../src/vendors/registry.js';
 import { testMock } from '../helpers/mock.js';
 
 describe('/__admin', () => {
@@ -43,6 +44,7 @@ describe('/__admin', () => {
   it('answers any other path with a campaign-mock 404 that lists where routes live', async () => {
     const res = await mock.app.request('/nowhere');
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: string }).error).toBe('campaign-mock: no route for GET /nowhere. Vendor routes live under /v1 (DialNexa); the control plane under /__admin.');
+    const bases = VENDORS.map((v) => `${v.basePath} (${v.title})`).join(', ');
+    expect(((await res.json()) as { error: string }).error).toBe(`campaign-mock: no route for GET /nowhere. Vendor routes live under ${bases}; the control plane under /__admin.`);
   });
 });

@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { VENDORS } from '../../src/vendors/registry.js';
 import { runCli, startMockProcess } from '../helpers/process.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-e2e-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,7 +17,12 @@ describe('the campaign-mock process', () => {
   it('serves health and the vendor routes on the port it prints, one line per vendor', async () => {
     const mock = await startMockProcess(['--port', '0', '--log-level', 'warn']);
     try {
-      expect(mock.output()).toMatch(/^campaign-mock \d+\.\d+\.\d+ listening on http:\/\/127\.0\.0\.1:\d+ \(in-memory database\)\n {2}DialNexa {3}http:\/\/127\.0\.0\.1:\d+\/v1\n {2}admin {6}http:\/\/127\.0\.0\.1:\d+\/__admin\n$/);
+      const lines = [
+        `campaign-mock ${version} listening on ${mock.url} (in-memory database)`,
+        ...VENDORS.map((v) => `  ${v.title.padEnd(10)} ${mock.url}${v.basePath}`),
+        `  ${'admin'.padEnd(10)} ${mock.url}/__admin`,
+      ];
+      expect(mock.output()).toBe(`${lines.join('\n')}\n`);
       const health = await fetch(`${mock.url}/__admin/health`);
       expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
 
