@@ -10,6 +10,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build parses the specs once, so the container starts without parsing YAML.
+COPY specs ./specs
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies, the build and the specs; no compiler, not root.
@@ -22,6 +24,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY specs ./specs
+COPY scenarios ./scenarios
+COPY fixtures ./fixtures
 # State lives in memory unless CAMPAIGN_MOCK_DB points into this volume, e.g. /data/mock.sqlite.
 RUN mkdir /data && chown node:node /data
 VOLUME /data
