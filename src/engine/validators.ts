@@ -135,6 +135,10 @@ function collectFieldOrder(
   if (typeof resolved !== 'object') return;
   const items = resolved.items;
   if (items !== undefined) collectFieldOrder(items as JsonSchema, prefix, order, resolveRef, depth + 1);
+  // A nullable or composed model (`anyOf: [Model, null]`) declares its fields in its branches.
+  for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const) {
+    for (const branch of (resolved[keyword] ?? []) as JsonSchema[]) collectFieldOrder(branch, prefix, order, resolveRef, depth + 1);
+  }
   for (const [name, child] of Object.entries((resolved.properties ?? {}) as Record<string, JsonSchema>)) {
     const key = `${prefix}${name}`;
     if (!order.has(key)) order.set(key, order.size);

@@ -141,6 +141,31 @@ describe('the FastAPI envelope, for an Optional model (anyOf with null)', () => 
     ]);
     expect((await postWebhook(null)).status).toBe(201);
   });
+
+  it("keeps the model's own field order inside the nullable branch", async () => {
+    // ajv reports a missing field before the others; pydantic goes field by field, in declaration order.
+    const res = await postWebhook({ url: 7, retries: 'x' });
+    expect(res.body?.detail).toEqual([
+      { type: 'string_type', loc: ['body', 'webhook', 'url'], msg: 'Input should be a valid string', input: 7 },
+      { type: 'int_parsing', loc: ['body', 'webhook', 'retries'], msg: 'Input should be a valid integer, unable to parse string as an integer', input: 'x' },
+    ]);
+    const swapped = structuredClone(optionalDocument);
+    const model = swapped.paths['/acme/widgets']!.post.requestBody.content['application/json']!.schema.properties.webhook as { anyOf: Array<{ properties?: Record<string, unknown>; required?: string[] }> };
+    model.anyOf[0] = { ...model.anyOf[0], required: ['url'], properties: { retries: { type: 'integer', minimum: 0 }, url: { type: 'string', minLength: 1 } } };
+    const swappedApp = mountAcme(
+      { createWidget: () => ({ status: 201 }) },
+      { strict: true, document: swapped as unknown as OpenApiDocument, vendor: { errors: fastapiErrorEnvelope({ unauthorized: 'u', forbidden: 'f' }), validationStatus: 422 } },
+    );
+    const missing = await swappedApp.request('/acme/widgets', {
+      method: 'POST',
+      headers: { 'x-api-key': 'k', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'n', workflow_id: 1, webhook: { retries: -1 } }),
+    });
+    expect(((await missing.json()) as { detail: Array<{ loc: unknown[] }> }).detail.map((e) => e.loc)).toEqual([
+      ['body', 'webhook', 'retries'],
+      ['body', 'webhook', 'url'],
+    ]);
+  });
 });
 
 describe('pydanticErrors', () => {
