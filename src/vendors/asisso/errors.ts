@@ -1,0 +1,46 @@
+import type { ErrorEnvelope, Reply } from '../../engine/vendor.js';
+import { fastapiError, fastapiErrorEnvelope } from '../../envelopes/fastapi.js';
+
+/**
+ * The path templates of specs/asisso.yaml (a test keeps the two in step), for FastAPI's
+ * trailing-slash redirect.
+ */
+export const ASISSO_PATHS = [
+  '/api/v1/s3/presigned-upload-url',
+  '/api/v1/s3/campaigns/{organization_id}/{object_name}',
+  '/api/v1/campaign/create',
+  '/api/v1/campaign/',
+  '/api/v1/campaign/{campaign_id}',
+  '/api/v1/campaign/{campaign_id}/start',
+  '/api/v1/campaign/{campaign_id}/pause',
+  '/api/v1/campaign/{campaign_id}/resume',
+  '/api/v1/campaign/{campaign_id}/redial',
+  '/api/v1/campaign/{campaign_id}/progress',
+  '/api/v1/campaign/{campaign_id}/runs',
+] as const;
+
+const PATH_PATTERNS = ASISSO_PATHS.map((template) => new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`));
+
+const fastapi = fastapiErrorEnvelope({
+  // A2's body for a missing, invalid or expired key.
+  unauthorized: 'Invalid or expired API key',
+  // A2 documents the 403 ("insufficient permissions") without its message.
+  forbidden: 'Insufficient permissions',
+});
+
+/** Asisso answers in FastAPI's envelope (A2; Dograh G4, G7). */
+export const asissoErrors: ErrorEnvelope = {
+  ...fastapi,
+  routeNotFound(method, path, allowed) {
+    if (allowed.length > 0) return { ...fastapiError(405, 'Method Not Allowed'), headers: { allow: allowed.join(', ') } };
+    // Starlette's redirect_slashes: the same path with its trailing slash added or removed, if a
+    // route serves that one (`GET /api/v1/campaign` → `/api/v1/campaign/`).
+    const toggled = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
+    if (PATH_PATTERNS.some((pattern) => pattern.test(toggled))) return { status: 307, headers: { location: toggled } };
+    return fastapi.routeNotFound(method, path, allowed);
+  },
+};
+
+export const badRequest = (detail: string): Reply => fastapiError(400, detail);
+export const forbidden = (detail: string): Reply => fastapiError(403, detail);
+export const notFound = (detail: string): Reply => fastapiError(404, detail);

@@ -1,0 +1,135 @@
+import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
+import { readContacts } from '../contacts.js';
+import { badRequest, notFound } from '../errors.js';
+import { assertValidSchedule } from '../model-validators.js';
+import { presentCampaign } from '../present.js';
+import { assertUpdatable, INITIAL_STATE } from '../rules.js';
+import {
+  circuitBreakerFrom,
+  DEFAULT_RETRY_CONFIG,
+  retryConfigFrom,
+  scheduleConfigFrom,
+  type CircuitBreakerConfig,
+  type RetryConfig,
+  type TimeSlot,
+} from '../settings.js';
+import type { AsissoStore, CampaignRow } from '../store.js';
+
+interface SettingsInput {
+  retry_config?: Partial<RetryConfig> | null;
+  max_concurrency?: number | null;
+  schedule_config?: { enabled?: boolean; timezone?: string; slots: TimeSlot[] } | null;
+  circuit_breaker?: Partial<CircuitBreakerConfig> | null;
+}
+
+interface CreateCampaignBody extends SettingsInput {
+  name: string;
+  workflow_id: number;
+  source_type: string;
+  source_id: string;
+  telephony_configuration_id?: number | null;
+}
+
+interface UpdateCampaignBody extends SettingsInput {
+  name?: string | null;
+}
+
+export function findCampaign(store: AsissoStore, request: RequestContext): CampaignRow {
+  const campaign = store.getCampaign(request.sandbox.id, request.params.campaign_id as number);
+  if (!campaign) throw new ReplyError(notFound('Campaign not found'));
+  return campaign;
+}
+
+/**
+ * G4: `max_concurrency` is bounded by the organization's limit as well as by 1–100. The limit
+ * is the keys file's `asisso.max_concurrency_limit`; without one, only the documented range
+ * applies (A1).
+ */
+function assertWithinOrganizationLimit(request: RequestContext, maxConcurrency: number | null | undefined): void {
+  const limit = request.sandbox.access.vendors.asisso?.max_concurrency_limit as number | undefined;
+  if (maxConcurrency === null || maxConcurrency === undefined || limit === undefined || maxConcurrency <= limit) return;
+  throw new ReplyError(badRequest(`max_concurrency (${maxConcurrency}) cannot exceed organization limit (${limit})`));
+}
+
+/**
+ * Outside the emulated surface, a telephony configuration is any positive id (G4 answers an id
+ * it does not know with this 400); without one, the campaign has none.
+ */
+function telephonyConfiguration(id: number | null | undefined): { id: number | null; name: string | null } {
+  if (id === null || id === undefined || id === 0) return { id: null, name: null };
+  if (id < 0) throw new ReplyError(badRequest('telephony_configuration_not_found'));
+  return { id, name: `Telephony configuration ${id}` };
+}
+
+export function campaignHandlers(store: AsissoStore): Record<string, Handler> {
+  return {
+    createCampaign(request) {
+      const body = request.body as CreateCampaignBody;
+      assertValidSchedule(body.schedule_config, ['body', 'schedule_config']);
+      // G4's order: the workflow, the source, the concurrency limit, the telephony configuration.
+      const workflowName = store.workflowName(request.sandbox.id, body.workflow_id);
+      if (workflowName === undefined) throw new ReplyError(notFound('Workflow not found'));
+      readContacts(body.source_id, store.getUpload(request.sandbox.id, body.source_id)?.content ?? null);
+      assertWithinOrganizationLimit(request, body.max_concurrency);
+      const telephony = telephonyConfiguration(body.telephony_configuration_id);
+      const now = request.now().toISOString();
+      const created = store.insertCampaign({
+        sandbox_id: request.sandbox.id,
+        name: body.name,
+        workflow_id: body.workflow_id,
+        workflow_name: workflowName,
+        state: INITIAL_STATE,
+        source_type: body.source_type,
+        source_id: body.source_id,
+        total_rows: null,
+        processed_rows: 0,
+        failed_rows: 0,
+        retry_config: JSON.stringify(body.retry_config ? retryConfigFrom(body.retry_config) : DEFAULT_RETRY_CONFIG),
+        max_concurrency: body.max_concurrency ?? null,
+        schedule_config: body.schedule_config ? JSON.stringify(scheduleConfigFrom(body.schedule_config)) : null,
+        circuit_breaker: body.circuit_breaker ? JSON.stringify(circuitBreakerFrom(body.circuit_breaker)) : null,
+        parent_campaign_id: null,
+        redialed_campaign_id: null,
+        telephony_configuration_id: telephony.id,
+        telephony_configuration_name: telephony.name,
+        rate_limit_per_second: 1,
+        source_sync_status: 'pending',
+        source_last_synced_at: null,
+        source_sync_error: null,
+        logs: '[]',
+        created_at: now,
+        started_at: null,
+        completed_at: null,
+        updated_at: now,
+      });
+      return { status: 200, body: presentCampaign(created) };
+    },
+
+    listCampaigns(request) {
+      return { status: 200, body: { campaigns: store.listCampaigns(request.sandbox.id).map(presentCampaign) } };
+    },
+
+    getCampaign(request) {
+      return { status: 200, body: presentCampaign(findCampaign(store, request)) };
+    },
+
+    updateCampaign(request) {
+      const body = request.body as UpdateCampaignBody;
+      assertValidSchedule(body.schedule_config, ['body', 'schedule_config']);
+      const campaign = findCampaign(store, request);
+      assertUpdatable(campaign.state);
+      assertWithinOrganizationLimit(request, body.max_concurrency);
+      // G4: a field sent as null, or left out, keeps its value.
+      const updated = store.updateCampaign({
+        ...campaign,
+        name: body.name ?? campaign.name,
+        retry_config: body.retry_config ? JSON.stringify(retryConfigFrom(body.retry_config)) : campaign.retry_config,
+        max_concurrency: body.max_concurrency ?? campaign.max_concurrency,
+        schedule_config: body.schedule_config ? JSON.stringify(scheduleConfigFrom(body.schedule_config)) : campaign.schedule_config,
+        circuit_breaker: body.circuit_breaker ? JSON.stringify(circuitBreakerFrom(body.circuit_breaker)) : campaign.circuit_breaker,
+        updated_at: request.now().toISOString(),
+      });
+      return { status: 200, body: presentCampaign(updated) };
+    },
+  };
+}

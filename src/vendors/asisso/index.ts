@@ -1,0 +1,46 @@
+import type { VendorModule } from '../../engine/vendor.js';
+import { asissoErrors } from './errors.js';
+import { campaignHandlers } from './handlers/campaigns.js';
+import { lifecycleHandlers } from './handlers/lifecycle.js';
+import { runHandlers } from './handlers/runs.js';
+import { uploadHandlers } from './handlers/uploads.js';
+import { asissoMigrations } from './migrations.js';
+import { UploadUrlSigner } from './presigned-url.js';
+import { AsissoStore } from './store.js';
+
+/** G4: a contacts CSV is at most 10 MB (10,485,760 bytes). */
+const MAX_CSV_BYTES = 10 * 1024 * 1024;
+
+/** Asisso (Dograh's API): campaigns, their lifecycle, runs, and the CSV upload (specs/asisso.yaml). */
+export const asisso: VendorModule = {
+  name: 'asisso',
+  title: 'Asisso',
+  basePath: '/api/v1',
+  specFile: 'asisso.yaml',
+  migrations: asissoMigrations,
+  errors: asissoErrors,
+  validationStatus: 422,
+  emptyJsonBody: 'missing',
+  keySettings: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      max_concurrency_limit: {
+        type: 'integer',
+        minimum: 1,
+        description: "The organization's concurrent call limit (G4); max_concurrency above it is a 400. Default: none beyond 1–100.",
+      },
+    },
+  },
+  // FastAPI sets no body limit; the CSV upload, sent raw, is the largest body at 10 MB.
+  bodyLimits: { json: MAX_CSV_BYTES, multipart: MAX_CSV_BYTES },
+  createHandlers({ db }) {
+    const store = new AsissoStore(db);
+    return {
+      ...uploadHandlers(store, new UploadUrlSigner()),
+      ...campaignHandlers(store),
+      ...lifecycleHandlers(store),
+      ...runHandlers(store),
+    };
+  },
+};

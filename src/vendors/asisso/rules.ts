@@ -1,0 +1,42 @@
+import { ReplyError } from '../../engine/vendor.js';
+import { badRequest } from './errors.js';
+import type { CampaignRow, CampaignState } from './store.js';
+
+/**
+ * Asisso's campaign state rules, in one place. Documented by Asisso: the state `draft` and
+ * updates only in `draft` or `paused` (A1). The rest is Dograh's (G4, G5), with `draft` for the
+ * state its code calls `created`; the messages are Dograh's.
+ */
+
+export const INITIAL_STATE: CampaignState = 'draft';
+
+type Action = 'start' | 'pause' | 'resume';
+
+const TRANSITIONS: Record<Action, { from: readonly CampaignState[]; to: CampaignState; refusal: (current: CampaignState) => string }> = {
+  // G5 goes through `syncing` while a worker reads the CSV; the mock reads it at once.
+  start: { from: ['draft'], to: 'running', refusal: (s) => `Campaign must be in 'draft' state to start, current state: ${s}` },
+  pause: { from: ['running'], to: 'paused', refusal: (s) => `Campaign must be in 'running' or 'syncing' state to pause, current state: ${s}` },
+  resume: { from: ['paused'], to: 'running', refusal: (s) => `Campaign must be in 'paused' state to resume, current state: ${s}` },
+};
+
+/** The state an action leads to, or a 400 when the current state does not allow it (G5). */
+export function nextState(action: Action, current: CampaignState): CampaignState {
+  const transition = TRANSITIONS[action];
+  if (!transition.from.includes(current)) throw new ReplyError(badRequest(transition.refusal(current)));
+  return transition.to;
+}
+
+/** A1: "only while the campaign is in draft or paused"; the 400 and its words are Dograh's (G4). */
+const UPDATABLE: readonly CampaignState[] = ['draft', 'paused'];
+
+export function assertUpdatable(state: CampaignState): void {
+  if (!UPDATABLE.includes(state)) throw new ReplyError(badRequest(`Cannot update a ${state} campaign`));
+}
+
+/** G4: only a completed campaign is redialed, and only once. */
+export function assertRedialable(campaign: CampaignRow): void {
+  if (campaign.state !== 'completed') {
+    throw new ReplyError(badRequest(`Only completed campaigns can be redialed (current state: ${campaign.state})`));
+  }
+  if (campaign.redialed_campaign_id !== null) throw new ReplyError(badRequest('This campaign has already been redialed'));
+}

@@ -1,0 +1,295 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+export type CampaignState = 'draft' | 'running' | 'paused' | 'completed' | 'failed';
+
+/** A campaign as stored; settings are JSON text (see settings.ts). */
+export interface CampaignRecord {
+  sandbox_id: number;
+  id: number;
+  name: string;
+  workflow_id: number;
+  workflow_name: string;
+  state: CampaignState;
+  source_type: string;
+  source_id: string;
+  total_rows: number | null;
+  processed_rows: number;
+  failed_rows: number;
+  retry_config: string;
+  max_concurrency: number | null;
+  schedule_config: string | null;
+  circuit_breaker: string | null;
+  parent_campaign_id: number | null;
+  redialed_campaign_id: number | null;
+  telephony_configuration_id: number | null;
+  telephony_configuration_name: string | null;
+  rate_limit_per_second: number;
+  source_sync_status: 'pending' | 'completed';
+  source_last_synced_at: string | null;
+  source_sync_error: string | null;
+  /** JSON array of log entries. */
+  logs: string;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  updated_at: string;
+}
+
+/** A campaign as read, with its queue counters. */
+export interface CampaignRow extends CampaignRecord {
+  /** Queued contacts already called. */
+  executed_count: number;
+  total_queued_count: number;
+}
+
+/** A new campaign: its id is allocated in the sandbox's own sequence. */
+export type NewCampaign = Omit<CampaignRecord, 'id'>;
+
+/** A contact waiting to be called (Dograh's queued run). */
+export interface QueuedRun {
+  source_uuid: string;
+  phone_number: string;
+  /** JSON object: the contact's CSV row. */
+  context_variables: string;
+}
+
+export interface RunRow {
+  sandbox_id: number;
+  id: number;
+  campaign_id: number;
+  source_uuid: string;
+  /** JSON object. */
+  initial_context: string;
+  /** The telephony status the call ended with: completed, busy, no-answer, failed, … */
+  call_status: string;
+  /** JSON array of Dograh call tags (`voicemail_detected`, `telephony_busy`, …). */
+  call_tags: string;
+  disposition: string | null;
+  duration_seconds: number | null;
+  is_completed: number;
+  created_at: string;
+}
+
+export type NewRun = Omit<RunRow, 'id'>;
+
+export interface UploadRow {
+  sandbox_id: number;
+  file_key: string;
+  content_type: string;
+  max_size: number;
+  content: Buffer | null;
+  uploaded_at: string | null;
+}
+
+/** One condition of a runs query; a list of them is ANDed. `never` matches no run. */
+export type RunCondition =
+  | { field: 'created_at'; op: '>=' | '<='; value: string }
+  | { field: 'duration_seconds'; op: '>=' | '<='; value: number }
+  | { field: 'disposition'; op: 'in'; value: string[] }
+  | { field: 'is_completed'; op: '='; value: 0 | 1 }
+  | { field: 'never' };
+
+export interface RunQuery {
+  conditions: RunCondition[];
+  sortBy: 'created_at' | 'duration_seconds';
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+const CAMPAIGN_COLUMNS = [
+  'name', 'workflow_id', 'workflow_name', 'state', 'source_type', 'source_id', 'total_rows', 'processed_rows', 'failed_rows',
+  'retry_config', 'max_concurrency', 'schedule_config', 'circuit_breaker', 'parent_campaign_id', 'redialed_campaign_id',
+  'telephony_configuration_id', 'telephony_configuration_name', 'rate_limit_per_second', 'source_sync_status',
+  'source_last_synced_at', 'source_sync_error', 'logs', 'created_at', 'started_at', 'completed_at', 'updated_at',
+] as const;
+
+const SELECT_CAMPAIGN = `SELECT c.*,
+  (SELECT count(*) FROM asisso_queued_runs q WHERE q.sandbox_id = c.sandbox_id AND q.campaign_id = c.id) AS total_queued_count,
+  (SELECT count(*) FROM asisso_queued_runs q WHERE q.sandbox_id = c.sandbox_id AND q.campaign_id = c.id AND q.state = 'processed') AS executed_count
+  FROM asisso_campaigns c`;
+
+/**
+ * Asisso's tables, behind statements prepared once. Every query is scoped by sandbox; ids are
+ * integers allocated per sandbox, so each API key sees its own campaigns from 1.
+ */
+export class AsissoStore {
+  readonly #insertCampaign: Statement<NewCampaign, { id: number }>;
+  readonly #getCampaign: Statement<[number, number], CampaignRow>;
+  readonly #listCampaigns: Statement<[number], CampaignRow>;
+  readonly #updateCampaign: Statement<CampaignRecord>;
+  readonly #insertQueuedRun: Statement<QueuedRun & { sandbox_id: number; campaign_id: number }>;
+  readonly #hasWorkflows: Statement<[number], { found: number }>;
+  readonly #workflowName: Statement<[number, number], { name: string }>;
+  readonly #insertWorkflow: Statement<[number, number, string]>;
+  readonly #insertUpload: Statement<Omit<UploadRow, 'content' | 'uploaded_at'>>;
+  readonly #getUpload: Statement<[number, string], UploadRow>;
+  readonly #storeUpload: Statement<[Buffer, string, number, string]>;
+  readonly #insertRun: Statement<NewRun, { id: number }>;
+  readonly #countFailedCalls: Statement<[number, number], { total: number }>;
+  readonly #redialCandidates: Statement<{ sandboxId: number; campaignId: number; tags: string }, QueuedRun>;
+  readonly #runQueries = new Map<string, { page: Statement; count: Statement }>();
+
+  constructor(private readonly db: Database) {
+    const columns = CAMPAIGN_COLUMNS.join(', ');
+    this.#insertCampaign = db.prepare(`INSERT INTO asisso_campaigns (sandbox_id, id, ${columns})
+      VALUES (@sandbox_id, (SELECT coalesce(max(id), 0) + 1 FROM asisso_campaigns WHERE sandbox_id = @sandbox_id), ${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})
+      RETURNING id`);
+    this.#getCampaign = db.prepare(`${SELECT_CAMPAIGN} WHERE c.sandbox_id = ? AND c.id = ?`);
+    this.#listCampaigns = db.prepare(`${SELECT_CAMPAIGN} WHERE c.sandbox_id = ? ORDER BY c.id DESC`);
+    this.#updateCampaign = db.prepare(`UPDATE asisso_campaigns SET ${CAMPAIGN_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
+      WHERE sandbox_id = @sandbox_id AND id = @id`);
+    this.#insertQueuedRun = db.prepare(`INSERT INTO asisso_queued_runs (sandbox_id, campaign_id, source_uuid, phone_number, context_variables)
+      VALUES (@sandbox_id, @campaign_id, @source_uuid, @phone_number, @context_variables)`);
+    this.#hasWorkflows = db.prepare('SELECT 1 AS found FROM asisso_workflows WHERE sandbox_id = ? LIMIT 1');
+    this.#workflowName = db.prepare('SELECT name FROM asisso_workflows WHERE sandbox_id = ? AND id = ?');
+    this.#insertWorkflow = db.prepare('INSERT INTO asisso_workflows (sandbox_id, id, name) VALUES (?, ?, ?)');
+    this.#insertUpload = db.prepare(`INSERT INTO asisso_uploads (sandbox_id, file_key, content_type, max_size)
+      VALUES (@sandbox_id, @file_key, @content_type, @max_size)`);
+    this.#getUpload = db.prepare('SELECT * FROM asisso_uploads WHERE sandbox_id = ? AND file_key = ?');
+    this.#storeUpload = db.prepare('UPDATE asisso_uploads SET content = ?, uploaded_at = ? WHERE sandbox_id = ? AND file_key = ?');
+    this.#insertRun = db.prepare(`INSERT INTO asisso_runs
+      (sandbox_id, id, campaign_id, source_uuid, initial_context, call_status, call_tags, disposition, duration_seconds, is_completed, created_at)
+      VALUES (@sandbox_id, (SELECT coalesce(max(id), 0) + 1 FROM asisso_runs WHERE sandbox_id = @sandbox_id), @campaign_id, @source_uuid,
+        @initial_context, @call_status, @call_tags, @disposition, @duration_seconds, @is_completed, @created_at)
+      RETURNING id`);
+    // G5 counts a call as failed when its last telephony status is failed, busy or no-answer.
+    this.#countFailedCalls = db.prepare(`SELECT count(*) AS total FROM asisso_runs
+      WHERE sandbox_id = ? AND campaign_id = ? AND call_status IN ('failed', 'busy', 'no-answer')`);
+    // G4: a contact is redialed when the latest call placed for it carries one of the selected tags.
+    this.#redialCandidates = db.prepare(`SELECT q.source_uuid, q.phone_number, q.context_variables
+      FROM asisso_queued_runs q
+      JOIN asisso_runs r ON r.id = (
+        SELECT latest.id FROM asisso_runs latest
+        WHERE latest.sandbox_id = q.sandbox_id AND latest.campaign_id = q.campaign_id AND latest.source_uuid = q.source_uuid
+        ORDER BY latest.created_at DESC, latest.id DESC LIMIT 1
+      ) AND r.sandbox_id = q.sandbox_id
+      WHERE q.sandbox_id = @sandboxId AND q.campaign_id = @campaignId
+        AND EXISTS (SELECT 1 FROM json_each(r.call_tags) tag WHERE tag.value IN (SELECT value FROM json_each(@tags)))
+      ORDER BY q.rowid`);
+  }
+
+  insertCampaign(campaign: NewCampaign): CampaignRow {
+    const { id } = this.#insertCampaign.get(campaign) as { id: number };
+    return this.getCampaign(campaign.sandbox_id, id) as CampaignRow;
+  }
+
+  getCampaign(sandboxId: number, id: number): CampaignRow | undefined {
+    return this.#getCampaign.get(sandboxId, id);
+  }
+
+  /** Every campaign of the sandbox, newest first. */
+  listCampaigns(sandboxId: number): CampaignRow[] {
+    return this.#listCampaigns.all(sandboxId);
+  }
+
+  updateCampaign(campaign: CampaignRecord): CampaignRow {
+    this.#updateCampaign.run(recordOf(campaign));
+    return this.getCampaign(campaign.sandbox_id, campaign.id) as CampaignRow;
+  }
+
+  /** Saves a started campaign and queues its contacts, all or nothing. */
+  startCampaign(campaign: CampaignRecord, contacts: readonly QueuedRun[]): CampaignRow {
+    this.db.transaction(() => {
+      this.#updateCampaign.run(recordOf(campaign));
+      this.#queue(campaign.sandbox_id, campaign.id, contacts);
+    })();
+    return this.getCampaign(campaign.sandbox_id, campaign.id) as CampaignRow;
+  }
+
+  /** Creates a redial campaign with its contacts and links its parent to it, all or nothing. */
+  createRedial(child: NewCampaign, parentId: number, contacts: readonly QueuedRun[], now: string): CampaignRow {
+    const id = this.db.transaction(() => {
+      const { id: childId } = this.#insertCampaign.get(child) as { id: number };
+      this.#queue(child.sandbox_id, childId, contacts);
+      const parent = this.getCampaign(child.sandbox_id, parentId) as CampaignRow;
+      this.#updateCampaign.run(recordOf({ ...parent, redialed_campaign_id: childId, updated_at: now }));
+      return childId;
+    })();
+    return this.getCampaign(child.sandbox_id, id) as CampaignRow;
+  }
+
+  #queue(sandboxId: number, campaignId: number, contacts: readonly QueuedRun[]): void {
+    for (const contact of contacts) this.#insertQueuedRun.run({ sandbox_id: sandboxId, campaign_id: campaignId, ...contact });
+  }
+
+  /**
+   * The name of a workflow a campaign may use: the listed one when the sandbox lists its
+   * workflows (fixtures), `undefined` if it is not listed; otherwise any positive id, named
+   * after itself.
+   */
+  workflowName(sandboxId: number, workflowId: number): string | undefined {
+    if (this.#hasWorkflows.get(sandboxId) === undefined) return workflowId > 0 ? `Workflow ${workflowId}` : undefined;
+    return this.#workflowName.get(sandboxId, workflowId)?.name;
+  }
+
+  insertWorkflow(sandboxId: number, id: number, name: string): void {
+    this.#insertWorkflow.run(sandboxId, id, name);
+  }
+
+  insertUpload(upload: Omit<UploadRow, 'content' | 'uploaded_at'>): void {
+    this.#insertUpload.run(upload);
+  }
+
+  getUpload(sandboxId: number, fileKey: string): UploadRow | undefined {
+    return this.#getUpload.get(sandboxId, fileKey);
+  }
+
+  storeUpload(sandboxId: number, fileKey: string, content: Buffer, uploadedAt: string): void {
+    this.#storeUpload.run(content, uploadedAt, sandboxId, fileKey);
+  }
+
+  insertRun(run: NewRun): RunRow {
+    const { id } = this.#insertRun.get(run) as { id: number };
+    return { ...run, id };
+  }
+
+  countFailedCalls(sandboxId: number, campaignId: number): number {
+    return (this.#countFailedCalls.get(sandboxId, campaignId) as { total: number }).total;
+  }
+
+  /** The contacts of a campaign whose latest call carries one of `tags`, in queue order. */
+  redialCandidates(sandboxId: number, campaignId: number, tags: readonly string[]): QueuedRun[] {
+    return this.#redialCandidates.all({ sandboxId, campaignId, tags: JSON.stringify(tags) });
+  }
+
+  /** One page of a campaign's runs that meet every condition, and how many meet them. */
+  listRuns(sandboxId: number, campaignId: number, query: RunQuery): { rows: RunRow[]; total: number } {
+    const values: Record<string, unknown> = { sandboxId, campaignId };
+    const where = ['sandbox_id = @sandboxId', 'campaign_id = @campaignId'];
+    query.conditions.forEach((condition, index) => {
+      const name = `c${index}`;
+      if (condition.field === 'never') {
+        where.push('0');
+      } else if (condition.op === 'in') {
+        where.push(`${condition.field} IN (SELECT value FROM json_each(@${name}))`);
+        values[name] = JSON.stringify(condition.value);
+      } else {
+        where.push(`${condition.field} ${condition.op} @${name}`);
+        values[name] = condition.value;
+      }
+    });
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const order = `${query.sortBy} IS NULL, ${query.sortBy} ${direction}, id ${direction}`;
+    const filter = where.join(' AND ');
+    const cacheKey = `${filter}|${order}`;
+    let statements = this.#runQueries.get(cacheKey);
+    if (!statements) {
+      statements = {
+        page: this.db.prepare(`SELECT * FROM asisso_runs WHERE ${filter} ORDER BY ${order} LIMIT @limit OFFSET @offset`),
+        count: this.db.prepare(`SELECT count(*) FROM asisso_runs WHERE ${filter}`).pluck(),
+      };
+      this.#runQueries.set(cacheKey, statements);
+    }
+    return {
+      rows: statements.page.all({ ...values, limit: query.limit, offset: query.offset }) as RunRow[],
+      total: statements.count.get(values) as number,
+    };
+  }
+}
+
+/** The stored columns of a campaign read with its counters. */
+function recordOf(campaign: CampaignRecord): CampaignRecord {
+  const { executed_count: _executed, total_queued_count: _total, ...record } = campaign as CampaignRow;
+  return record;
+}
