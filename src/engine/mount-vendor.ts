@@ -149,6 +149,8 @@ async function answerRequest(c: Context, operation: CompiledOperation, handler: 
   if ((sandbox.access.readOnly && WRITE_METHODS.has(op.method)) || (op.permission && sandbox.access.deny.has(op.permission))) {
     return { reply: errors.forbidden(), key: sandbox.key, violations: [] };
   }
+  const refusal = vendor.authorize?.({ sandbox, params: c.req.param() as Record<string, string> });
+  if (refusal) return { reply: refusal, key: sandbox.key, violations: [] };
 
   const headers: Record<string, string> = {};
   c.req.raw.headers.forEach((value, name) => {

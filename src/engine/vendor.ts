@@ -96,6 +96,12 @@ export interface VendorModule {
   bodyLimits: { json: number; multipart: number };
   /** Prepares statements once and returns the handlers, keyed by operationId. */
   createHandlers(environment: VendorEnvironment): Record<string, Handler>;
+  /**
+   * A vendor's own access rule, checked with the key's permissions, before any validation (as an
+   * auth dependency runs before the body is read): e.g. a key bound to one Sarvam workspace used
+   * under another. `params` are the path parameters as sent. Answers the refusal, or nothing.
+   */
+  authorize?(request: { sandbox: Sandbox; params: Readonly<Record<string, string>> }): Reply | undefined;
   /** How this vendor's fixture files (`fixtures/<vendor>/*.yaml`) are checked and loaded. */
   fixtures?: FixtureLoader;
 }

@@ -1,4 +1,5 @@
-import { ReplyError, type RequestContext } from '../../engine/vendor.js';
+import { ReplyError, type Reply, type RequestContext } from '../../engine/vendor.js';
+import type { Sandbox } from '../../store/sandboxes.js';
 import { forbidden, notFound } from './errors.js';
 import { actorEmail } from './present.js';
 import type { CampaignRow, SarvamStore, Workspace } from './store.js';
@@ -18,29 +19,35 @@ export interface WorkspaceRequest {
   actor: string;
 }
 
-function keySettings(request: RequestContext): SarvamKeySettings {
-  return (request.sandbox.access.vendors.sarvam ?? {}) as SarvamKeySettings;
+function keySettings(sandbox: Sandbox): SarvamKeySettings {
+  return (sandbox.access.vendors.sarvam ?? {}) as SarvamKeySettings;
 }
 
 /**
- * Enters the org and workspace of the request's path: refuses (403) a key bound to another, then
- * brings the sandbox's campaigns up to the sandbox clock before anything reads them.
+ * Enters the org and workspace of the request's path (the engine has already refused a key bound
+ * to another, see keyBindingRefusal), bringing the sandbox's campaigns up to its clock before
+ * anything reads them.
  */
 export function enterWorkspace(store: SarvamStore, request: RequestContext): WorkspaceRequest {
   const orgId = request.params.org_id as string;
   const workspaceId = request.params.workspace_id as string;
-  assertKeyBinding(keySettings(request), orgId, workspaceId);
   const workspace = { sandboxId: request.sandbox.id, orgId, workspaceId };
   const now = request.now();
   store.settleSchedules(workspace.sandboxId, now.toISOString());
   return { workspace, now, actor: actorEmail(request.sandbox) };
 }
 
-/** A workspace API key belongs to one workspace (S12); the keys file can say which. */
-function assertKeyBinding(settings: SarvamKeySettings, orgId: string, workspaceId: string): void {
+/**
+ * A workspace API key belongs to one workspace (S12); the keys file can say which. A key used
+ * under another org or workspace is refused before its request is validated (VendorModule.authorize).
+ */
+export function keyBindingRefusal({ sandbox, params }: { sandbox: Sandbox; params: Readonly<Record<string, string>> }): Reply | undefined {
+  const settings = keySettings(sandbox);
+  const orgId = params.org_id;
+  const workspaceId = params.workspace_id;
   const wrongOrg = settings.org_id !== undefined && settings.org_id !== orgId;
   const wrongWorkspace = settings.workspace_id !== undefined && settings.workspace_id !== workspaceId;
-  if (!wrongOrg && !wrongWorkspace) return;
+  if (!wrongOrg && !wrongWorkspace) return undefined;
   const boundTo = [
     settings.workspace_id === undefined ? undefined : `workspace ${settings.workspace_id}`,
     settings.org_id === undefined ? undefined : `organization ${settings.org_id}`,
@@ -48,12 +55,12 @@ function assertKeyBinding(settings: SarvamKeySettings, orgId: string, workspaceI
     .filter((part) => part !== undefined)
     .join(' of ');
   const used = wrongOrg ? `organization ${orgId}` : `workspace ${workspaceId}`;
-  throw new ReplyError(forbidden(`This API key is bound to ${boundTo}; it cannot be used under ${used}`));
+  return forbidden(`This API key is bound to ${boundTo}; it cannot be used under ${used}`);
 }
 
 /** The workspace's limit of active or scheduled campaigns: 10 by default (S6). */
 export function concurrentCampaignLimit(request: RequestContext): number {
-  return keySettings(request).concurrent_campaign_limit ?? 10;
+  return keySettings(request.sandbox).concurrent_campaign_limit ?? 10;
 }
 
 /** The campaign, if it was created under this org and workspace; otherwise a 404. */

@@ -253,6 +253,14 @@ export function describeSarvamApi(context: () => SarvamSuiteContext, { viaPrism 
       expect([elsewhere.status, elsewhere.body]).toEqual([403, detail('This API key is bound to organization org-acme; it cannot be used under organization org-other')]);
     });
 
+    it('refuses a bound key elsewhere before validating its body, as an auth dependency would', async () => {
+      const res = await context().as('sarvam_test_bound')('POST', `${OTHER_WORKSPACE}/campaigns`, { body: { name: '' }, invalid: true });
+      expect([res.status, res.body]).toEqual([
+        403,
+        detail('This API key is bound to workspace ws-main of organization org-acme; it cannot be used under workspace ws-other'),
+      ]);
+    });
+
     // Prism reads a JSON body of this size itself before forwarding; the limit is the mock's.
     it.skipIf(viaPrism)('answers a body over 5 MB with a 413', async () => {
       const res = await call('POST', `${BASE}/campaigns`, { body: { ...validCampaign, description: 'x'.repeat(5 * 1024 * 1024) } });
