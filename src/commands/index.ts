@@ -1,0 +1,5 @@
+import type { Command } from './command.js';
+import { serveCommand } from './serve.js';
+
+/** Every subcommand of the CLI; the first is the default. */
+export const COMMANDS: readonly Command[] = [serveCommand];
