@@ -6,6 +6,7 @@ import { SCENARIOS_DIR, SPECS_DIR } from '../../src/app.js';
 import { loadSpec } from '../../src/engine/spec.js';
 import { loadScenarios } from '../../src/scenarios/catalog.js';
 import { VENDORS } from '../../src/vendors/registry.js';
+import { bundledFixtureNames } from '../helpers/bundled-fixtures.js';
 import { startMockProcess } from '../helpers/process.js';
 import { checkWalkthrough, walkthrough } from '../helpers/readme.js';
 
@@ -33,13 +34,13 @@ describe('the README', () => {
     const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-readme-scenario-'));
     writeFileSync(join(dir, 'example.yaml'), yaml as string);
     const specs = new Map(VENDORS.map((vendor) => [vendor, loadSpec(`${SPECS_DIR}${vendor.specFile}`)]));
-    const scenarios = loadScenarios({ dirs: [SCENARIOS_DIR, dir], vendors: specs, fixtures: new Set(['dialnexa/campaigns']) });
+    const scenarios = loadScenarios({ dirs: [SCENARIOS_DIR, dir], vendors: specs, fixtures: bundledFixtureNames() });
     expect(scenarios.get('my-flaky-create')?.rules).toHaveLength(6);
   });
 
   it('lists every bundled scenario file', () => {
     const specs = new Map(VENDORS.map((vendor) => [vendor, loadSpec(`${SPECS_DIR}${vendor.specFile}`)]));
-    const files = [...loadScenarios({ dirs: [SCENARIOS_DIR], vendors: specs, fixtures: new Set(['dialnexa/campaigns']) }).values()].filter((s) => s.source !== 'built-in');
+    const files = [...loadScenarios({ dirs: [SCENARIOS_DIR], vendors: specs, fixtures: bundledFixtureNames() }).values()].filter((s) => s.source !== 'built-in');
     for (const scenario of files) expect(README).toContain(`| \`${scenario.name}\` |`);
   });
 });

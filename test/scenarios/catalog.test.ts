@@ -9,9 +9,10 @@ import { loadSpec } from '../../src/engine/spec.js';
 import { SPECS_DIR } from '../../src/app.js';
 import { loadScenarios } from '../../src/scenarios/catalog.js';
 import { documentedStatuses } from '../../src/scenarios/forced-reply.js';
+import { bundledFixtureNames } from '../helpers/bundled-fixtures.js';
 
 const specs = new Map(VENDORS.map((vendor) => [vendor, loadSpec(`${SPECS_DIR}${vendor.specFile}`)]));
-const fixtures = new Set(['dialnexa/campaigns']);
+const fixtures = bundledFixtureNames();
 
 function folderWith(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-scenarios-'));
@@ -73,7 +74,7 @@ describe('the scenario catalog', () => {
     }
     expect(message.split('\n')).toEqual([
       'campaign-mock: invalid scenario "impossible":',
-      `  ${dir}/bad.yaml:3: fixture "dialnexa/nothing" does not exist (there are: dialnexa/campaigns)`,
+      `  ${dir}/bad.yaml:3: fixture "dialnexa/nothing" does not exist (there are: ${[...fixtures].join(', ')})`,
       expect.stringMatching(new RegExp(`^  ${dir}/bad.yaml:5: unknown vendor "acme" \\(vendors: dialnexa`)),
       `  ${dir}/bad.yaml:8: status 409 is not documented by dialnexa.getCampaign; narrow the match or pick a documented status`,
       `  ${dir}/bad.yaml:9: no operation "fetchCampaign" in dialnexa`,
