@@ -3,6 +3,7 @@ import { campaignHandlers } from './handlers/campaigns.js';
 import { cohortHandlers } from './handlers/cohorts.js';
 import { webhookHandlers } from './handlers/webhooks.js';
 import { sarvamErrors } from './errors.js';
+import { sarvamFixtures } from './fixtures.js';
 import { keyBindingRefusal } from './workspace.js';
 import { sarvamMigrations } from './migrations.js';
 import { SarvamStore } from './store.js';
@@ -31,6 +32,7 @@ export const sarvam: VendorModule = {
   // uploaded cohort files get 20 MB.
   bodyLimits: { json: 5 * 1024 * 1024, multipart: 20 * 1024 * 1024 },
   authorize: keyBindingRefusal,
+  fixtures: sarvamFixtures,
   createHandlers({ db }) {
     const store = new SarvamStore(db);
     return {
