@@ -1,5 +1,6 @@
 import type { VendorModule } from '../../engine/vendor.js';
 import { asissoErrors } from './errors.js';
+import { asissoFixtures } from './fixtures.js';
 import { campaignHandlers } from './handlers/campaigns.js';
 import { lifecycleHandlers } from './handlers/lifecycle.js';
 import { runHandlers } from './handlers/runs.js';
@@ -34,6 +35,7 @@ export const asisso: VendorModule = {
   },
   // FastAPI sets no body limit; the CSV upload, sent raw, is the largest body at 10 MB.
   bodyLimits: { json: MAX_CSV_BYTES, multipart: MAX_CSV_BYTES },
+  fixtures: asissoFixtures,
   createHandlers({ db }) {
     const store = new AsissoStore(db);
     return {

@@ -33,6 +33,9 @@ export function assertUpdatable(state: CampaignState): void {
   if (!UPDATABLE.includes(state)) throw new ReplyError(badRequest(`Cannot update a ${state} campaign`));
 }
 
+/** G4: the call tags that mark a contact worth redialing, by reason. */
+export const REDIAL_TAGS = { retry_on_voicemail: 'voicemail_detected', retry_on_no_answer: 'telephony_no-answer', retry_on_busy: 'telephony_busy' } as const;
+
 /** G4: only a completed campaign is redialed, and only once. */
 export function assertRedialable(campaign: CampaignRow): void {
   if (campaign.state !== 'completed') {

@@ -45,6 +45,9 @@ export interface CampaignRow extends CampaignRecord {
 /** A new campaign: its id is allocated in the sandbox's own sequence. */
 export type NewCampaign = Omit<CampaignRecord, 'id'>;
 
+/** Dograh's queued run states the mock uses: waiting to be called, or called (G5). */
+export type QueuedRunState = 'queued' | 'processed';
+
 /** A contact waiting to be called (Dograh's queued run). */
 export interface QueuedRun {
   source_uuid: string;
@@ -115,10 +118,11 @@ const SELECT_CAMPAIGN = `SELECT c.*,
  */
 export class AsissoStore {
   readonly #insertCampaign: Statement<NewCampaign, { id: number }>;
+  readonly #insertCampaignWithId: Statement<CampaignRecord>;
   readonly #getCampaign: Statement<[number, number], CampaignRow>;
   readonly #listCampaigns: Statement<[number], CampaignRow>;
   readonly #updateCampaign: Statement<CampaignRecord>;
-  readonly #insertQueuedRun: Statement<QueuedRun & { sandbox_id: number; campaign_id: number }>;
+  readonly #insertQueuedRun: Statement<QueuedRun & { sandbox_id: number; campaign_id: number; state: QueuedRunState }>;
   readonly #hasWorkflows: Statement<[number], { found: number }>;
   readonly #workflowName: Statement<[number, number], { name: string }>;
   readonly #insertWorkflow: Statement<[number, number, string]>;
@@ -135,12 +139,14 @@ export class AsissoStore {
     this.#insertCampaign = db.prepare(`INSERT INTO asisso_campaigns (sandbox_id, id, ${columns})
       VALUES (@sandbox_id, (SELECT coalesce(max(id), 0) + 1 FROM asisso_campaigns WHERE sandbox_id = @sandbox_id), ${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})
       RETURNING id`);
+    this.#insertCampaignWithId = db.prepare(`INSERT INTO asisso_campaigns (sandbox_id, id, ${columns})
+      VALUES (@sandbox_id, @id, ${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})`);
     this.#getCampaign = db.prepare(`${SELECT_CAMPAIGN} WHERE c.sandbox_id = ? AND c.id = ?`);
     this.#listCampaigns = db.prepare(`${SELECT_CAMPAIGN} WHERE c.sandbox_id = ? ORDER BY c.id DESC`);
     this.#updateCampaign = db.prepare(`UPDATE asisso_campaigns SET ${CAMPAIGN_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
       WHERE sandbox_id = @sandbox_id AND id = @id`);
-    this.#insertQueuedRun = db.prepare(`INSERT INTO asisso_queued_runs (sandbox_id, campaign_id, source_uuid, phone_number, context_variables)
-      VALUES (@sandbox_id, @campaign_id, @source_uuid, @phone_number, @context_variables)`);
+    this.#insertQueuedRun = db.prepare(`INSERT INTO asisso_queued_runs (sandbox_id, campaign_id, source_uuid, phone_number, context_variables, state)
+      VALUES (@sandbox_id, @campaign_id, @source_uuid, @phone_number, @context_variables, @state)`);
     this.#hasWorkflows = db.prepare('SELECT 1 AS found FROM asisso_workflows WHERE sandbox_id = ? LIMIT 1');
     this.#workflowName = db.prepare('SELECT name FROM asisso_workflows WHERE sandbox_id = ? AND id = ?');
     this.#insertWorkflow = db.prepare('INSERT INTO asisso_workflows (sandbox_id, id, name) VALUES (?, ?, ?)');
@@ -172,6 +178,14 @@ export class AsissoStore {
   insertCampaign(campaign: NewCampaign): CampaignRow {
     const { id } = this.#insertCampaign.get(campaign) as { id: number };
     return this.getCampaign(campaign.sandbox_id, id) as CampaignRow;
+  }
+
+  /**
+   * Writes a campaign under the id it already has (seed data). Later campaigns still take the
+   * next id after the sandbox's highest, so they follow it. An id in use fails the insert.
+   */
+  insertCampaignWithId(campaign: CampaignRecord): void {
+    this.#insertCampaignWithId.run(campaign);
   }
 
   getCampaign(sandboxId: number, id: number): CampaignRow | undefined {
@@ -210,6 +224,11 @@ export class AsissoStore {
   }
 
   #queue(sandboxId: number, campaignId: number, contacts: readonly QueuedRun[]): void {
+    this.queueContacts(sandboxId, campaignId, contacts.map((contact) => ({ ...contact, state: 'queued' })));
+  }
+
+  /** Queues contacts for a campaign, in order, each in the state given (seed data: some already called). */
+  queueContacts(sandboxId: number, campaignId: number, contacts: ReadonlyArray<QueuedRun & { state: QueuedRunState }>): void {
     for (const contact of contacts) this.#insertQueuedRun.run({ sandbox_id: sandboxId, campaign_id: campaignId, ...contact });
   }
 

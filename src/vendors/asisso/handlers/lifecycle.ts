@@ -3,7 +3,7 @@ import { readContacts } from '../contacts.js';
 import { badRequest } from '../errors.js';
 import { assertSomeRedialReason } from '../model-validators.js';
 import { presentCampaign } from '../present.js';
-import { assertRedialable, INITIAL_STATE, nextState } from '../rules.js';
+import { assertRedialable, INITIAL_STATE, nextState, REDIAL_TAGS } from '../rules.js';
 import { retryConfigFrom, type RetryConfig } from '../settings.js';
 import type { AsissoStore } from '../store.js';
 import { findCampaign } from './campaigns.js';
@@ -15,9 +15,6 @@ interface RedialBody {
   retry_on_busy?: boolean;
   retry_config?: Partial<RetryConfig> | null;
 }
-
-/** G4: the call tags that mark a contact worth redialing, by reason. */
-const REDIAL_TAGS = { retry_on_voicemail: 'voicemail_detected', retry_on_no_answer: 'telephony_no-answer', retry_on_busy: 'telephony_busy' } as const;
 
 export function lifecycleHandlers(store: AsissoStore): Record<string, Handler> {
   return {
