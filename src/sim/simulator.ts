@@ -1,0 +1,192 @@
+import type { Database } from 'better-sqlite3';
+import { CampaignDialer, type CampaignRun, type Contact } from './dialer.js';
+import type { DialerEffects, DialPolicy, DialState } from './model.js';
+
+interface CampaignRow {
+  sandbox_id: number;
+  vendor: string;
+  ref: string;
+  state: DialState;
+  policy: string;
+  cursor_ms: number;
+  last_start_ms: number | null;
+  started: number;
+  recent: string;
+  next_event_ms: number | null;
+}
+
+interface ContactRow {
+  ref: string;
+  seq: number;
+  phone: string;
+  status: Contact['status'];
+  attempts: number;
+  next_attempt_ms: number;
+  call_started_ms: number | null;
+  call_ends_ms: number | null;
+  outcome: Contact['outcome'];
+}
+
+/**
+ * The dialer simulation for every sandbox: vendors hand it their campaigns (policy, state,
+ * contacts) and receive what happens through their DialerEffects. Its state lives in the
+ * database, so a file database keeps campaigns mid-flight across restarts; each campaign's
+ * dialer is cached in memory between runs.
+ *
+ * Every change is made at the sandbox's current time, after the simulation has caught up to it
+ * (the engine settles a sandbox before each request), so history is never rewritten.
+ */
+export class Simulator {
+  readonly #dialers = new Map<string, CampaignDialer>();
+  /** Earliest pending event per sandbox (sandbox time, ms); absent: not known yet. */
+  readonly #nextEvent = new Map<number, number | null>();
+  readonly #statements: ReturnType<typeof prepare>;
+  readonly #effects = new Map<string, DialerEffects>();
+
+  constructor(private readonly db: Database) {
+    this.#statements = prepare(db);
+  }
+
+  /** How a vendor's campaigns act on its own data when calls happen. */
+  registerEffects(vendor: string, effects: DialerEffects): void {
+    this.#effects.set(vendor, effects);
+  }
+
+  /** Starts simulating a campaign, or replaces its policy and state. */
+  upsertCampaign(sandboxId: number, vendor: string, ref: string, policy: DialPolicy, state: DialState, at: number): void {
+    const dialer = this.#dialer(sandboxId, vendor, ref);
+    if (dialer) {
+      dialer.setPolicy(policy);
+      dialer.setState(state, at);
+      this.#save(dialer, vendor);
+    } else {
+      this.#statements.insertCampaign.run(sandboxId, vendor, ref, state, JSON.stringify(policy), at);
+      this.#save(this.#dialer(sandboxId, vendor, ref) as CampaignDialer, vendor);
+    }
+    this.#nextEvent.delete(sandboxId);
+  }
+
+  /** Queues contacts on a campaign, to be dialed in the order given. */
+  addContacts(sandboxId: number, vendor: string, ref: string, contacts: ReadonlyArray<{ ref: string; phone: string }>, at: number): void {
+    const dialer = this.#dialer(sandboxId, vendor, ref);
+    if (!dialer) throw new Error(`campaign-mock: no simulated campaign ${vendor}/${ref}`);
+    let seq = (this.#statements.maxSeq.get(sandboxId, vendor, ref) as number | null) ?? 0;
+    for (const { ref: contactRef, phone } of contacts) {
+      dialer.add({ ref: contactRef, phone, seq: ++seq, status: 'queued', attempts: 0, nextAttemptAt: at, callStartedAt: null, callEndsAt: null, outcome: null });
+    }
+    this.#save(dialer, vendor);
+    this.#nextEvent.delete(sandboxId);
+  }
+
+  removeContact(sandboxId: number, vendor: string, ref: string, contactRef: string): void {
+    const dialer = this.#dialer(sandboxId, vendor, ref);
+    if (!dialer) return;
+    dialer.remove(contactRef);
+    this.#save(dialer, vendor);
+  }
+
+  setState(sandboxId: number, vendor: string, ref: string, state: DialState, at: number): void {
+    const dialer = this.#dialer(sandboxId, vendor, ref);
+    if (!dialer) return;
+    dialer.setState(state, at);
+    this.#save(dialer, vendor);
+    this.#nextEvent.delete(sandboxId);
+  }
+
+  /** Runs every campaign of a sandbox up to `now`, in one transaction. Cheap when nothing is due. */
+  settle(sandboxId: number, now: number): void {
+    let next = this.#nextEvent.get(sandboxId);
+    if (next === undefined) {
+      next = this.#statements.nextEvent.get(sandboxId) as number | null;
+      this.#nextEvent.set(sandboxId, next);
+    }
+    if (next === null || next > now) return;
+    this.db.transaction(() => {
+      for (const row of this.#statements.dueCampaigns.all(sandboxId, now) as Array<{ vendor: string; ref: string }>) {
+        const dialer = this.#dialer(sandboxId, row.vendor, row.ref) as CampaignDialer;
+        const effects = this.#effects.get(row.vendor);
+        if (!effects) throw new Error(`campaign-mock: no dialer effects for vendor ${row.vendor}`);
+        dialer.advance(now, effects);
+        this.#save(dialer, row.vendor);
+      }
+    })();
+    this.#nextEvent.set(sandboxId, this.#statements.nextEvent.get(sandboxId) as number | null);
+  }
+
+  /** Forgets cached state after a reset (the rows went with the sandbox). */
+  forget(sandboxId?: number): void {
+    if (sandboxId === undefined) {
+      this.#dialers.clear();
+      this.#nextEvent.clear();
+      return;
+    }
+    for (const key of this.#dialers.keys()) if (key.startsWith(`${sandboxId}|`)) this.#dialers.delete(key);
+    this.#nextEvent.delete(sandboxId);
+  }
+
+  /** The sandboxes with anything simulated, so a ticking clock knows which to settle. */
+  activeSandboxes(): number[] {
+    return this.#statements.activeSandboxes.all() as number[];
+  }
+
+  #dialer(sandboxId: number, vendor: string, ref: string): CampaignDialer | undefined {
+    const key = `${sandboxId}|${vendor}|${ref}`;
+    let dialer = this.#dialers.get(key);
+    if (dialer) return dialer;
+    const row = this.#statements.campaign.get(sandboxId, vendor, ref) as CampaignRow | undefined;
+    if (!row) return undefined;
+    const run: CampaignRun = {
+      state: row.state,
+      policy: JSON.parse(row.policy) as DialPolicy,
+      cursor: row.cursor_ms,
+      lastStartAt: row.last_start_ms,
+      started: row.started === 1,
+      recent: JSON.parse(row.recent) as Array<[number, boolean]>,
+    };
+    const contacts = (this.#statements.activeContacts.all(sandboxId, vendor, ref) as ContactRow[]).map(
+      (c): Contact => ({
+        ref: c.ref,
+        phone: c.phone,
+        seq: c.seq,
+        status: c.status,
+        attempts: c.attempts,
+        nextAttemptAt: c.next_attempt_ms,
+        callStartedAt: c.call_started_ms,
+        callEndsAt: c.call_ends_ms,
+        outcome: c.outcome,
+      }),
+    );
+    dialer = new CampaignDialer({ sandboxId, campaignRef: ref }, run, contacts);
+    this.#dialers.set(key, dialer);
+    return dialer;
+  }
+
+  #save(dialer: CampaignDialer, vendor: string): void {
+    const { sandboxId, campaignRef } = dialer.ref;
+    const { run } = dialer;
+    const s = this.#statements;
+    s.saveCampaign.run(run.state, JSON.stringify(run.policy), run.cursor, run.lastStartAt, run.started ? 1 : 0, JSON.stringify(run.recent), dialer.nextEventAt() ?? null, sandboxId, vendor, campaignRef);
+    for (const c of dialer.takeChanged()) {
+      s.saveContact.run(sandboxId, vendor, campaignRef, c.ref, c.seq, c.phone, c.status, c.attempts, c.nextAttemptAt, c.callStartedAt, c.callEndsAt, c.outcome);
+    }
+  }
+}
+
+function prepare(db: Database) {
+  return {
+    insertCampaign: db.prepare('INSERT INTO sim_campaigns (sandbox_id, vendor, ref, state, policy, cursor_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+    campaign: db.prepare('SELECT * FROM sim_campaigns WHERE sandbox_id = ? AND vendor = ? AND ref = ?'),
+    saveCampaign: db.prepare(
+      'UPDATE sim_campaigns SET state = ?, policy = ?, cursor_ms = ?, last_start_ms = ?, started = ?, recent = ?, next_event_ms = ? WHERE sandbox_id = ? AND vendor = ? AND ref = ?',
+    ),
+    activeContacts: db.prepare("SELECT * FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? AND status IN ('queued', 'dialing')"),
+    maxSeq: db.prepare('SELECT max(seq) FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ?').pluck(),
+    saveContact: db.prepare(`INSERT INTO sim_contacts (sandbox_id, vendor, campaign_ref, ref, seq, phone, status, attempts, next_attempt_ms, call_started_ms, call_ends_ms, outcome)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (sandbox_id, vendor, campaign_ref, ref) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
+        next_attempt_ms = excluded.next_attempt_ms, call_started_ms = excluded.call_started_ms, call_ends_ms = excluded.call_ends_ms, outcome = excluded.outcome`),
+    nextEvent: db.prepare('SELECT min(next_event_ms) FROM sim_campaigns WHERE sandbox_id = ?').pluck(),
+    dueCampaigns: db.prepare('SELECT vendor, ref FROM sim_campaigns WHERE sandbox_id = ? AND next_event_ms <= ? ORDER BY next_event_ms'),
+    activeSandboxes: db.prepare('SELECT DISTINCT sandbox_id FROM sim_campaigns WHERE next_event_ms IS NOT NULL').pluck(),
+  };
+}
