@@ -15,7 +15,10 @@ import { ScenarioRuntime, unknownScenario } from './scenarios/runtime.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase } from './store/database.js';
 import { migrate } from './store/migrations.js';
-import { SandboxRegistry, sandboxMigrations } from './store/sandboxes.js';
+import { SandboxRegistry, sandboxMigrations, type Sandbox } from './store/sandboxes.js';
+import { simMigrations } from './sim/migrations.js';
+import { Simulator } from './sim/simulator.js';
+import { WebhookDispatcher } from './sim/webhooks.js';
 import { VENDORS } from './vendors/registry.js';
 
 /** The bundled specs, scenarios and fixtures, at the package root (one level above `src/` and `dist/`). */
@@ -43,6 +46,8 @@ export interface MockAppOptions {
   speed?: number;
   /** How many requests the journal keeps (oldest dropped first). Default 10,000. */
   journalLimit?: number;
+  /** Hosts (or host:port) webhooks may go to besides loopback; `*` for any. */
+  webhookAllow?: string[];
 }
 
 /** A built mock: the Hono app and what it owns. */
@@ -52,8 +57,10 @@ export interface MockApp {
   sandboxes: SandboxRegistry;
   clocks: Clocks;
   journal: Journal;
+  simulator: Simulator;
+  webhooks: WebhookDispatcher;
   vendors: ReadonlyArray<{ name: string; title: string; basePath: string }>;
-  /** Closes the database. */
+  /** Stops the clock's ticking and the webhook sending, and closes the database. */
   close(): void;
 }
 
@@ -74,15 +81,22 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
   const db = openDatabase(options.db);
   try {
-    migrate(db, [...sandboxMigrations, ...VENDORS.flatMap((vendor) => vendor.migrations)]);
+    migrate(db, [...sandboxMigrations, ...simMigrations, ...VENDORS.flatMap((vendor) => vendor.migrations)]);
   } catch (error) {
     db.close();
     throw error;
   }
+  const simulator = new Simulator(db);
+  const webhooks = new WebhookDispatcher(db, options.webhookAllow ?? [], logger);
+  const environment = { db, simulator, webhooks };
+  for (const vendor of VENDORS) {
+    const effects = vendor.createDialerEffects?.(environment);
+    if (effects) simulator.registerEffects(vendor.name, effects);
+  }
   let fixtures: FixtureCatalog;
   let scenarioCatalog: ReturnType<typeof loadScenarios>;
   try {
-    fixtures = new FixtureCatalog([FIXTURES_DIR, ...(options.fixtureDirs ?? [])], VENDORS, db);
+    fixtures = new FixtureCatalog([FIXTURES_DIR, ...(options.fixtureDirs ?? [])], VENDORS, environment);
     scenarioCatalog = loadScenarios({ dirs: [SCENARIOS_DIR, ...(options.scenarioDirs ?? [])], vendors: specs, fixtures: new Set(fixtures.fixtures.keys()) });
     if (options.scenario !== undefined && !scenarioCatalog.has(options.scenario)) throw new Error(unknownScenario(options.scenario, scenarioCatalog));
   } catch (error) {
@@ -93,17 +107,22 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const clocks = new Clocks(sandboxes, options.speed ?? 1);
   const journal = new Journal(options.journalLimit ?? 10_000);
   const scenarios = new ScenarioRuntime(scenarioCatalog, (request) => clocks.now(request.sandbox));
-  sandboxes.onReset((sandboxId) => scenarios.forget(sandboxId));
-  const hooks = { intercept: scenarios.intercept.bind(scenarios), record: journal.record.bind(journal) };
+  sandboxes.onReset((sandboxId) => {
+    scenarios.forget(sandboxId);
+    simulator.forget(sandboxId);
+  });
+  const settle = (sandbox: Sandbox) => simulator.settle(sandbox.id, clocks.now(sandbox).getTime());
+  const hooks = { settle, intercept: scenarios.intercept.bind(scenarios), record: journal.record.bind(journal) };
+  const ticker = clocks.speed > 0 ? startTicking(simulator, sandboxes, settle, logger) : undefined;
 
   const app = new Hono();
-  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures }));
+  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, settle, webhooks }));
   for (const [vendor, spec] of specs) {
     mountVendor(app, {
       vendor,
       spec,
       operations: compiled.get(spec) ?? [],
-      handlers: vendor.createHandlers({ db }),
+      handlers: vendor.createHandlers(environment),
       sandboxes,
       logger,
       strict: options.strict ?? false,
@@ -149,9 +168,37 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     sandboxes,
     clocks,
     journal,
+    simulator,
+    webhooks,
     vendors: VENDORS.map(({ name, title, basePath }) => ({ name, title, basePath })),
-    close: () => db.close(),
+    close: () => {
+      clearInterval(ticker);
+      void webhooks.close();
+      db.close();
+    },
   };
+}
+
+/** How often a running clock moves the campaigns of every sandbox on (wall time). */
+const TICK_MS = 250;
+
+/**
+ * While clocks run by themselves, campaigns must progress with nobody asking: every tick settles
+ * each sandbox that has anything simulated, so a dashboard watching the mock sees calls happen.
+ */
+function startTicking(simulator: Simulator, sandboxes: SandboxRegistry, settle: (sandbox: Sandbox) => void, logger: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    try {
+      for (const id of simulator.activeSandboxes()) {
+        const sandbox = sandboxes.byId(id);
+        if (sandbox) settle(sandbox);
+      }
+    } catch (error) {
+      logger.error(`campaign-mock: the dialer simulation failed: ${(error as Error).stack ?? String(error)}`);
+    }
+  }, TICK_MS);
+  timer.unref();
+  return timer;
 }
 
 function loadKeys(path: string, specs: Map<VendorModule, Spec>): KeyList {

@@ -3,10 +3,14 @@ import type { Clocks } from '../clock/clock.js';
 import { FixtureConflict, type FixtureCatalog } from '../fixtures/catalog.js';
 import type { Journal, JournalQuery } from '../journal/journal.js';
 import { unknownScenario, type ScenarioRuntime } from '../scenarios/runtime.js';
+import type { WebhookDispatcher } from '../sim/webhooks.js';
 import type { Sandbox, SandboxRegistry } from '../store/sandboxes.js';
 
 export interface AdminOptions {
   sandboxes: SandboxRegistry;
+  /** Brings a sandbox's campaigns up to its clock. */
+  settle(sandbox: Sandbox): void;
+  webhooks: WebhookDispatcher;
   clocks: Clocks;
   journal: Journal;
   scenarios: ScenarioRuntime;
@@ -31,7 +35,7 @@ class AdminError extends Error {
  * The control plane, mounted at `/__admin` (PRODUCT.md §2). Tests outside this repository rely on
  * these routes: change them only compatibly.
  */
-export function adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures }: AdminOptions): Hono {
+export function adminRoutes({ sandboxes, settle, webhooks, clocks, journal, scenarios, fixtures }: AdminOptions): Hono {
   const admin = new Hono();
   admin.onError((error, c) => {
     if (error instanceof AdminError) return c.json(adminError(error.message), error.status);
@@ -83,8 +87,16 @@ export function adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures }:
     const seconds = await jsonBody(c, '{"seconds": N} with N ≥ 0', (body) =>
       typeof body.seconds === 'number' && Number.isFinite(body.seconds) && body.seconds >= 0 ? body.seconds : undefined,
     );
-    return c.json({ now: clocks.advance(sandbox, seconds).toISOString() });
+    // Everything that falls due happens, in time order, and the webhooks it sent are out, before
+    // the answer: a test can assert on the new state at once.
+    settle(sandbox);
+    const now = clocks.advance(sandbox, seconds);
+    settle(sandbox);
+    await webhooks.flush(sandbox.id);
+    return c.json({ now: now.toISOString() });
   });
+
+  admin.get('/webhooks', (c) => c.json({ webhooks: webhooks.list(sandboxOf(c).id) }));
 
   admin.get('/scenarios', (c) =>
     c.json({

@@ -62,6 +62,8 @@ export interface Interception {
 
 /** The control plane's hold on the request pipeline. */
 export interface RequestHooks {
+  /** Brings a sandbox up to its clock (calls placed, retries, status changes) before a request reads it. */
+  settle(sandbox: Sandbox): void;
   intercept(request: InterceptedRequest): Interception | undefined;
   record(exchange: Exchange): void;
 }

@@ -151,6 +151,7 @@ async function answerRequest(c: Context, operation: CompiledOperation, handler: 
   }
   const refusal = vendor.authorize?.({ sandbox, params: c.req.param() as Record<string, string> });
   if (refusal) return { reply: refusal, key: sandbox.key, violations: [] };
+  options.hooks?.settle(sandbox);
 
   const headers: Record<string, string> = {};
   c.req.raw.headers.forEach((value, name) => {

@@ -1,6 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import type { Migration } from '../store/migrations.js';
 import type { Sandbox } from '../store/sandboxes.js';
+import type { DialerEffects } from '../sim/model.js';
+import type { Simulator } from '../sim/simulator.js';
+import type { WebhookDispatcher } from '../sim/webhooks.js';
 import type { ValidationIssue } from './issues.js';
 import type { JsonSchema } from './openapi.js';
 import type { OperationSpec } from './spec.js';
@@ -66,6 +69,10 @@ export interface ErrorEnvelope {
 
 export interface VendorEnvironment {
   db: Database;
+  /** The dialer simulation: vendors hand it their campaigns and contacts. */
+  simulator: Simulator;
+  /** Where vendors queue the webhooks their campaigns send. */
+  webhooks: WebhookDispatcher;
 }
 
 /**
@@ -102,6 +109,8 @@ export interface VendorModule {
    * under another. `params` are the path parameters as sent. Answers the refusal, or nothing.
    */
   authorize?(request: { sandbox: Sandbox; params: Readonly<Record<string, string>> }): Reply | undefined;
+  /** How simulated calls change this vendor's data (its leads, logs, counters, statuses, webhooks). */
+  createDialerEffects?(environment: VendorEnvironment): DialerEffects;
   /** How this vendor's fixture files (`fixtures/<vendor>/*.yaml`) are checked and loaded. */
   fixtures?: FixtureLoader;
 }
@@ -113,6 +122,9 @@ export interface VendorModule {
 export interface FixtureLoader {
   /** JSON Schema of a fixture file's data (its `description` aside). */
   schema: JsonSchema;
-  /** Inserts the data in one transaction; throws if any of its ids already exist in the sandbox. */
-  load(db: Database, sandbox: Sandbox, data: unknown, time: (value: string) => string): void;
+  /**
+   * Inserts the data in one transaction, handing running campaigns to the simulator; throws if
+   * any of its ids already exist in the sandbox.
+   */
+  load(db: Database, sandbox: Sandbox, data: unknown, time: (value: string) => string, environment: VendorEnvironment): void;
 }

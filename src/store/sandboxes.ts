@@ -52,6 +52,7 @@ export class SandboxRegistry {
   readonly #cache = new Map<string, Sandbox>();
   readonly #insert: Statement<[string, string, number, number, string | null]>;
   readonly #select: Statement<[string], SandboxRow>;
+  readonly #keyOf: Statement<[number], { api_key: string }>;
   readonly #deleteOne: Statement<[string]>;
   readonly #deleteAll: Statement<[]>;
   readonly #saveClock: Statement<[number, number, number]>;
@@ -69,6 +70,7 @@ export class SandboxRegistry {
       'INSERT INTO sandboxes (api_key, created_at, clock_virtual_ms, clock_wall_ms, scenario) VALUES (?, ?, ?, ?, ?) ON CONFLICT (api_key) DO NOTHING',
     );
     this.#select = db.prepare('SELECT id, created_at, clock_virtual_ms, clock_wall_ms, scenario FROM sandboxes WHERE api_key = ?');
+    this.#keyOf = db.prepare('SELECT api_key FROM sandboxes WHERE id = ?');
     this.#deleteOne = db.prepare('DELETE FROM sandboxes WHERE api_key = ?');
     this.#deleteAll = db.prepare('DELETE FROM sandboxes');
     this.#saveClock = db.prepare('UPDATE sandboxes SET clock_virtual_ms = ?, clock_wall_ms = ? WHERE id = ?');
@@ -100,6 +102,13 @@ export class SandboxRegistry {
     };
     this.#cache.set(key, sandbox);
     return sandbox;
+  }
+
+  /** The sandbox with this id, if it exists. */
+  byId(id: number): Sandbox | undefined {
+    for (const sandbox of this.#cache.values()) if (sandbox.id === id) return sandbox;
+    const row = this.#keyOf.get(id);
+    return row ? this.resolve(row.api_key) : undefined;
   }
 
   saveClock(sandbox: Sandbox, clock: Sandbox['clock']): void {

@@ -8,6 +8,9 @@ import type { Handler, VendorModule } from '../../src/engine/vendor.js';
 import { openDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrations.js';
 import { SandboxRegistry, sandboxMigrations } from '../../src/store/sandboxes.js';
+import { simMigrations } from '../../src/sim/migrations.js';
+import { Simulator } from '../../src/sim/simulator.js';
+import { WebhookDispatcher } from '../../src/sim/webhooks.js';
 
 /** A one-operation vendor, to test the engine apart from any real vendor. */
 export const acmeDocument = {
@@ -78,14 +81,14 @@ export function mountAcme(
 ) {
   const spec = indexSpec('acme.yaml', options.document ?? acmeDocument);
   const db = openDatabase();
-  migrate(db, sandboxMigrations);
+  migrate(db, [...sandboxMigrations, ...simMigrations]);
   const app = new Hono();
   const vendor = acmeVendor(handlers, options.vendor);
   mountVendor(app, {
     vendor,
     spec,
     operations: compileSpecs([spec]).get(spec) ?? [],
-    handlers: vendor.createHandlers({ db }),
+    handlers: vendor.createHandlers({ db, simulator: new Simulator(db), webhooks: new WebhookDispatcher(db, [], createLogger('silent')) }),
     sandboxes: new SandboxRegistry(db),
     logger: options.logger ?? createLogger('silent'),
     strict: options.strict,

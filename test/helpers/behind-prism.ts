@@ -12,6 +12,8 @@ export interface BehindPrism {
   mock(): MockApp;
   /** Wipes every sandbox, directly on the mock. */
   reset(): Promise<void>;
+  /** Moves a sandbox's clock forward, directly on the mock. */
+  advance(key: string, seconds: number): Promise<void>;
 }
 
 /**
@@ -65,6 +67,9 @@ export function behindPrism(options: { spec: string; keysFile?: string; auth: Au
     mock: () => server.mock,
     reset: async () => {
       await fetch(`${server.url}/__admin/reset`, { method: 'POST' });
+    },
+    advance: async (key, seconds) => {
+      await fetch(`${server.url}/__admin/clock/advance?key=${encodeURIComponent(key)}`, { method: 'POST', body: JSON.stringify({ seconds }) });
     },
   };
 }
