@@ -1,7 +1,8 @@
 import type { FixtureLoader } from '../../engine/vendor.js';
 import { FIXTURE_TIME_PATTERN } from '../../fixtures/fixture-time.js';
 import { randomId } from '../../store/ids.js';
-import { DialnexaStore, type CampaignStatus, type LeadStatus } from './store.js';
+import { queueLeads, syncCampaign } from './dialer.js';
+import { DialnexaStore, type CampaignRow, type CampaignStatus, type LeadStatus } from './store.js';
 
 interface CallFixture {
   id?: string;
@@ -128,7 +129,7 @@ export const dialnexaFixtures: FixtureLoader = {
     },
   },
 
-  load(db, sandbox, data, time) {
+  load(db, sandbox, data, time, { simulator }) {
     const store = new DialnexaStore(db);
     const fixture = data as DialnexaFixture;
     const callRow = (c: CallFixture, agentId: string, campaignId: string | null, leadId: string | null) => ({
@@ -178,6 +179,14 @@ export const dialnexaFixtures: FixtureLoader = {
             created_at: time(lead.created_at),
           });
         }
+      }
+      // Campaigns that may still dial join the simulation with the leads they have yet to call.
+      for (const campaign of fixture.campaigns ?? []) {
+        if (campaign.status === 'completed' || campaign.status === 'cancelled') continue;
+        const row = store.getCampaign(sandbox.id, campaign.id) as CampaignRow;
+        const at = Date.parse(time('now'));
+        syncCampaign(simulator, row, at);
+        queueLeads(simulator, row, store.leadsToDial(sandbox.id, campaign.id), at);
       }
       for (const log of fixture.call_logs ?? []) store.insertCallLog(callRow(log, log.agent_id, null, null));
       for (const webhook of fixture.webhooks ?? []) {

@@ -1,4 +1,5 @@
 import type { VendorModule } from '../../engine/vendor.js';
+import { createDialnexaDialerEffects } from './dialer.js';
 import { dialnexaErrors } from './errors.js';
 import { dialnexaFixtures } from './fixtures.js';
 import { callLogHandlers } from './handlers/call-logs.js';
@@ -28,11 +29,12 @@ export const dialnexa: VendorModule = {
   // JSON: no documented limit, 1 MB here. Files: 10 MB (D7), plus room for the multipart framing.
   bodyLimits: { json: 1024 * 1024, multipart: MAX_UPLOAD_BYTES + 64 * 1024 },
   fixtures: dialnexaFixtures,
-  createHandlers({ db }) {
-    const store = new DialnexaStore(db);
+  createDialerEffects: (environment) => createDialnexaDialerEffects(new DialnexaStore(environment.db), environment),
+  createHandlers(environment) {
+    const store = new DialnexaStore(environment.db);
     return {
-      ...campaignHandlers(store),
-      ...leadHandlers(store),
+      ...campaignHandlers(store, environment),
+      ...leadHandlers(store, environment),
       ...callLogHandlers(store),
       ...webhookHandlers(store),
     };

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Sandbox } from '../../store/sandboxes.js';
 import type { CallLogRow, CampaignRow, LeadRow, WebhookRow } from './store.js';
 
 /** How DialNexa's resources read on the wire (D1, D4, D8, D14). */
 
-/** The sandbox's organization id: derived from the key, so stable across resets and restarts. */
-export function organizationId(sandbox: Sandbox): string {
-  return `org_${createHash('sha256').update(sandbox.key).digest('hex').slice(0, 12)}`;
+/** The organization id of a sandbox's key: derived from the key, so stable across resets and restarts. */
+export function organizationId(key: string): string {
+  return `org_${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
 
 export function presentCampaign(row: CampaignRow, organization: string) {

@@ -94,6 +94,13 @@ export class DialnexaStore {
   readonly #setLeadStatus: Statement<[LeadStatus, number, string]>;
   readonly #insertCallLog: Statement<CallLogRow>;
   readonly #insertWebhook: Statement<WebhookRow>;
+  readonly #setCampaignStatus: Statement<[CampaignStatus, string, number, string]>;
+  readonly #setLeadCall: Statement<[LeadStatus, string | null, number, string]>;
+  readonly #finishCallLog: Statement<{ sandbox_id: number; id: string; status: string; sentiment: string | null; duration_seconds: number | null; recording_url: string | null; analysis: string | null; end_reason: string | null }>;
+  readonly #webhooksFor: Statement<[number, string], WebhookRow>;
+  readonly #getCallLog: Statement<[number, string], CallLogRow>;
+  readonly #sandboxKey: Statement<[number], { api_key: string }>;
+  readonly #leadsToDial: Statement<[number, string], Pick<LeadRow, 'id' | 'phone_number'>>;
   readonly #callLogQueries = new Map<string, { page: Statement; count: Statement }>();
 
   constructor(private readonly db: Database) {
@@ -115,6 +122,16 @@ export class DialnexaStore {
     this.#insertCallLog = db.prepare(`INSERT INTO dialnexa_call_logs
       (sandbox_id, id, campaign_id, lead_id, call_id, agent_id, status, sentiment, duration_seconds, recording_url, analysis, end_reason, fallback_stt_transcriber_id, created_at)
       VALUES (@sandbox_id, @id, @campaign_id, @lead_id, @call_id, @agent_id, @status, @sentiment, @duration_seconds, @recording_url, @analysis, @end_reason, @fallback_stt_transcriber_id, @created_at)`);
+    this.#setCampaignStatus = db.prepare('UPDATE dialnexa_campaigns SET status = ?, updated_at = ? WHERE sandbox_id = ? AND id = ?');
+    this.#setLeadCall = db.prepare('UPDATE dialnexa_leads SET status = ?, call_log_id = coalesce(?, call_log_id) WHERE sandbox_id = ? AND id = ?');
+    this.#finishCallLog = db.prepare(`UPDATE dialnexa_call_logs SET status = @status, sentiment = @sentiment, duration_seconds = @duration_seconds,
+      recording_url = @recording_url, analysis = @analysis, end_reason = @end_reason WHERE sandbox_id = @sandbox_id AND id = @id`);
+    this.#webhooksFor = db.prepare(
+      'SELECT * FROM dialnexa_webhooks WHERE sandbox_id = ? AND is_active = 1 AND EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?) ORDER BY rowid',
+    );
+    this.#getCallLog = db.prepare('SELECT * FROM dialnexa_call_logs WHERE sandbox_id = ? AND id = ?');
+    this.#sandboxKey = db.prepare('SELECT api_key FROM sandboxes WHERE id = ?');
+    this.#leadsToDial = db.prepare("SELECT id, phone_number FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? AND status IN ('pending', 'in_progress') ORDER BY created_at, rowid");
     this.#insertWebhook = db.prepare(`INSERT INTO dialnexa_webhooks (sandbox_id, id, url, events, secret, is_active, created_at)
       VALUES (@sandbox_id, @id, @url, @events, @secret, @is_active, @created_at)`);
   }
@@ -160,6 +177,38 @@ export class DialnexaStore {
 
   insertCallLog(log: CallLogRow): void {
     this.#insertCallLog.run(log);
+  }
+
+  setCampaignStatus(sandboxId: number, id: string, status: CampaignStatus, at: string): void {
+    this.#setCampaignStatus.run(status, at, sandboxId, id);
+  }
+
+  /** Sets a lead's status and, when given, the call log of its latest call. */
+  setLeadCall(sandboxId: number, id: string, status: LeadStatus, callLogId: string | null): void {
+    this.#setLeadCall.run(status, callLogId, sandboxId, id);
+  }
+
+  finishCallLog(log: Pick<CallLogRow, 'sandbox_id' | 'id' | 'status' | 'sentiment' | 'duration_seconds' | 'recording_url' | 'analysis' | 'end_reason'>): void {
+    this.#finishCallLog.run(log);
+  }
+
+  getCallLog(sandboxId: number, id: string): CallLogRow | undefined {
+    return this.#getCallLog.get(sandboxId, id);
+  }
+
+  /** The API key of a sandbox (what its organization id derives from). */
+  sandboxKey(sandboxId: number): string | undefined {
+    return this.#sandboxKey.get(sandboxId)?.api_key;
+  }
+
+  /** The sandbox's active webhooks that subscribe to an event. */
+  webhooksFor(sandboxId: number, event: string): WebhookRow[] {
+    return this.#webhooksFor.all(sandboxId, event);
+  }
+
+  /** A campaign's leads still to be called, oldest first. */
+  leadsToDial(sandboxId: number, campaignId: string): Array<Pick<LeadRow, 'id' | 'phone_number'>> {
+    return this.#leadsToDial.all(sandboxId, campaignId);
   }
 
   insertWebhook(webhook: WebhookRow): void {

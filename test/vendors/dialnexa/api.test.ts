@@ -14,6 +14,9 @@ describe('DialNexa API, in process', () => {
       reset: async () => {
         await mock.app.request('/__admin/reset', { method: 'POST' });
       },
+      advance: async (key, seconds) => {
+        await mock.app.request(`/__admin/clock/advance?key=${key}`, { method: 'POST', body: JSON.stringify({ seconds }) });
+      },
     }),
     { viaPrism: false },
   );

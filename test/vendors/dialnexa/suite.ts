@@ -8,6 +8,8 @@ export interface DialnexaSuiteContext {
   seed: DialnexaSeed;
   /** Wipes every sandbox, so each case starts from nothing. */
   reset(): Promise<void>;
+  /** Moves a sandbox's clock forward, running the dialer up to the new time. */
+  advance(key: string, seconds: number): Promise<void>;
 }
 
 export const KEYS_FILE = new URL('./keys.yaml', import.meta.url).pathname;
@@ -347,7 +349,8 @@ export function describeDialnexaApi(context: () => DialnexaSuiteContext, { viaPr
 
   describe('GET and DELETE /v1/campaigns-leads/{id}', () => {
     it('gets a lead, removes it, and then answers 404 for both', async () => {
-      const { id: campaignId } = await createCampaign();
+      // Scheduled ahead, the campaign is not dialing yet: the lead stays as it was created.
+      const { id: campaignId } = await createCampaign({ scheduled_at: '2099-01-01T00:00:00Z' });
       const lead = await createLead(campaignId);
       const read = await call('GET', `/v1/campaigns-leads/${lead.id}`);
       expect([read.status, read.body]).toEqual([200, lead]);
@@ -363,15 +366,16 @@ export function describeDialnexaApi(context: () => DialnexaSuiteContext, { viaPr
       expect([again.status, again.body]).toEqual([404, errorBody(404, 'Lead not found', 'Not Found')]);
     });
 
-    it('keeps leads of a completed campaign (409)', async () => {
+    it('keeps the leads of a campaign the dialer completed (409)', async () => {
       const { id: campaignId } = await createCampaign();
       const lead = await createLead(campaignId);
-      context().seed.leadStatus(A, lead.id, 'completed');
-      context().seed.campaignStatus(A, campaignId, 'completed');
+      await context().advance(A, 3600);
+      const campaign = await call('GET', `/v1/campaigns/${campaignId}`);
+      expect(campaign.body).toMatchObject({ status: 'completed', total_leads: 1, completed_calls: 1, pending_calls: 0 });
       const res = await call('DELETE', `/v1/campaigns-leads/${lead.id}`);
       expect([res.status, res.body]).toEqual([409, errorBody(409, 'Cannot remove a lead from a completed campaign', 'Conflict')]);
-      const campaign = await call('GET', `/v1/campaigns/${campaignId}`);
-      expect(campaign.body).toMatchObject({ total_leads: 1, completed_calls: 1, pending_calls: 0 });
+      const read = await call('GET', `/v1/campaigns-leads/${lead.id}`);
+      expect(read.body.status).toBe('completed');
     });
 
     it("answers another key's lead with a 404 and a key that may not read leads with a 403", async () => {

@@ -1,4 +1,5 @@
-import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
+import { ReplyError, type Handler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { sendEvent, syncCampaign } from '../dialer.js';
 import { randomId } from '../../../store/ids.js';
 import { badRequest, notFound } from '../errors.js';
 import { organizationId, presentCampaign } from '../present.js';
@@ -55,7 +56,7 @@ function canonicalTime(value: string): string {
   return new Date(value).toISOString();
 }
 
-export function campaignHandlers(store: DialnexaStore): Record<string, Handler> {
+export function campaignHandlers(store: DialnexaStore, environment: VendorEnvironment): Record<string, Handler> {
   return {
     createCampaign(request) {
       const body = request.body as CreateCampaignBody;
@@ -76,12 +77,13 @@ export function campaignHandlers(store: DialnexaStore): Record<string, Handler> 
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
       });
-      return { status: 201, body: presentCampaign(created, organizationId(request.sandbox)) };
+      syncCampaign(environment.simulator, created, now.getTime());
+      return { status: 201, body: presentCampaign(created, organizationId(request.sandbox.key)) };
     },
 
     getCampaign(request) {
       const campaign = findCampaign(store, request, request.params.id as string);
-      return { status: 200, body: presentCampaign(campaign, organizationId(request.sandbox)) };
+      return { status: 200, body: presentCampaign(campaign, organizationId(request.sandbox.key)) };
     },
 
     updateCampaign(request) {
@@ -105,7 +107,11 @@ export function campaignHandlers(store: DialnexaStore): Record<string, Handler> 
         status: body.status === undefined ? campaign.status : nextStatus(campaign.status, body.status, scheduledAt, now),
         updated_at: now.toISOString(),
       };
-      return { status: 200, body: presentCampaign(store.updateCampaign(updated), organizationId(request.sandbox)) };
+      const saved = store.updateCampaign(updated);
+      syncCampaign(environment.simulator, saved, now.getTime());
+      const presented = presentCampaign(saved, organizationId(request.sandbox.key));
+      if (saved.status === 'paused' && campaign.status !== 'paused') sendEvent(store, environment.webhooks, saved.sandbox_id, 'campaign.paused', now.getTime(), presented);
+      return { status: 200, body: presented };
     },
   };
 }

@@ -1,4 +1,5 @@
-import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
+import { ReplyError, type Handler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { dequeueLead, queueLeads } from '../dialer.js';
 import { CsvError, parseCsv } from '../../../formats/csv.js';
 import { toE164 } from '../../../formats/phone.js';
 import { randomId } from '../../../store/ids.js';
@@ -39,7 +40,7 @@ function leadPhoneNumber(body: CreateLeadBody): string {
   return e164;
 }
 
-export function leadHandlers(store: DialnexaStore): Record<string, Handler> {
+export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironment): Record<string, Handler> {
   return {
     createCampaignLead(request) {
       const body = request.body as CreateLeadBody;
@@ -56,6 +57,7 @@ export function leadHandlers(store: DialnexaStore): Record<string, Handler> {
         call_log_id: null,
         created_at: request.now().toISOString(),
       });
+      queueLeads(simulator, campaign, [lead], request.now().getTime());
       return { status: 201, body: presentLead(lead) };
     },
 
@@ -68,6 +70,7 @@ export function leadHandlers(store: DialnexaStore): Record<string, Handler> {
       const campaign = findCampaign(store, request, lead.campaign_id);
       assertLeadRemovable(campaign.status);
       store.setLeadStatus(request.sandbox.id, lead.id, 'removed');
+      dequeueLead(simulator, campaign, lead.id);
       return { status: 200, body: { message: 'Lead removed from campaign.' } };
     },
 
@@ -91,6 +94,7 @@ export function leadHandlers(store: DialnexaStore): Record<string, Handler> {
         created_at: request.now().toISOString(),
       }));
       store.insertLeads(leads);
+      queueLeads(simulator, campaign, leads, request.now().getTime());
       const queued = `${leads.length} ${leads.length === 1 ? 'lead' : 'leads'} queued successfully.`;
       const skippedNote = skipped === 0 ? '' : ` ${skipped} ${skipped === 1 ? 'row' : 'rows'} skipped due to missing phone_number.`;
       return {

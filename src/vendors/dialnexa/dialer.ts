@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import type { VendorEnvironment } from '../../engine/vendor.js';
+import type { WebhookDispatcher } from '../../sim/webhooks.js';
+import type { DialerEffects, DialPolicy, DialState } from '../../sim/model.js';
+import type { Outcome } from '../../sim/outcomes.js';
+import { hmacSha256Hex } from '../../sim/webhooks.js';
+import type { Simulator } from '../../sim/simulator.js';
+import { organizationId, presentCallLog, presentCampaign } from './present.js';
+import type { CallLogRow, CampaignRow, CampaignStatus, DialnexaStore } from './store.js';
+
+/**
+ * DialNexa campaigns in the dialer simulation. Settings map onto the neutral policy:
+ * max_concurrent_calls → concurrency; retry_config → attempts and delay, retrying No Answer and
+ * Busy but not Failed (D19); scheduled_at → the first call. Calls come back as call logs, lead
+ * statuses (and so the counters), the campaign's own status, and signed webhooks (D14).
+ */
+
+const VENDOR = 'dialnexa';
+
+export function dialPolicy(campaign: CampaignRow): DialPolicy {
+  return {
+    concurrency: campaign.max_concurrent_calls,
+    maxAttempts: 1 + campaign.max_retries,
+    retryDelaySeconds: campaign.retry_interval_minutes * 60,
+    retryOn: ['busy', 'no_answer'],
+    ...(campaign.scheduled_at ? { startsAt: Date.parse(campaign.scheduled_at) } : {}),
+    finishWhenDialed: true,
+  };
+}
+
+const DIAL_STATE: Record<CampaignStatus, DialState> = { active: 'running', running: 'running', paused: 'paused', cancelled: 'stopped', completed: 'finished' };
+
+/** Hands the campaign's current settings and status to the simulation. */
+export function syncCampaign(simulator: Simulator, campaign: CampaignRow, at: number): void {
+  simulator.upsertCampaign(campaign.sandbox_id, VENDOR, campaign.id, dialPolicy(campaign), DIAL_STATE[campaign.status], at);
+}
+
+export function queueLeads(simulator: Simulator, campaign: CampaignRow, leads: ReadonlyArray<{ id: string; phone_number: string }>, at: number): void {
+  if (leads.length === 0) return;
+  simulator.addContacts(campaign.sandbox_id, VENDOR, campaign.id, leads.map((lead) => ({ ref: lead.id, phone: lead.phone_number })), at);
+}
+
+export function dequeueLead(simulator: Simulator, campaign: CampaignRow, leadId: string): void {
+  simulator.removeContact(campaign.sandbox_id, VENDOR, campaign.id, leadId);
+}
+
+/** How each outcome reads in a call log (D9's end_reason values, D15's call statuses). */
+const CALL_LOG: Record<Outcome, { status: string; endReason: string; connected: boolean; event: string }> = {
+  completed: { status: 'completed', endReason: 'user_disconnected', connected: true, event: 'call.completed' },
+  short: { status: 'completed', endReason: 'user_disconnected', connected: true, event: 'call.completed' },
+  voicemail: { status: 'completed', endReason: 'voicemail_reached', connected: true, event: 'call.completed' },
+  busy: { status: 'busy', endReason: 'user_busy', connected: false, event: 'call.failed' },
+  no_answer: { status: 'no_answer', endReason: 'user_did_not_pick_up', connected: false, event: 'call.no_answer' },
+  failed: { status: 'failed', endReason: 'user_unreachable', connected: false, event: 'call.failed' },
+};
+
+const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
+
+/** Ids of a call's log and call, stable for a lead's n-th attempt. */
+function callIds(sandboxId: number, leadId: string, attempt: number): { log: string; call: string } {
+  const hash = createHash('sha1').update(`${sandboxId}|${leadId}|${attempt}`).digest('hex');
+  return { log: `log_${hash.slice(0, 12)}`, call: `call_${hash.slice(12, 24)}` };
+}
+
+/**
+ * Sends an event to every active webhook subscribed to it, signed with the webhook's secret:
+ * `X-DialNexa-Signature: sha256=<hex HMAC-SHA256 of the raw body>` (D14). The payload's shape is
+ * not documented: `{event, created_at, data}` (marked inferred in the spec).
+ */
+export function sendEvent(store: DialnexaStore, webhooks: WebhookDispatcher, sandboxId: number, event: string, at: number, data: unknown): void {
+  for (const hook of store.webhooksFor(sandboxId, event)) {
+    const body = JSON.stringify({ event, created_at: new Date(at).toISOString(), data });
+    webhooks.enqueue({
+      sandboxId,
+      vendor: VENDOR,
+      url: hook.url,
+      headers: { 'content-type': 'application/json', ...(hook.secret ? { 'x-dialnexa-signature': `sha256=${hmacSha256Hex(hook.secret, body)}` } : {}) },
+      body,
+    });
+  }
+}
+
+export function createDialnexaDialerEffects(store: DialnexaStore, { webhooks }: VendorEnvironment): DialerEffects {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const notify = (sandboxId: number, event: string, at: number, data: unknown) => sendEvent(store, webhooks, sandboxId, event, at, data);
+
+  return {
+    campaignStarted({ sandboxId, campaignRef }, at) {
+      const campaign = store.getCampaign(sandboxId, campaignRef);
+      // A scheduled campaign (active, D15) is running once its first call goes out.
+      if (campaign?.status === 'active') store.setCampaignStatus(sandboxId, campaignRef, 'running', iso(at));
+    },
+
+    callStarted({ sandboxId, campaignRef }, call) {
+      const campaign = store.getCampaign(sandboxId, campaignRef);
+      if (!campaign) return;
+      const ids = callIds(sandboxId, call.contactRef, call.attempt);
+      store.insertCallLog({
+        sandbox_id: sandboxId,
+        id: ids.log,
+        campaign_id: campaignRef,
+        lead_id: call.contactRef,
+        call_id: ids.call,
+        agent_id: campaign.agent_id,
+        status: 'initiated',
+        sentiment: null,
+        duration_seconds: null,
+        recording_url: null,
+        analysis: null,
+        end_reason: null,
+        fallback_stt_transcriber_id: null,
+        created_at: iso(call.at),
+      });
+      const lead = store.getLead(sandboxId, call.contactRef);
+      if (lead && lead.status !== 'removed') store.setLeadCall(sandboxId, lead.id, 'in_progress', ids.log);
+    },
+
+    callEnded({ sandboxId, campaignRef }, call) {
+      const shape = CALL_LOG[call.outcome];
+      const ids = callIds(sandboxId, call.contactRef, call.attempt);
+      const log: Pick<CallLogRow, 'sandbox_id' | 'id' | 'status' | 'sentiment' | 'duration_seconds' | 'recording_url' | 'analysis' | 'end_reason'> = {
+        sandbox_id: sandboxId,
+        id: ids.log,
+        status: shape.status,
+        sentiment: shape.connected ? SENTIMENTS[parseInt(ids.log.slice(-2), 16) % 3] ?? 'neutral' : null,
+        duration_seconds: call.talkSeconds,
+        recording_url: shape.connected ? `https://recordings.dialnexa.invalid/${ids.call}.mp3` : null,
+        analysis: shape.connected ? JSON.stringify({ outcome: call.outcome === 'voicemail' ? 'voicemail' : 'conversation' }) : null,
+        end_reason: shape.endReason,
+      };
+      store.finishCallLog(log);
+      const lead = store.getLead(sandboxId, call.contactRef);
+      if (lead && lead.status !== 'removed') {
+        store.setLeadCall(sandboxId, lead.id, call.retryAt !== null ? 'pending' : shape.connected ? 'completed' : 'failed', null);
+      }
+      const row = store.getCallLog(sandboxId, ids.log);
+      if (row) notify(sandboxId, shape.event, call.endedAt, { ...presentCallLog(row), campaign_id: campaignRef, lead_id: call.contactRef });
+    },
+
+    campaignFinished({ sandboxId, campaignRef }, at) {
+      store.setCampaignStatus(sandboxId, campaignRef, 'completed', iso(at));
+      const campaign = store.getCampaign(sandboxId, campaignRef);
+      if (campaign) notify(sandboxId, 'campaign.completed', at, presentCampaign(campaign, organizationId(store.sandboxKey(sandboxId) ?? '')));
+    },
+  };
+}
