@@ -30,6 +30,9 @@ Options (each also read from the environment variable shown):
       --speed <factor>  sandbox clocks run at this many times real time; 60 makes a
                         minute pass each second; 0 stops them, so time moves only with
                         POST /__admin/clock/advance [CAMPAIGN_MOCK_SPEED; default 1]
+      --webhook-allow <host>  also let webhooks go to this host (or host:port; * for any);
+                        loopback is always allowed; repeatable
+                        [CAMPAIGN_MOCK_WEBHOOK_ALLOW, hosts separated by ',']
       --journal-limit <n>  requests kept in the journal, oldest dropped first
                         [CAMPAIGN_MOCK_JOURNAL_LIMIT; default 10000]
       --log-level <l>   ${LOG_LEVELS.join(' | ')}; info logs one line per request
@@ -67,6 +70,7 @@ Control plane (KEY is the API key that names a sandbox):
   GET    /__admin/fixtures               the fixtures; POST ?key=KEY {"name": "..."} loads one
   GET    /__admin/requests?key=KEY       the request journal (also ?operation=, ?since=, ?until=)
   GET    /__admin/violations             requests that broke a vendor's contract
+  GET    /__admin/webhooks?key=KEY       the webhooks a sandbox sent, and how each went
 Per request: X-Mock-Scenario: <name>, or Prefer: code=409 / Prefer: example=<name>.
 `;
 
@@ -80,6 +84,7 @@ interface ServeSettings {
   fixtureDirs: string[];
   speed: number;
   journalLimit: number;
+  webhookAllow: string[];
   logLevel: LogLevel;
   strict: boolean;
 }
@@ -101,6 +106,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
         fixtures: { type: 'string', multiple: true },
         speed: { type: 'string' },
         'journal-limit': { type: 'string' },
+        'webhook-allow': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
         strict: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -137,6 +143,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
     fixtureDirs: folders(values.fixtures, env.CAMPAIGN_MOCK_FIXTURES),
     speed,
     journalLimit: Number(limitText),
+    webhookAllow: values['webhook-allow'] ?? (env.CAMPAIGN_MOCK_WEBHOOK_ALLOW ? env.CAMPAIGN_MOCK_WEBHOOK_ALLOW.split(',').map((h) => h.trim()).filter(Boolean) : []),
     logLevel,
     strict: values.strict ?? ['1', 'true'].includes(env.CAMPAIGN_MOCK_STRICT ?? ''),
   };
@@ -160,6 +167,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number | u
     fixtureDirs: settings.fixtureDirs,
     speed: settings.speed,
     journalLimit: settings.journalLimit,
+    webhookAllow: settings.webhookAllow,
     strict: settings.strict,
     logger,
   });
