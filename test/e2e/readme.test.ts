@@ -6,6 +6,7 @@ import { SCENARIOS_DIR, SPECS_DIR } from '../../src/app.js';
 import { loadSpec } from '../../src/engine/spec.js';
 import { loadScenarios } from '../../src/scenarios/catalog.js';
 import { VENDORS } from '../../src/vendors/registry.js';
+import { MAGIC_ENDINGS } from '../../src/sim/outcomes.js';
 import { bundledFixtureNames } from '../helpers/bundled-fixtures.js';
 import { startMockProcess } from '../helpers/process.js';
 import { checkWalkthrough, walkthrough } from '../helpers/readme.js';
@@ -36,6 +37,11 @@ describe('the README', () => {
     const specs = new Map(VENDORS.map((vendor) => [vendor, loadSpec(`${SPECS_DIR}${vendor.specFile}`)]));
     const scenarios = loadScenarios({ dirs: [SCENARIOS_DIR, dir], vendors: specs, fixtures: bundledFixtureNames() });
     expect(scenarios.get('my-flaky-create')?.rules).toHaveLength(6);
+  });
+
+  it('lists every magic number the dialer knows, with its outcome', () => {
+    for (const magic of MAGIC_ENDINGS) expect(README).toMatch(new RegExp(`\\| \`${magic.ending}\` \\|[^\\n]*\\|`));
+    expect(MAGIC_ENDINGS.map((m) => m.outcome)).toEqual(['busy', 'no_answer', 'voicemail', 'failed', 'short']);
   });
 
   it('lists every bundled scenario file', () => {
