@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -96,6 +96,24 @@ describe('the control plane over HTTP', () => {
       const listed = await json(admin('GET', '/fixtures'));
       expect(listed.body.fixtures).toContainEqual({ name: 'dialnexa/campaigns', vendor: 'dialnexa', description: expect.any(String) });
       expect((await json(admin('POST', '/fixtures?key=fx', { name: 'dialnexa/none' }))).status).toBe(404);
+    });
+
+    it("answers a fixture whose parts contradict each other with a 409 that says what to fix, loading none of it", async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'campaign-mock-contradiction-'));
+      mkdirSync(join(folder, 'asisso'));
+      const bundled = readFileSync(new URL('../../fixtures/asisso/campaigns.yaml', import.meta.url), 'utf8');
+      writeFileSync(join(folder, 'asisso', 'contradiction.yaml'), bundled.replace('    workflow_id: 42', '    workflow_id: 99'));
+      const mock = createMockApp({ fixtureDirs: [folder], strict: true, logger: createLogger('silent') });
+      try {
+        const res = await mock.app.request('/__admin/fixtures?key=fx_bad', { method: 'POST', body: JSON.stringify({ name: 'asisso/contradiction' }) });
+        expect(res.status).toBe(409);
+        expect(((await res.json()) as { error: string }).error).toMatch(/^campaign-mock: Asisso fixture campaign \d+ names workflow 99, which the fixture's workflows do not list$/);
+        const list = await mock.app.request('/api/v1/campaign/', { headers: { 'x-api-key': 'fx_bad' } });
+        expect(((await list.json()) as { campaigns: unknown[] }).campaigns).toEqual([]);
+      } finally {
+        mock.close();
+        rmSync(folder, { recursive: true, force: true });
+      }
     });
 
     it('refuses an unknown scenario by name', async () => {
