@@ -5,6 +5,8 @@ import { nextOpenSpan } from './schedule.js';
 
 /** A contact as the dialer tracks it. */
 export interface Contact {
+  /** Its row in the simulation's store, once saved. */
+  id?: number;
   ref: string;
   phone: string;
   /** Order of arrival: among contacts due at once, the earlier first. */

@@ -20,6 +20,7 @@ export const simMigrations: Migration[] = [
       CREATE INDEX sim_campaigns_due ON sim_campaigns (sandbox_id, next_event_ms);
 
       CREATE TABLE sim_contacts (
+        id INTEGER PRIMARY KEY,
         sandbox_id INTEGER NOT NULL,
         vendor TEXT NOT NULL,
         campaign_ref TEXT NOT NULL,
@@ -32,7 +33,7 @@ export const simMigrations: Migration[] = [
         call_started_ms INTEGER,
         call_ends_ms INTEGER,
         outcome TEXT,
-        PRIMARY KEY (sandbox_id, vendor, campaign_ref, ref),
+        UNIQUE (sandbox_id, vendor, campaign_ref, ref),
         FOREIGN KEY (sandbox_id, vendor, campaign_ref) REFERENCES sim_campaigns (sandbox_id, vendor, ref) ON DELETE CASCADE
       ) STRICT;
       CREATE INDEX sim_contacts_active ON sim_contacts (sandbox_id, vendor, campaign_ref, status);

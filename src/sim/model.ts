@@ -66,6 +66,8 @@ export interface CallEnd {
  * simulation's transaction.
  */
 export interface DialerEffects {
+  /** A run over a sandbox begins: a chance to drop what a vendor caches for one run. */
+  beforeSettle?(sandboxId: number): void;
   campaignStarted?(campaign: CampaignRef, at: number): void;
   callStarted?(campaign: CampaignRef, call: CallStart): void;
   callEnded(campaign: CampaignRef, call: CallEnd): void;

@@ -16,6 +16,7 @@ interface CampaignRow {
 }
 
 interface ContactRow {
+  id: number;
   ref: string;
   seq: number;
   phone: string;
@@ -102,6 +103,7 @@ export class Simulator {
     }
     if (next === null || next > now) return;
     this.db.transaction(() => {
+      for (const effects of this.#effects.values()) effects.beforeSettle?.(sandboxId);
       for (const row of this.#statements.dueCampaigns.all(sandboxId, now) as Array<{ vendor: string; ref: string }>) {
         const dialer = this.#dialer(sandboxId, row.vendor, row.ref) as CampaignDialer;
         const effects = this.#effects.get(row.vendor);
@@ -145,6 +147,7 @@ export class Simulator {
     };
     const contacts = (this.#statements.activeContacts.all(sandboxId, vendor, ref) as ContactRow[]).map(
       (c): Contact => ({
+        id: c.id,
         ref: c.ref,
         phone: c.phone,
         seq: c.seq,
@@ -167,7 +170,11 @@ export class Simulator {
     const s = this.#statements;
     s.saveCampaign.run(run.state, JSON.stringify(run.policy), run.cursor, run.lastStartAt, run.started ? 1 : 0, JSON.stringify(run.recent), dialer.nextEventAt() ?? null, sandboxId, vendor, campaignRef);
     for (const c of dialer.takeChanged()) {
-      s.saveContact.run(sandboxId, vendor, campaignRef, c.ref, c.seq, c.phone, c.status, c.attempts, c.nextAttemptAt, c.callStartedAt, c.callEndsAt, c.outcome);
+      if (c.id === undefined) {
+        c.id = Number(s.insertContact.run(sandboxId, vendor, campaignRef, c.ref, c.seq, c.phone, c.status, c.attempts, c.nextAttemptAt, c.callStartedAt, c.callEndsAt, c.outcome).lastInsertRowid);
+      } else {
+        s.updateContact.run(c.status, c.attempts, c.nextAttemptAt, c.callStartedAt, c.callEndsAt, c.outcome, c.id);
+      }
     }
   }
 }
@@ -181,10 +188,9 @@ function prepare(db: Database) {
     ),
     activeContacts: db.prepare("SELECT * FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? AND status IN ('queued', 'dialing')"),
     maxSeq: db.prepare('SELECT max(seq) FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ?').pluck(),
-    saveContact: db.prepare(`INSERT INTO sim_contacts (sandbox_id, vendor, campaign_ref, ref, seq, phone, status, attempts, next_attempt_ms, call_started_ms, call_ends_ms, outcome)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (sandbox_id, vendor, campaign_ref, ref) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
-        next_attempt_ms = excluded.next_attempt_ms, call_started_ms = excluded.call_started_ms, call_ends_ms = excluded.call_ends_ms, outcome = excluded.outcome`),
+    insertContact: db.prepare(`INSERT INTO sim_contacts (sandbox_id, vendor, campaign_ref, ref, seq, phone, status, attempts, next_attempt_ms, call_started_ms, call_ends_ms, outcome)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    updateContact: db.prepare('UPDATE sim_contacts SET status = ?, attempts = ?, next_attempt_ms = ?, call_started_ms = ?, call_ends_ms = ?, outcome = ? WHERE id = ?'),
     nextEvent: db.prepare('SELECT min(next_event_ms) FROM sim_campaigns WHERE sandbox_id = ?').pluck(),
     dueCampaigns: db.prepare('SELECT vendor, ref FROM sim_campaigns WHERE sandbox_id = ? AND next_event_ms <= ? ORDER BY next_event_ms'),
     activeSandboxes: db.prepare('SELECT DISTINCT sandbox_id FROM sim_campaigns WHERE next_event_ms IS NOT NULL').pluck(),

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { VendorEnvironment } from '../../engine/vendor.js';
 import type { WebhookDispatcher } from '../../sim/webhooks.js';
 import type { DialerEffects, DialPolicy, DialState } from '../../sim/model.js';
-import type { Outcome } from '../../sim/outcomes.js';
+import { fnv1a, type Outcome } from '../../sim/outcomes.js';
+import { randomId } from '../../store/ids.js';
 import { hmacSha256Hex } from '../../sim/webhooks.js';
 import type { Simulator } from '../../sim/simulator.js';
 import { organizationId, presentCallLog, presentCampaign } from './present.js';
-import type { CallLogRow, CampaignRow, CampaignStatus, DialnexaStore } from './store.js';
+import type { CampaignRow, CampaignStatus, DialnexaStore } from './store.js';
 
 /**
  * DialNexa campaigns in the dialer simulation. Settings map onto the neutral policy:
@@ -56,12 +56,6 @@ const CALL_LOG: Record<Outcome, { status: string; endReason: string; connected: 
 
 const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 
-/** Ids of a call's log and call, stable for a lead's n-th attempt. */
-function callIds(sandboxId: number, leadId: string, attempt: number): { log: string; call: string } {
-  const hash = createHash('sha1').update(`${sandboxId}|${leadId}|${attempt}`).digest('hex');
-  return { log: `log_${hash.slice(0, 12)}`, call: `call_${hash.slice(12, 24)}` };
-}
-
 /**
  * Sends an event to every active webhook subscribed to it, signed with the webhook's secret:
  * `X-DialNexa-Signature: sha256=<hex HMAC-SHA256 of the raw body>` (D14). The payload's shape is
@@ -82,65 +76,58 @@ export function sendEvent(store: DialnexaStore, webhooks: WebhookDispatcher, san
 
 export function createDialnexaDialerEffects(store: DialnexaStore, { webhooks }: VendorEnvironment): DialerEffects {
   const iso = (ms: number) => new Date(ms).toISOString();
-  const notify = (sandboxId: number, event: string, at: number, data: unknown) => sendEvent(store, webhooks, sandboxId, event, at, data);
+  /** Subscriptions per sandbox and event, read once per run: most sandboxes have none. */
+  const subscribed = new Map<string, boolean>();
+  const hasSubscribers = (sandboxId: number, event: string) => {
+    const key = `${sandboxId}|${event}`;
+    let any = subscribed.get(key);
+    if (any === undefined) {
+      any = store.webhooksFor(sandboxId, event).length > 0;
+      subscribed.set(key, any);
+    }
+    return any;
+  };
 
   return {
+    beforeSettle() {
+      subscribed.clear();
+    },
+
     campaignStarted({ sandboxId, campaignRef }, at) {
-      const campaign = store.getCampaign(sandboxId, campaignRef);
-      // A scheduled campaign (active, D15) is running once its first call goes out.
-      if (campaign?.status === 'active') store.setCampaignStatus(sandboxId, campaignRef, 'running', iso(at));
+      // A scheduled (active, D15) campaign is running once its first call goes out.
+      store.activateCampaign(sandboxId, campaignRef, iso(at));
     },
 
     callStarted({ sandboxId, campaignRef }, call) {
-      const campaign = store.getCampaign(sandboxId, campaignRef);
-      if (!campaign) return;
-      const ids = callIds(sandboxId, call.contactRef, call.attempt);
-      store.insertCallLog({
-        sandbox_id: sandboxId,
-        id: ids.log,
-        campaign_id: campaignRef,
-        lead_id: call.contactRef,
-        call_id: ids.call,
-        agent_id: campaign.agent_id,
-        status: 'initiated',
-        sentiment: null,
-        duration_seconds: null,
-        recording_url: null,
-        analysis: null,
-        end_reason: null,
-        fallback_stt_transcriber_id: null,
-        created_at: iso(call.at),
-      });
-      const lead = store.getLead(sandboxId, call.contactRef);
-      if (lead && lead.status !== 'removed') store.setLeadCall(sandboxId, lead.id, 'in_progress', ids.log);
+      store.startCall(sandboxId, campaignRef, call.contactRef, { log: randomId('log_'), call: randomId('call_') }, iso(call.at));
     },
 
     callEnded({ sandboxId, campaignRef }, call) {
       const shape = CALL_LOG[call.outcome];
-      const ids = callIds(sandboxId, call.contactRef, call.attempt);
-      const log: Pick<CallLogRow, 'sandbox_id' | 'id' | 'status' | 'sentiment' | 'duration_seconds' | 'recording_url' | 'analysis' | 'end_reason'> = {
-        sandbox_id: sandboxId,
-        id: ids.log,
-        status: shape.status,
-        sentiment: shape.connected ? SENTIMENTS[parseInt(ids.log.slice(-2), 16) % 3] ?? 'neutral' : null,
-        duration_seconds: call.talkSeconds,
-        recording_url: shape.connected ? `https://recordings.dialnexa.invalid/${ids.call}.mp3` : null,
-        analysis: shape.connected ? JSON.stringify({ outcome: call.outcome === 'voicemail' ? 'voicemail' : 'conversation' }) : null,
-        end_reason: shape.endReason,
-      };
-      store.finishCallLog(log);
-      const lead = store.getLead(sandboxId, call.contactRef);
-      if (lead && lead.status !== 'removed') {
-        store.setLeadCall(sandboxId, lead.id, call.retryAt !== null ? 'pending' : shape.connected ? 'completed' : 'failed', null);
+      const spread = fnv1a(`${call.contactRef}#${call.attempt}`);
+      const leadStatus = call.retryAt !== null ? 'pending' : shape.connected ? 'completed' : 'failed';
+      const log = store.endCall(
+        {
+          sandbox_id: sandboxId,
+          lead_id: call.contactRef,
+          status: shape.status,
+          sentiment: shape.connected ? (SENTIMENTS[spread % 3] as string) : null,
+          duration_seconds: call.talkSeconds,
+          recording_url: shape.connected ? `https://recordings.dialnexa.invalid/${call.contactRef}-${call.attempt}.mp3` : null,
+          analysis: shape.connected ? JSON.stringify({ outcome: call.outcome === 'voicemail' ? 'voicemail' : 'conversation' }) : null,
+          end_reason: shape.endReason,
+        },
+        leadStatus,
+      );
+      if (log && hasSubscribers(sandboxId, shape.event)) {
+        sendEvent(store, webhooks, sandboxId, shape.event, call.endedAt, { ...presentCallLog(log), campaign_id: campaignRef, lead_id: call.contactRef });
       }
-      const row = store.getCallLog(sandboxId, ids.log);
-      if (row) notify(sandboxId, shape.event, call.endedAt, { ...presentCallLog(row), campaign_id: campaignRef, lead_id: call.contactRef });
     },
 
     campaignFinished({ sandboxId, campaignRef }, at) {
       store.setCampaignStatus(sandboxId, campaignRef, 'completed', iso(at));
       const campaign = store.getCampaign(sandboxId, campaignRef);
-      if (campaign) notify(sandboxId, 'campaign.completed', at, presentCampaign(campaign, organizationId(store.sandboxKey(sandboxId) ?? '')));
+      if (campaign) sendEvent(store, webhooks, sandboxId, 'campaign.completed', at, presentCampaign(campaign, organizationId(store.sandboxKey(sandboxId) ?? '')));
     },
   };
 }

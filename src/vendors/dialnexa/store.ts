@@ -65,6 +65,9 @@ export interface WebhookRow {
   created_at: string;
 }
 
+/** The outcome of a lead's latest call, as the dialer writes it. */
+export type EndedCall = Pick<CallLogRow, 'sandbox_id' | 'status' | 'sentiment' | 'duration_seconds' | 'recording_url' | 'analysis' | 'end_reason'> & { lead_id: string };
+
 /** Filters of `GET /v1/call-logs`; all optional. Dates are whole UTC days, both inclusive. */
 export interface CallLogFilter {
   campaignId?: string;
@@ -95,10 +98,12 @@ export class DialnexaStore {
   readonly #insertCallLog: Statement<CallLogRow>;
   readonly #insertWebhook: Statement<WebhookRow>;
   readonly #setCampaignStatus: Statement<[CampaignStatus, string, number, string]>;
-  readonly #setLeadCall: Statement<[LeadStatus, string | null, number, string]>;
-  readonly #finishCallLog: Statement<{ sandbox_id: number; id: string; status: string; sentiment: string | null; duration_seconds: number | null; recording_url: string | null; analysis: string | null; end_reason: string | null }>;
+  readonly #startCall: Statement<{ sandbox: number; log: string; campaign: string; lead: string; call: string; at: string }>;
+  readonly #leadCalled: Statement<[string, number, string]>;
+  readonly #leadCallEnded: Statement<[LeadStatus, number, string]>;
+  readonly #endCall: Statement<EndedCall, CallLogRow>;
+  readonly #activateCampaign: Statement<[string, number, string]>;
   readonly #webhooksFor: Statement<[number, string], WebhookRow>;
-  readonly #getCallLog: Statement<[number, string], CallLogRow>;
   readonly #sandboxKey: Statement<[number], { api_key: string }>;
   readonly #leadsToDial: Statement<[number, string], Pick<LeadRow, 'id' | 'phone_number'>>;
   readonly #callLogQueries = new Map<string, { page: Statement; count: Statement }>();
@@ -123,13 +128,20 @@ export class DialnexaStore {
       (sandbox_id, id, campaign_id, lead_id, call_id, agent_id, status, sentiment, duration_seconds, recording_url, analysis, end_reason, fallback_stt_transcriber_id, created_at)
       VALUES (@sandbox_id, @id, @campaign_id, @lead_id, @call_id, @agent_id, @status, @sentiment, @duration_seconds, @recording_url, @analysis, @end_reason, @fallback_stt_transcriber_id, @created_at)`);
     this.#setCampaignStatus = db.prepare('UPDATE dialnexa_campaigns SET status = ?, updated_at = ? WHERE sandbox_id = ? AND id = ?');
-    this.#setLeadCall = db.prepare('UPDATE dialnexa_leads SET status = ?, call_log_id = coalesce(?, call_log_id) WHERE sandbox_id = ? AND id = ?');
-    this.#finishCallLog = db.prepare(`UPDATE dialnexa_call_logs SET status = @status, sentiment = @sentiment, duration_seconds = @duration_seconds,
-      recording_url = @recording_url, analysis = @analysis, end_reason = @end_reason WHERE sandbox_id = @sandbox_id AND id = @id`);
+    // The dialer's writes: one statement each, as they run for every call of every campaign.
+    this.#startCall = db.prepare(`INSERT INTO dialnexa_call_logs (sandbox_id, id, campaign_id, lead_id, call_id, agent_id, status, created_at)
+      SELECT @sandbox, @log, @campaign, @lead, @call, agent_id, 'initiated', @at FROM dialnexa_campaigns WHERE sandbox_id = @sandbox AND id = @campaign`);
+    this.#leadCalled = db.prepare(
+      "UPDATE dialnexa_leads SET call_log_id = ?, status = CASE status WHEN 'removed' THEN status ELSE 'in_progress' END WHERE sandbox_id = ? AND id = ?",
+    );
+    this.#leadCallEnded = db.prepare("UPDATE dialnexa_leads SET status = CASE status WHEN 'removed' THEN status ELSE ? END WHERE sandbox_id = ? AND id = ?");
+    this.#endCall = db.prepare(`UPDATE dialnexa_call_logs SET status = @status, sentiment = @sentiment, duration_seconds = @duration_seconds,
+      recording_url = @recording_url, analysis = @analysis, end_reason = @end_reason
+      WHERE sandbox_id = @sandbox_id AND id = (SELECT call_log_id FROM dialnexa_leads WHERE sandbox_id = @sandbox_id AND id = @lead_id) RETURNING *`);
+    this.#activateCampaign = db.prepare("UPDATE dialnexa_campaigns SET status = 'running', updated_at = ? WHERE sandbox_id = ? AND id = ? AND status = 'active'");
     this.#webhooksFor = db.prepare(
       'SELECT * FROM dialnexa_webhooks WHERE sandbox_id = ? AND is_active = 1 AND EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?) ORDER BY rowid',
     );
-    this.#getCallLog = db.prepare('SELECT * FROM dialnexa_call_logs WHERE sandbox_id = ? AND id = ?');
     this.#sandboxKey = db.prepare('SELECT api_key FROM sandboxes WHERE id = ?');
     this.#leadsToDial = db.prepare("SELECT id, phone_number FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? AND status IN ('pending', 'in_progress') ORDER BY created_at, rowid");
     this.#insertWebhook = db.prepare(`INSERT INTO dialnexa_webhooks (sandbox_id, id, url, events, secret, is_active, created_at)
@@ -183,17 +195,21 @@ export class DialnexaStore {
     this.#setCampaignStatus.run(status, at, sandboxId, id);
   }
 
-  /** Sets a lead's status and, when given, the call log of its latest call. */
-  setLeadCall(sandboxId: number, id: string, status: LeadStatus, callLogId: string | null): void {
-    this.#setLeadCall.run(status, callLogId, sandboxId, id);
+  /** A call to a lead starts: its log (`initiated`, the campaign's agent) and the lead in progress, unless removed. */
+  startCall(sandboxId: number, campaignId: string, leadId: string, ids: { log: string; call: string }, at: string): void {
+    this.#startCall.run({ sandbox: sandboxId, log: ids.log, campaign: campaignId, lead: leadId, call: ids.call, at });
+    this.#leadCalled.run(ids.log, sandboxId, leadId);
   }
 
-  finishCallLog(log: Pick<CallLogRow, 'sandbox_id' | 'id' | 'status' | 'sentiment' | 'duration_seconds' | 'recording_url' | 'analysis' | 'end_reason'>): void {
-    this.#finishCallLog.run(log);
+  /** A lead's call ends: its latest log gets the outcome, the lead its status (unless removed). Returns the log. */
+  endCall(call: EndedCall, leadStatus: LeadStatus): CallLogRow | undefined {
+    this.#leadCallEnded.run(leadStatus, call.sandbox_id, call.lead_id);
+    return this.#endCall.get(call);
   }
 
-  getCallLog(sandboxId: number, id: string): CallLogRow | undefined {
-    return this.#getCallLog.get(sandboxId, id);
+  /** A scheduled (active) campaign becomes running. */
+  activateCampaign(sandboxId: number, id: string, at: string): void {
+    this.#activateCampaign.run(at, sandboxId, id);
   }
 
   /** The API key of a sandbox (what its organization id derives from). */
