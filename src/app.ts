@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
+import { docsRoutes } from './admin/docs.js';
 import { adminError, adminRoutes } from './admin/routes.js';
 import { Clocks } from './clock/clock.js';
 import { loadKeysFile, type KeyList } from './config/keys-file.js';
@@ -27,6 +28,8 @@ export const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 /** The specs parsed by `npm run build` (see loadSpec). */
 export const SPEC_CACHE_DIR = fileURLToPath(new URL('../dist/spec-cache/', import.meta.url));
+/** The API reference page's script, copied there by `npm run build`. */
+export const DOCS_ASSETS_DIR = fileURLToPath(new URL('../dist/docs-assets/', import.meta.url));
 
 export interface MockAppOptions {
   /** A database file that survives restarts; in memory when absent. */
@@ -60,6 +63,13 @@ export interface MockApp {
   simulator: Simulator;
   webhooks: WebhookDispatcher;
   vendors: ReadonlyArray<{ name: string; title: string; basePath: string }>;
+  /**
+   * Moves a sandbox's clock forward and runs everything that falls due, in time order (calls,
+   * retries, status changes), then waits for the webhooks it sent. Resolves with the new time.
+   */
+  advanceClock(key: string, seconds: number): Promise<Date>;
+  /** Wipes one sandbox (data, clock, scenario, journal), or every sandbox. */
+  reset(key?: string): void;
   /** Stops the clock's ticking and the webhook sending, and closes the database. */
   close(): void;
 }
@@ -115,8 +125,23 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const hooks = { settle, intercept: scenarios.intercept.bind(scenarios), record: journal.record.bind(journal) };
   const ticker = clocks.speed > 0 ? startTicking(simulator, sandboxes, settle, logger) : undefined;
 
+  const advanceClock = async (key: string, seconds: number): Promise<Date> => {
+    const sandbox = sandboxes.resolve(key);
+    if (!sandbox) throw new Error(`campaign-mock: key "${key}" is not in the keys file, so it has no sandbox`);
+    settle(sandbox);
+    const now = clocks.advance(sandbox, seconds);
+    settle(sandbox);
+    await webhooks.flush(sandbox.id);
+    return now;
+  };
+  const reset = (key?: string): void => {
+    sandboxes.reset(key);
+    journal.clear(key);
+  };
+
   const app = new Hono();
-  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, settle, webhooks }));
+  app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR }));
+  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock, reset, webhooks }));
   for (const [vendor, spec] of specs) {
     mountVendor(app, {
       vendor,
@@ -170,6 +195,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     journal,
     simulator,
     webhooks,
+    advanceClock,
+    reset,
     vendors: VENDORS.map(({ name, title, basePath }) => ({ name, title, basePath })),
     close: () => {
       clearInterval(ticker);

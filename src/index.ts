@@ -1,11 +1,15 @@
 /**
- * campaign-mock's programmatic API: build the app for `app.request()` tests, or start a server.
+ * campaign-mock's programmatic API: start a mock for a test suite, or build the app for
+ * `app.request()` tests.
  *
  * @example
- * import { startServer } from 'campaign-mock';
- * const mock = await startServer({ port: 0 });
- * // point the client at `${mock.url}/v1`
+ * import { startMock } from 'campaign-mock';
+ * const mock = await startMock();
+ * // point the DialNexa client at mock.baseUrls.dialnexa
  * await mock.close();
  */
+export { startMock, type Mock, type StartMockOptions } from './start-mock.js';
 export { createMockApp, type MockApp, type MockAppOptions } from './app.js';
 export { startServer, type RunningServer, type ServerOptions } from './server.js';
+export { MAGIC_ENDINGS, type Outcome } from './sim/outcomes.js';
+export type { LogLevel } from './logger.js';

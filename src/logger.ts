@@ -2,11 +2,18 @@
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `text`: one readable line per message; `json`: one JSON object per line, for log collectors. */
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Structured details of a message: shown in JSON lines, left out of text lines (the message says it). */
+export type LogFields = Record<string, string | number | boolean | null>;
+
 export interface Logger {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
 }
 
 /**
@@ -15,14 +22,23 @@ export interface Logger {
  * @example
  * const logger = createLogger('warn');
  * logger.info('not shown');
+ * createLogger('info', 'json').info('GET /v1/campaigns/x 404', { status: 404 });
+ * // {"time":"…","level":"info","msg":"GET /v1/campaigns/x 404","status":404}
  */
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
+export function createLogger(level: LogLevel, format: LogFormat = 'text', write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
-  const at = (name: Exclude<LogLevel, 'silent'>) =>
-    LOG_LEVELS.indexOf(name) >= threshold ? (message: string) => write(name === 'info' ? message : `${name}: ${message}`) : () => {};
+  const at = (name: Exclude<LogLevel, 'silent'>) => {
+    if (LOG_LEVELS.indexOf(name) < threshold) return () => {};
+    if (format === 'json') return (message: string, fields?: LogFields) => write(JSON.stringify({ time: new Date().toISOString(), level: name, msg: message, ...fields }));
+    return (message: string) => write(name === 'info' ? message : `${name}: ${message}`);
+  };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+export function isLogFormat(value: string): value is LogFormat {
+  return (LOG_FORMATS as readonly string[]).includes(value);
 }

@@ -8,8 +8,10 @@ import type { Sandbox, SandboxRegistry } from '../store/sandboxes.js';
 
 export interface AdminOptions {
   sandboxes: SandboxRegistry;
-  /** Brings a sandbox's campaigns up to its clock. */
-  settle(sandbox: Sandbox): void;
+  /** Moves a sandbox's clock and runs everything that falls due (see MockApp.advanceClock). */
+  advanceClock(key: string, seconds: number): Promise<Date>;
+  /** Wipes one sandbox, or all (see MockApp.reset). */
+  reset(key?: string): void;
   webhooks: WebhookDispatcher;
   clocks: Clocks;
   journal: Journal;
@@ -35,7 +37,7 @@ class AdminError extends Error {
  * The control plane, mounted at `/__admin` (PRODUCT.md §2). Tests outside this repository rely on
  * these routes: change them only compatibly.
  */
-export function adminRoutes({ sandboxes, settle, webhooks, clocks, journal, scenarios, fixtures }: AdminOptions): Hono {
+export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, journal, scenarios, fixtures }: AdminOptions): Hono {
   const admin = new Hono();
   admin.onError((error, c) => {
     if (error instanceof AdminError) return c.json(adminError(error.message), error.status);
@@ -70,13 +72,11 @@ export function adminRoutes({ sandboxes, settle, webhooks, clocks, journal, scen
   admin.post('/reset', (c) => {
     const key = c.req.query('key');
     if (key === undefined) {
-      sandboxes.reset();
-      journal.clear();
+      reset();
       return c.json({ status: 'ok', reset: 'all' });
     }
     if (key === '') throw new AdminError(400, '?key= is empty; give the API key of the sandbox to wipe, or omit ?key to wipe everything');
-    sandboxes.reset(key);
-    journal.clear(key);
+    reset(key);
     return c.json({ status: 'ok', reset: 'sandbox', key });
   });
 
@@ -87,13 +87,7 @@ export function adminRoutes({ sandboxes, settle, webhooks, clocks, journal, scen
     const seconds = await jsonBody(c, '{"seconds": N} with N ≥ 0', (body) =>
       typeof body.seconds === 'number' && Number.isFinite(body.seconds) && body.seconds >= 0 ? body.seconds : undefined,
     );
-    // Everything that falls due happens, in time order, and the webhooks it sent are out, before
-    // the answer: a test can assert on the new state at once.
-    settle(sandbox);
-    const now = clocks.advance(sandbox, seconds);
-    settle(sandbox);
-    await webhooks.flush(sandbox.id);
-    return c.json({ now: now.toISOString() });
+    return c.json({ now: (await advanceClock(sandbox.key, seconds)).toISOString() });
   });
 
   admin.get('/webhooks', (c) => c.json({ webhooks: webhooks.list(sandboxOf(c).id) }));

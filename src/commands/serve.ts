@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createLogger, isLogLevel, LOG_LEVELS, type LogLevel } from '../logger.js';
+import { createLogger, isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logger.js';
 import { startServer } from '../server.js';
 import { UsageError, VERSION, type Command } from './command.js';
 
@@ -37,6 +37,8 @@ Options (each also read from the environment variable shown):
                         [CAMPAIGN_MOCK_JOURNAL_LIMIT; default 10000]
       --log-level <l>   ${LOG_LEVELS.join(' | ')}; info logs one line per request
                         [CAMPAIGN_MOCK_LOG_LEVEL; default info]
+      --log-format <f>  text (a line for a person) or json (one object per line, for a
+                        log collector) [CAMPAIGN_MOCK_LOG_FORMAT; default text]
       --strict          answer a reply that breaks its spec with a 500 instead of
                         only logging it (for CI) [CAMPAIGN_MOCK_STRICT=1]
       --help            show this help
@@ -86,6 +88,7 @@ interface ServeSettings {
   journalLimit: number;
   webhookAllow: string[];
   logLevel: LogLevel;
+  logFormat: LogFormat;
   strict: boolean;
 }
 
@@ -108,6 +111,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
         'journal-limit': { type: 'string' },
         'webhook-allow': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         strict: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -124,6 +128,8 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
   if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${portText}"`);
   const logLevel = values['log-level'] ?? env.CAMPAIGN_MOCK_LOG_LEVEL ?? 'info';
   if (!isLogLevel(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const logFormat = values['log-format'] ?? env.CAMPAIGN_MOCK_LOG_FORMAT ?? 'text';
+  if (!isLogFormat(logFormat)) throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got "${logFormat}"`);
   const speedText = values.speed ?? env.CAMPAIGN_MOCK_SPEED ?? '1';
   const speed = Number(speedText);
   if (!/^\d+(\.\d+)?$/.test(speedText) || speed > 100_000) throw new UsageError(`--speed must be a number from 0 to 100000, got "${speedText}"`);
@@ -145,6 +151,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
     journalLimit: Number(limitText),
     webhookAllow: values['webhook-allow'] ?? (env.CAMPAIGN_MOCK_WEBHOOK_ALLOW ? env.CAMPAIGN_MOCK_WEBHOOK_ALLOW.split(',').map((h) => h.trim()).filter(Boolean) : []),
     logLevel,
+    logFormat,
     strict: values.strict ?? ['1', 'true'].includes(env.CAMPAIGN_MOCK_STRICT ?? ''),
   };
 }
@@ -156,7 +163,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number | u
     return 0;
   }
 
-  const logger = createLogger(settings.logLevel);
+  const logger = createLogger(settings.logLevel, settings.logFormat);
   const server = await startServer({
     port: settings.port,
     host: settings.host,
@@ -176,7 +183,20 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number | u
     ...server.mock.vendors.map((v) => `  ${v.title.padEnd(10)} ${server.url}${v.basePath}`),
     `  ${'admin'.padEnd(10)} ${server.url}/__admin`,
   ];
-  if (settings.logLevel !== 'silent') process.stdout.write(`${lines.join('\n')}\n`);
+  if (settings.logLevel !== 'silent') {
+    const started =
+      settings.logFormat === 'json'
+        ? JSON.stringify({
+            time: new Date().toISOString(),
+            level: 'info',
+            msg: `campaign-mock ${VERSION} listening on ${server.url}`,
+            url: server.url,
+            database: settings.db ?? null,
+            baseUrls: Object.fromEntries(server.mock.vendors.map((v) => [v.name, `${server.url}${v.basePath}`])),
+          })
+        : lines.join('\n');
+    process.stdout.write(`${started}\n`);
+  }
 
   const stop = (signal: string) => {
     logger.info(`${signal}: finishing requests in flight, then closing the database`);

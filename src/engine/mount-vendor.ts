@@ -130,7 +130,16 @@ async function serveOperation(c: Context, operation: CompiledOperation, handler:
     ...(answer.requestBody === undefined ? {} : { requestBody: answer.requestBody }),
   };
   options.hooks?.record(exchange);
-  options.logger.info(`${c.req.method} ${c.req.path} ${interception?.drop ? 'dropped' : response.status} ${durationMs.toFixed(1)}ms ${options.vendor.name}.${operation.spec.operationId}`);
+  options.logger.info(`${c.req.method} ${c.req.path} ${interception?.drop ? 'dropped' : response.status} ${durationMs.toFixed(1)}ms ${options.vendor.name}.${operation.spec.operationId}`, {
+    method: c.req.method,
+    path: c.req.path,
+    status: exchange.status,
+    durationMs: exchange.durationMs,
+    vendor: options.vendor.name,
+    operationId: operation.spec.operationId,
+    key: answer.key,
+    scenario: exchange.scenario,
+  });
   return response;
 }
 

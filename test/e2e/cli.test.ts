@@ -77,6 +77,17 @@ describe('the campaign-mock process', () => {
     expect(mock.output()).toMatch(/\nGET \/v1\/campaigns\/cmp_000000000000 404 [\d.]+ms dialnexa\.getCampaign\n/);
   });
 
+  it('logs JSON lines with --log-format json', async () => {
+    const mock = await startMockProcess(['--port', '0', '--log-format', 'json']);
+    await fetch(`${mock.url}/v1/campaigns/cmp_000000000000`, { headers });
+    await mock.stop();
+    const lines = mock.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ level: 'info', url: mock.url, baseUrls: { dialnexa: `${mock.url}/v1`, asisso: `${mock.url}/api/v1`, sarvam: `${mock.url}/api/scheduling` } });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'info', method: 'GET', path: '/v1/campaigns/cmp_000000000000', status: 404, vendor: 'dialnexa', operationId: 'getCampaign', key: 'dnx_test_e2e' }),
+    );
+  });
+
   it('prints help and the version', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);

@@ -58,7 +58,7 @@ describe('mountVendor', () => {
 
   it('outside strict mode, logs the violation and sends the reply as it is', async () => {
     const lines: string[] = [];
-    const app = mountAcme({ createWidget: () => ({ status: 201, body: { id: 'one' } }) }, { strict: false, logger: createLogger('error', (line) => lines.push(line)) });
+    const app = mountAcme({ createWidget: () => ({ status: 201, body: { id: 'one' } }) }, { strict: false, logger: createLogger('error', 'text', (line) => lines.push(line)) });
     const res = await app.request('/acme/widgets', post({ name: 'w' }));
     expect([res.status, await res.json()]).toEqual([201, { id: 'one' }]);
     expect(lines).toEqual([expect.stringContaining('body/id must be integer')]);
@@ -72,7 +72,7 @@ describe('mountVendor', () => {
           throw new Error('boom');
         },
       },
-      { strict: true, logger: createLogger('error', (line) => lines.push(line)) },
+      { strict: true, logger: createLogger('error', 'text', (line) => lines.push(line)) },
     );
     const res = await app.request('/acme/widgets', post({ name: 'w' }));
     expect([res.status, await res.json()]).toEqual([500, { oops: true }]);

@@ -21,7 +21,7 @@ export async function startMockProcess(args: string[], env: Record<string, strin
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the mock did not start within 10 s:\n${output}`)), 10_000);
     child.stdout.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1] as string);

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import type { Spec } from '../engine/spec.js';
+import type { VendorModule } from '../engine/vendor.js';
+import { adminError } from './routes.js';
+
+export interface DocsOptions {
+  vendors: ReadonlyMap<VendorModule, Spec>;
+  /** Where the build put the reference page's script (see src/build/assets.ts). */
+  assetsDir: string;
+}
+
+const SCRIPT = 'scalar-api-reference.js';
+
+/**
+ * The API reference page (`/__admin/docs`): the bundled specs in Scalar's interactive reference,
+ * served entirely by the mock, with "try it" sending its requests to the mock itself.
+ */
+export function docsRoutes({ vendors, assetsDir }: DocsOptions): Hono {
+  const docs = new Hono();
+  const script = join(assetsDir, SCRIPT);
+  const byName = new Map([...vendors].map(([vendor, spec]) => [vendor.name, { vendor, spec }]));
+
+  docs.get('/docs', (c) => {
+    const sources = [...vendors.keys()].map((vendor, index) => ({ title: vendor.title, slug: vendor.name, url: `/__admin/specs/${vendor.name}.json`, default: index === 0 }));
+    return c.html(page(sources));
+  });
+
+  docs.get(`/docs/${SCRIPT}`, (c) => {
+    if (!existsSync(script)) {
+      return c.json(adminError('the reference page\'s script is not built; run "npm run build" (it copies it from @scalar/api-reference)'), 503);
+    }
+    c.header('content-type', 'text/javascript; charset=utf-8');
+    c.header('cache-control', 'public, max-age=86400');
+    return c.body(readFileSync(script));
+  });
+
+  // Each spec as JSON, with this mock listed first among its servers, so "try it" calls the mock.
+  docs.get('/specs/:file', (c) => {
+    const name = c.req.param('file').replace(/\.json$/, '');
+    const entry = byName.get(name);
+    if (!entry) return c.json(adminError(`no spec "${c.req.param('file')}"; there are ${[...byName.keys()].map((n) => `${n}.json`).join(', ')}`), 404);
+    const origin = new URL(c.req.url).origin;
+    const servers = [{ url: origin, description: 'this campaign-mock' }, ...(entry.spec.document.servers ?? []).filter((s) => !s.url.startsWith('http://localhost'))];
+    return c.json({ ...entry.spec.document, servers });
+  });
+
+  return docs;
+}
+
+function page(sources: Array<{ title: string; slug: string; url: string; default: boolean }>): string {
+  const configuration = { sources, withDefaultFonts: false, hideClientButton: false, theme: 'default' };
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>campaign-mock API reference</title>
+  </head>
+  <body>
+    <div id="app"></div>
+    <script src="/__admin/docs/${SCRIPT}"></script>
+    <script>
+      Scalar.createApiReference('#app', ${JSON.stringify(configuration).replace(/</g, '\\u003c')});
+    </script>
+  </body>
+</html>
+`;
+}
