@@ -50,7 +50,8 @@ export function docsRoutes({ vendors, assetsDir }: DocsOptions): Hono {
 }
 
 function page(sources: Array<{ title: string; slug: string; url: string; default: boolean }>): string {
-  const configuration = { sources, withDefaultFonts: false, hideClientButton: false, theme: 'default' };
+  // Nothing leaves the machine: no web fonts, no AI agent, no registry search, no deploy toolbar.
+  const configuration = { sources, withDefaultFonts: false, agent: { disabled: true }, showToolbar: 'never', theme: 'default' };
   return `<!doctype html>
 <html lang="en">
   <head>
