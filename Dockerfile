@@ -12,7 +12,11 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # The build parses the specs once, so the container starts without parsing YAML.
 COPY specs ./specs
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev \
+ # better-sqlite3 needs only its compiled addon at run time, not its sources and objects.
+ && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
+      node_modules/better-sqlite3/build/Release/obj.target node_modules/better-sqlite3/build/Release/.deps \
+      node_modules/better-sqlite3/build/Release/test_extension.node node_modules/better-sqlite3/build/deps
 
 # Runtime stage: production dependencies, the build and the specs; no compiler, not root.
 FROM node:20-slim
