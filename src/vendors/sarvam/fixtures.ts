@@ -1,16 +1,19 @@
 import type { FixtureLoader } from '../../engine/vendor.js';
 import { FixtureConflict } from '../../fixtures/catalog.js';
 import { FIXTURE_TIME_PATTERN } from '../../fixtures/fixture-time.js';
+import { interactionId } from './call-attempts.js';
 import { storedAppConfig, storedSchedule, storedWebhookConfig } from './campaign-settings.js';
+import { queueCohortUsers, syncCampaign } from './dialer.js';
 import { actorEmail } from './present.js';
 import { isLive, statusBySchedule } from './rules.js';
-import { SarvamStore, type CampaignStatus, type CohortSource, type DeliveryStatus, type NewDelivery } from './store.js';
+import { SarvamStore, type CampaignRow, type CampaignStatus, type CohortSource, type CohortUserRow, type DeliveryStatus, type NewDelivery } from './store.js';
 
 /**
  * Sarvam fixtures (`fixtures/sarvam/*.yaml`): one workspace's campaigns, each with its cohorts,
  * the cohorts' users, and the call attempts already made to them with the webhook delivered for
  * each (S9). The payload of each delivery is built here from the campaign, cohort and user it
- * belongs to, so a fixture never contradicts itself.
+ * belongs to, so a fixture never contradicts itself. Campaigns that can still dial (scheduled,
+ * active, paused) join the dialer simulation with their users that no attempt was made to.
  */
 
 interface WebhookConfigFixture {
@@ -235,9 +238,10 @@ const cohort = {
 
 /**
  * Refuses a campaign whose window is reversed, or a `scheduled` / `active` one whose schedule
- * gives another status on the sandbox clock: settleSchedules runs before every read and would
- * move it at once, so the fixture would not show what it says. (`ended` may come before
- * end_timestamp, S6: "all contacts dialed"; `paused` and `cancelled` do not follow the clock.)
+ * gives another status on the sandbox clock: the clock would move it at once (startDueCampaigns,
+ * and the dialer simulation at end_timestamp), so the fixture would not show what it says.
+ * (`ended` may come before end_timestamp, S6: "all contacts dialed"; `paused` and `cancelled` do
+ * not follow the clock.)
  * A FixtureConflict, so the control plane answers it as a 409 with this message.
  */
 function assertSettled(campaign: CampaignFixture, start: string, end: string, now: Date): void {
@@ -251,12 +255,6 @@ function assertSettled(campaign: CampaignFixture, start: string, end: string, no
       `campaign-mock: fixture campaign ${campaign.id} is '${campaign.status}', but at ${now.toISOString()} on the sandbox clock its window ${start} – ${end} makes it '${bySchedule}', and the mock would move it there at once; write its times relative to the clock (e.g. start_timestamp: +2d) or change its status`,
     );
   }
-}
-
-/** A connected attempt's interaction id, in the shape of S9's `20260329/a1b2c3d4-10:30:00-e5f6a7b8`. */
-function interactionId(campaignId: string, attemptId: string, executedAt: string): string {
-  const [date = '', clock = ''] = executedAt.split('T');
-  return `${date.replaceAll('-', '')}/${campaignId.replace(/^camp-/, '')}-${clock.slice(0, 8)}-${attemptId.slice(-8)}`;
 }
 
 /** Sarvam fixtures: campaigns of one org and workspace, their cohorts and users, and webhook deliveries. */
@@ -295,13 +293,15 @@ export const sarvamFixtures: FixtureLoader = {
     },
   },
 
-  load(db, sandbox, data, time) {
+  load(db, sandbox, data, time, { simulator }) {
     const store = new SarvamStore(db);
     const fixture = data as SarvamFixture;
     const now = new Date(time('now'));
     const owner = { sandbox_id: sandbox.id, org_id: fixture.org_id, workspace_id: fixture.workspace_id };
     const apiKeyUser = actorEmail(sandbox);
     const deliveries: NewDelivery[] = [];
+    /** Per campaign that can still dial, its users not called yet. */
+    const toDial = new Map<string, CohortUserRow[]>();
 
     db.transaction(() => {
       for (const campaign of fixture.campaigns ?? []) {
@@ -326,6 +326,8 @@ export const sarvamFixtures: FixtureLoader = {
           updated_at: time(campaign.updated_at ?? campaign.created_at),
         });
 
+        const undialed: CohortUserRow[] = [];
+        if (campaign.status === 'scheduled' || campaign.status === 'active' || campaign.status === 'paused') toDial.set(campaign.id, undialed);
         // S1 has webhook_config inside app_config (conversations) or at the top (voice agents).
         const metadata = (campaign.webhook_config ?? campaign.app_config.webhook_config)?.metadata ?? null;
         const agentPhoneNumber = campaign.app_config.connection_configs?.[0]?.phone_numbers[0] ?? null;
@@ -333,6 +335,15 @@ export const sarvamFixtures: FixtureLoader = {
           const users = cohort.users ?? [];
           const rejected = cohort.rejected_records ?? 0;
           const cohortBy = cohort.created_by ?? apiKeyUser;
+          const userRows = users.map((user, position) => ({
+            ...owner,
+            cohort_id: cohort.id,
+            position,
+            phone_number: user.phone_number,
+            user_identifier: user.user_identifier ?? null,
+            app_variables: JSON.stringify(user.app_variables ?? {}),
+            app_overrides: user.app_overrides ? JSON.stringify(user.app_overrides) : null,
+          }));
           store.insertCohort(
             {
               ...owner,
@@ -350,16 +361,10 @@ export const sarvamFixtures: FixtureLoader = {
               created_at: time(cohort.created_at),
               updated_at: time(cohort.created_at),
             },
-            users.map((user, position) => ({
-              ...owner,
-              cohort_id: cohort.id,
-              position,
-              phone_number: user.phone_number,
-              user_identifier: user.user_identifier ?? null,
-              app_variables: JSON.stringify(user.app_variables ?? {}),
-              app_overrides: user.app_overrides ? JSON.stringify(user.app_overrides) : null,
-            })),
+            userRows,
           );
+          // A user with attempts is left as the fixture tells it: its retries are not simulated.
+          undialed.push(...userRows.filter((_, position) => (users[position]?.attempts ?? []).length === 0));
 
           for (const user of users) {
             (user.attempts ?? []).forEach((attempt, retryAttempt) => {
@@ -403,6 +408,7 @@ export const sarvamFixtures: FixtureLoader = {
                 payload: JSON.stringify(payload),
                 created_at: createdAt,
                 last_attempted_at: delivery.last_attempted_at ? time(delivery.last_attempted_at) : delivery.delivery_attempts > 0 ? createdAt : null,
+                queued_at: null,
               });
             });
           }
@@ -412,6 +418,11 @@ export const sarvamFixtures: FixtureLoader = {
       // goes in first, whatever order the file lists the attempts in.
       deliveries.sort((a, b) => a.created_at.localeCompare(b.created_at));
       for (const delivery of deliveries) store.insertDelivery(delivery);
+      for (const [campaignId, users] of toDial) {
+        const campaign = store.campaignById(sandbox.id, campaignId) as CampaignRow;
+        syncCampaign(simulator, campaign, now.getTime());
+        queueCohortUsers(simulator, campaign, users, now.getTime());
+      }
     })();
   },
 };

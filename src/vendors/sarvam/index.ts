@@ -1,4 +1,6 @@
 import type { VendorModule } from '../../engine/vendor.js';
+import { WebhookDeliveries } from './deliveries.js';
+import { createSarvamDialerEffects } from './dialer.js';
 import { campaignHandlers } from './handlers/campaigns.js';
 import { cohortHandlers } from './handlers/cohorts.js';
 import { webhookHandlers } from './handlers/webhooks.js';
@@ -33,12 +35,19 @@ export const sarvam: VendorModule = {
   bodyLimits: { json: 5 * 1024 * 1024, multipart: 20 * 1024 * 1024 },
   authorize: keyBindingRefusal,
   fixtures: sarvamFixtures,
-  createHandlers({ db }) {
-    const store = new SarvamStore(db);
+  createDialerEffects(environment) {
+    const store = new SarvamStore(environment.db);
+    const deliveries = new WebhookDeliveries(store, environment.webhooks);
+    // One listener for every delivery of the app: the dialer's and those resent on request.
+    deliveries.listen();
+    return createSarvamDialerEffects(store, deliveries);
+  },
+  createHandlers(environment) {
+    const store = new SarvamStore(environment.db);
     return {
-      ...campaignHandlers(store),
-      ...cohortHandlers(store),
-      ...webhookHandlers(store),
+      ...campaignHandlers(store, environment),
+      ...cohortHandlers(store, environment),
+      ...webhookHandlers(store, new WebhookDeliveries(store, environment.webhooks)),
     };
   },
 };

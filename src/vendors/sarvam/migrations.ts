@@ -86,4 +86,12 @@ export const sarvamMigrations: Migration[] = [
       CREATE INDEX sarvam_webhook_deliveries_by_campaign ON sarvam_webhook_deliveries (sandbox_id, campaign_id, seq);
     `,
   },
+  {
+    id: 'sarvam/002-delivery-queued-at',
+    sql: `
+      -- When a delivery was last handed to the webhook sender, on the sandbox clock: it becomes
+      -- last_attempted_at once the sender reports how that try went.
+      ALTER TABLE sarvam_webhook_deliveries ADD COLUMN queued_at TEXT;
+    `,
+  },
 ];

@@ -95,6 +95,17 @@ export interface DeliveryRow {
   payload: string;
   created_at: string;
   last_attempted_at: string | null;
+  /** When the delivery was last handed to the webhook sender (sandbox clock); null if never. */
+  queued_at: string | null;
+}
+
+/** How one hand-over to the webhook sender ended. */
+export interface DeliveryOutcome {
+  status: 'delivered' | 'failed';
+  /** Tries the sender made (a refused host counts as one). */
+  attempts: number;
+  responseStatusCode: number | null;
+  error: string | null;
 }
 
 export type NewDelivery = Omit<DeliveryRow, 'seq'>;
@@ -124,8 +135,9 @@ const SORT_COLUMNS: readonly CampaignSortColumn[] = ['created_at', 'updated_at',
 export class SarvamStore {
   readonly #insertCampaign: Statement<CampaignRow>;
   readonly #getCampaign: Statement<[number, string, string, string], CampaignRow>;
+  readonly #campaignById: Statement<[number, string], CampaignRow>;
   readonly #updateCampaign: Statement<CampaignRow>;
-  readonly #endDueCampaigns: Statement<{ sandboxId: number; now: string }>;
+  readonly #endCampaign: Statement<{ sandboxId: number; id: string; at: string }>;
   readonly #startDueCampaigns: Statement<{ sandboxId: number; now: string }>;
   readonly #countLiveCampaigns: Statement<[number, string, string], { total: number }>;
   readonly #countCampaigns: Statement<Record<string, unknown>, { total: number }>;
@@ -136,25 +148,28 @@ export class SarvamStore {
   readonly #listCohorts: Statement<[number, string, number, number], CohortRow>;
   readonly #countCohorts: Statement<[number, string], { total: number }>;
   readonly #cohortUsers: Statement<[number, string], CohortUserRow>;
+  readonly #cohortUser: Statement<[number, string, number], CohortUserRow>;
   readonly #insertDelivery: Statement<NewDelivery>;
   readonly #deliveriesOlder: Statement<Record<string, unknown>, DeliveryRow>;
   readonly #deliveriesNewer: Statement<Record<string, unknown>, DeliveryRow>;
   readonly #deliveryOlderExists: Statement<Record<string, unknown>, { found: number }>;
   readonly #deliveryNewerExists: Statement<Record<string, unknown>, { found: number }>;
-  readonly #requeueDelivery: Statement<[number, string, string]>;
+  readonly #requeueDelivery: Statement<[string, number, string, string], DeliveryRow>;
+  readonly #recordDeliveryOutcome: Statement<Record<string, unknown>>;
 
   constructor(private readonly db: Database) {
     this.#insertCampaign = db.prepare(`INSERT INTO sarvam_campaigns
       (sandbox_id, org_id, workspace_id, id, name, description, status, app_config, webhook_config, start_timestamp, end_timestamp, allowed_schedule, created_by, updated_by, created_at, updated_at)
       VALUES (@sandbox_id, @org_id, @workspace_id, @id, @name, @description, @status, @app_config, @webhook_config, @start_timestamp, @end_timestamp, @allowed_schedule, @created_by, @updated_by, @created_at, @updated_at)`);
     this.#getCampaign = db.prepare('SELECT * FROM sarvam_campaigns WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND id = ?');
+    this.#campaignById = db.prepare('SELECT * FROM sarvam_campaigns WHERE sandbox_id = ? AND id = ?');
     this.#updateCampaign = db.prepare(`UPDATE sarvam_campaigns SET
       name = @name, description = @description, status = @status, app_config = @app_config, webhook_config = @webhook_config,
       end_timestamp = @end_timestamp, allowed_schedule = @allowed_schedule, updated_by = @updated_by, updated_at = @updated_at
       WHERE sandbox_id = @sandbox_id AND id = @id`);
     // Timestamps are stored as toISOString() text, so text order is time order.
-    this.#endDueCampaigns = db.prepare(`UPDATE sarvam_campaigns SET status = 'ended', updated_at = max(updated_at, end_timestamp)
-      WHERE sandbox_id = @sandboxId AND status IN ('scheduled', 'active') AND end_timestamp <= @now`);
+    this.#endCampaign = db.prepare(`UPDATE sarvam_campaigns SET status = 'ended', updated_at = max(updated_at, @at)
+      WHERE sandbox_id = @sandboxId AND id = @id AND status IN ('scheduled', 'active')`);
     this.#startDueCampaigns = db.prepare(`UPDATE sarvam_campaigns SET status = 'active', updated_at = max(updated_at, start_timestamp)
       WHERE sandbox_id = @sandboxId AND status = 'scheduled' AND start_timestamp <= @now`);
     this.#countLiveCampaigns = db.prepare(`SELECT count(*) AS total FROM sarvam_campaigns
@@ -170,15 +185,19 @@ export class SarvamStore {
     this.#listCohorts = db.prepare('SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?');
     this.#countCohorts = db.prepare('SELECT count(*) AS total FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ?');
     this.#cohortUsers = db.prepare('SELECT * FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? ORDER BY position');
+    this.#cohortUser = db.prepare('SELECT * FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? AND position = ?');
     this.#insertDelivery = db.prepare(`INSERT INTO sarvam_webhook_deliveries
-      (sandbox_id, org_id, workspace_id, campaign_id, attempt_id, url, status, response_status_code, error, delivery_attempts, payload, created_at, last_attempted_at)
-      VALUES (@sandbox_id, @org_id, @workspace_id, @campaign_id, @attempt_id, @url, @status, @response_status_code, @error, @delivery_attempts, @payload, @created_at, @last_attempted_at)`);
+      (sandbox_id, org_id, workspace_id, campaign_id, attempt_id, url, status, response_status_code, error, delivery_attempts, payload, created_at, last_attempted_at, queued_at)
+      VALUES (@sandbox_id, @org_id, @workspace_id, @campaign_id, @attempt_id, @url, @status, @response_status_code, @error, @delivery_attempts, @payload, @created_at, @last_attempted_at, @queued_at)`);
     this.#deliveriesOlder = db.prepare(`SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq ORDER BY seq DESC LIMIT @limit`);
     this.#deliveriesNewer = db.prepare(`SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq ORDER BY seq ASC LIMIT @limit`);
     this.#deliveryOlderExists = db.prepare(`SELECT 1 AS found FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq LIMIT 1`);
     this.#deliveryNewerExists = db.prepare(`SELECT 1 AS found FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq LIMIT 1`);
-    this.#requeueDelivery = db.prepare(`UPDATE sarvam_webhook_deliveries SET status = 'pending'
-      WHERE sandbox_id = ? AND campaign_id = ? AND attempt_id = ? AND status <> 'pending'`);
+    this.#requeueDelivery = db.prepare(`UPDATE sarvam_webhook_deliveries SET status = 'pending', queued_at = ?
+      WHERE sandbox_id = ? AND campaign_id = ? AND attempt_id = ? AND status <> 'pending' RETURNING *`);
+    this.#recordDeliveryOutcome = db.prepare(`UPDATE sarvam_webhook_deliveries SET status = @status, response_status_code = @responseStatusCode,
+      error = @error, delivery_attempts = delivery_attempts + @attempts, last_attempted_at = queued_at
+      WHERE sandbox_id = @sandboxId AND attempt_id = @attemptId AND status = 'pending'`);
   }
 
   insertCampaign(campaign: CampaignRow): CampaignRow {
@@ -190,20 +209,28 @@ export class SarvamStore {
     return this.#getCampaign.get(workspace.sandboxId, workspace.orgId, workspace.workspaceId, id);
   }
 
+  /** A campaign by id alone, for the dialer simulation, which knows the sandbox but not the path. */
+  campaignById(sandboxId: number, id: string): CampaignRow | undefined {
+    return this.#campaignById.get(sandboxId, id);
+  }
+
   updateCampaign(campaign: CampaignRow): CampaignRow {
     this.#updateCampaign.run(campaign);
     return campaign;
   }
 
   /**
-   * Moves the sandbox's campaigns along their schedule up to `now`: `scheduled` becomes `active`
-   * at start_timestamp (S1), `scheduled` or `active` becomes `ended` at end_timestamp (S14).
+   * `scheduled` becomes `active` once start_timestamp is reached (S1), up to `now`. The end is
+   * not here: the dialer simulation ends a campaign at end_timestamp (see dialer.ts), so each
+   * change of status has one source.
    */
-  settleSchedules(sandboxId: number, now: string): void {
-    this.db.transaction(() => {
-      this.#endDueCampaigns.run({ sandboxId, now });
-      this.#startDueCampaigns.run({ sandboxId, now });
-    })();
+  startDueCampaigns(sandboxId: number, now: string): void {
+    this.#startDueCampaigns.run({ sandboxId, now });
+  }
+
+  /** `scheduled` or `active` becomes `ended` (S14, at end_timestamp); other statuses stay. */
+  endCampaign(sandboxId: number, id: string, at: string): void {
+    this.#endCampaign.run({ sandboxId, id, at });
   }
 
   /** Campaigns of the workspace that count against the concurrency limit: active or scheduled (S6). */
@@ -267,6 +294,10 @@ export class SarvamStore {
     return this.#cohortUsers.all(sandboxId, cohortId);
   }
 
+  cohortUser(sandboxId: number, cohortId: string, position: number): CohortUserRow | undefined {
+    return this.#cohortUser.get(sandboxId, cohortId, position);
+  }
+
   insertDelivery(delivery: NewDelivery): DeliveryRow {
     const { lastInsertRowid } = this.#insertDelivery.run(delivery);
     return { ...delivery, seq: Number(lastInsertRowid) };
@@ -291,11 +322,18 @@ export class SarvamStore {
     };
   }
 
-  /** Queues the campaign's deliveries of these attempts again, skipping those still pending (S10). */
-  requeueDeliveries(sandboxId: number, campaignId: string, attemptIds: readonly string[]): void {
-    this.db.transaction(() => {
-      for (const attemptId of attemptIds) this.#requeueDelivery.run(sandboxId, campaignId, attemptId);
-    })();
+  /**
+   * Marks the campaign's deliveries of these attempts `pending` again, as handed to the sender at
+   * `queuedAt`, skipping those still pending (S10: "running deliveries are skipped") and ids of
+   * no delivery. Returns the deliveries to send.
+   */
+  requeueDeliveries(sandboxId: number, campaignId: string, attemptIds: readonly string[], queuedAt: string): DeliveryRow[] {
+    return this.db.transaction(() => attemptIds.flatMap((attemptId) => this.#requeueDelivery.get(queuedAt, sandboxId, campaignId, attemptId) ?? []))();
+  }
+
+  /** Records how a pending delivery's hand-over to the sender ended. */
+  recordDeliveryOutcome(sandboxId: number, attemptId: string, outcome: DeliveryOutcome): void {
+    this.#recordDeliveryOutcome.run({ sandboxId, attemptId, ...outcome });
   }
 }
 

@@ -25,15 +25,16 @@ function keySettings(sandbox: Sandbox): SarvamKeySettings {
 
 /**
  * Enters the org and workspace of the request's path (the engine has already refused a key bound
- * to another, see keyBindingRefusal), bringing the sandbox's campaigns up to its clock before
- * anything reads them.
+ * to another, see keyBindingRefusal), starting the sandbox's campaigns whose start_timestamp has
+ * come before anything reads them. (The engine has already run the dialer simulation up to now,
+ * which ends campaigns at end_timestamp.)
  */
 export function enterWorkspace(store: SarvamStore, request: RequestContext): WorkspaceRequest {
   const orgId = request.params.org_id as string;
   const workspaceId = request.params.workspace_id as string;
   const workspace = { sandboxId: request.sandbox.id, orgId, workspaceId };
   const now = request.now();
-  store.settleSchedules(workspace.sandboxId, now.toISOString());
+  store.startDueCampaigns(workspace.sandboxId, now.toISOString());
   return { workspace, now, actor: actorEmail(request.sandbox) };
 }
 

@@ -29,6 +29,7 @@ export function sarvamSeed(mock: MockApp) {
         payload: JSON.stringify({ attempt_id: attemptId, campaign_id: where.campaignId, completion_status: 'completed' }),
         created_at: '2026-03-01T09:00:00.000Z',
         last_attempted_at: '2026-03-01T09:00:00.000Z',
+        queued_at: null,
         ...fields,
       });
     },

@@ -896,7 +896,7 @@ export function describeSarvamApi(context: () => SarvamSuiteContext, { viaPrism 
   });
 
   describe('POST …/webhooks/retry', () => {
-    it('queues finished deliveries again, skips pending ones and unknown ids, and answers 202 {}', async () => {
+    it('sends finished deliveries again, skips pending ones and unknown ids, and answers 202 {}', async () => {
       const { campaign_id: id } = await createCampaign();
       const where = { orgId: ORG, workspaceId: WORKSPACE, campaignId: id };
       context().seed.delivery(A, where, { attempt_id: 'failed-1', status: 'failed', response_status_code: 500, error: 'HTTP 500' });
@@ -904,12 +904,16 @@ export function describeSarvamApi(context: () => SarvamSuiteContext, { viaPrism 
       context().seed.delivery(A, where, { attempt_id: 'kept-1' });
       const res = await call('POST', `${BASE}/campaigns/${id}/webhooks/retry`, { body: { attempt_ids: ['failed-1', 'pending-1', 'failed-1', 'nobody'] } });
       expect([res.status, res.body]).toEqual([202, {}]);
+      // clock/advance answers once the sandbox's queued webhooks are out. example.com is not an
+      // allowed host, so the resent delivery fails again, one attempt later, and says why.
+      await context().advanceClock(A, 0);
       const list = await call('GET', `${BASE}/campaigns/${id}/webhooks`);
       expect(list.body.items.map((d: { attempt_id: string; status: string; delivery_attempts: number }) => [d.attempt_id, d.status, d.delivery_attempts])).toEqual([
         ['kept-1', 'delivered', 1],
         ['pending-1', 'pending', 0],
-        ['failed-1', 'pending', 1],
+        ['failed-1', 'failed', 2],
       ]);
+      expect(list.body.items[2]).toMatchObject({ response_status_code: null, error: expect.stringMatching(/^campaign-mock: webhooks may not go to https:\/\/example\.com\/hooks\/sarvam;/) });
     });
 
     it('takes 1 to 200 attempt ids, and answers an unknown campaign with a 404', async () => {

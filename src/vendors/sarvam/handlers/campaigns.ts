@@ -1,6 +1,7 @@
-import type { Handler } from '../../../engine/vendor.js';
+import type { Handler, VendorEnvironment } from '../../../engine/vendor.js';
 import { randomId } from '../../../store/ids.js';
 import { storedAppConfig, storedSchedule, storedWebhookConfig } from '../campaign-settings.js';
+import { syncCampaign } from '../dialer.js';
 import { assertStartNotUpdated, assertValidSchedule, assertValidWindow, type AllowedSchedule } from '../model-checks.js';
 import { offsetPage } from '../pages.js';
 import { presentCampaign, presentSummary } from '../present.js';
@@ -41,7 +42,15 @@ function canonicalTime(value: string): string {
   return new Date(value).toISOString();
 }
 
-export function campaignHandlers(store: SarvamStore): Record<string, Handler> {
+export function campaignHandlers(store: SarvamStore, { db, simulator }: VendorEnvironment): Record<string, Handler> {
+  /** Saves a campaign and hands it to the simulation in one transaction. */
+  const save = (write: () => CampaignRow, at: Date): CampaignRow =>
+    db.transaction(() => {
+      const campaign = write();
+      syncCampaign(simulator, campaign, at.getTime());
+      return campaign;
+    })();
+
   return {
     'create-campaign'(request) {
       const body = request.body as CreateCampaignBody;
@@ -51,7 +60,7 @@ export function campaignHandlers(store: SarvamStore): Record<string, Handler> {
       const end = canonicalTime(body.end_timestamp);
       assertValidWindow(start, end, now, body);
       assertBelowCampaignLimit(store.countLiveCampaigns(workspace), concurrentCampaignLimit(request));
-      const campaign = store.insertCampaign({
+      const campaign = save(() => store.insertCampaign({
         sandbox_id: workspace.sandboxId,
         org_id: workspace.orgId,
         workspace_id: workspace.workspaceId,
@@ -68,7 +77,7 @@ export function campaignHandlers(store: SarvamStore): Record<string, Handler> {
         updated_by: actor,
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
-      });
+      }), now);
       return { status: 200, body: presentSummary(campaign) };
     },
 
@@ -112,7 +121,7 @@ export function campaignHandlers(store: SarvamStore): Record<string, Handler> {
         updated_by: actor,
         updated_at: now.toISOString(),
       };
-      return { status: 200, body: presentSummary(store.updateCampaign(updated)) };
+      return { status: 200, body: presentSummary(save(() => store.updateCampaign(updated), now)) };
     },
 
     'update-campaign-status'(request) {
@@ -121,7 +130,7 @@ export function campaignHandlers(store: SarvamStore): Record<string, Handler> {
       const campaign = findCampaign(store, workspace, request.params.campaign_id as string);
       const status = statusAfter(action, campaign, now);
       if (action === 'resume' && isLive(status)) assertBelowCampaignLimit(store.countLiveCampaigns(workspace), concurrentCampaignLimit(request));
-      const updated = store.updateCampaign({ ...campaign, status, updated_by: actor, updated_at: now.toISOString() });
+      const updated = save(() => store.updateCampaign({ ...campaign, status, updated_by: actor, updated_at: now.toISOString() }), now);
       return { status: 200, body: presentSummary(updated) };
     },
   };

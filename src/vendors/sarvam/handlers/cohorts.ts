@@ -1,9 +1,10 @@
-import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
+import { ReplyError, type Handler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
 import { valueError } from '../../../envelopes/fastapi.js';
 import { randomId } from '../../../store/ids.js';
 import { notFound } from '../errors.js';
 import { DEFAULT_TRANSFORMATION, readCohortCsv, readTransformation, type CohortRecords, type CohortTransformation, type CohortUser } from '../cohort-records.js';
 import { readCohortSource } from '../cohort-source.js';
+import { queueCohortUsers } from '../dialer.js';
 import { offsetPage } from '../pages.js';
 import { toCohortPhone } from '../phone.js';
 import { presentCohort } from '../present.js';
@@ -33,10 +34,19 @@ interface StreamCohortBody {
 type CohortOutcome = CohortRecords | { failure: string };
 
 /**
- * Stores a processed cohort with its valid users, in one transaction. Sarvam processes cohorts
- * asynchronously (S7, S8); the mock finishes first, so the cohort is `completed` or `failed`.
+ * Stores a processed cohort with its valid users and queues them on the campaign's dialer, in one
+ * transaction. Sarvam processes cohorts asynchronously (S7, S8); the mock finishes first, so the
+ * cohort is `completed` (its users join the campaign at once) or `failed`.
  */
-function saveCohort(store: SarvamStore, at: WorkspaceRequest, campaign: CampaignRow, name: string, source: CohortSource, outcome: CohortOutcome): CohortRow {
+function saveCohort(
+  store: SarvamStore,
+  { db, simulator }: VendorEnvironment,
+  at: WorkspaceRequest,
+  campaign: CampaignRow,
+  name: string,
+  source: CohortSource,
+  outcome: CohortOutcome,
+): CohortRow {
   const { workspace, now, actor } = at;
   const id = randomId('coh-', 8);
   const records: CohortRecords = 'failure' in outcome ? { users: [], total: 0, rejected: 0 } : outcome;
@@ -66,7 +76,11 @@ function saveCohort(store: SarvamStore, at: WorkspaceRequest, campaign: Campaign
     app_variables: JSON.stringify(user.app_variables),
     app_overrides: user.app_overrides === null ? null : JSON.stringify(user.app_overrides),
   }));
-  return store.insertCohort(cohort, users);
+  return db.transaction(() => {
+    store.insertCohort(cohort, users);
+    queueCohortUsers(simulator, campaign, users, now.getTime());
+    return cohort;
+  })();
 }
 
 /** The campaign of the path, if it may take a cohort: active, scheduled or paused (S8). */
@@ -92,7 +106,7 @@ async function fileText(file: File, field: string): Promise<string> {
   }
 }
 
-export function cohortHandlers(store: SarvamStore): Record<string, Handler> {
+export function cohortHandlers(store: SarvamStore, environment: VendorEnvironment): Record<string, Handler> {
   return {
     async 'create-cohort'(request) {
       const body = request.body as CreateCohortBody;
@@ -109,7 +123,7 @@ export function cohortHandlers(store: SarvamStore): Record<string, Handler> {
         const records = readCohortCsv(source.text, transformation);
         outcome = typeof records === 'string' ? { failure: `the source file ${records}` } : records;
       }
-      return { status: 200, body: presentCohort(saveCohort(store, at, campaign, body.name, 'url', outcome)) };
+      return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, body.name, 'url', outcome)) };
     },
 
     async 'upload-cohort'(request) {
@@ -136,7 +150,7 @@ export function cohortHandlers(store: SarvamStore): Record<string, Handler> {
       const records = readCohortCsv(await fileText(csvFile, 'cohort_file'), transformation);
       // S7: "a header row and at least one data row".
       if (typeof records === 'string') throw new ReplyError(valueError(['body', 'cohort_file'], `cohort_file ${records}`, csvFile.name));
-      return { status: 200, body: presentCohort(saveCohort(store, at, campaign, name, 'file_upload', records)) };
+      return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, name, 'file_upload', records)) };
     },
 
     'stream-cohort'(request) {
@@ -155,7 +169,7 @@ export function cohortHandlers(store: SarvamStore): Record<string, Handler> {
         });
       }
       const outcome = { users, total: body.users.length, rejected: body.users.length - users.length };
-      return { status: 200, body: presentCohort(saveCohort(store, at, campaign, body.name, 'stream', outcome)) };
+      return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, body.name, 'stream', outcome)) };
     },
 
     'list-cohorts'(request) {

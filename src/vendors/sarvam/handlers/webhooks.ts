@@ -1,5 +1,6 @@
 import { ReplyError, type Handler } from '../../../engine/vendor.js';
 import { valueError } from '../../../envelopes/fastapi.js';
+import type { WebhookDeliveries } from '../deliveries.js';
 import { decodeCursor, encodeCursor } from '../pages.js';
 import { presentDelivery } from '../present.js';
 import type { SarvamStore } from '../store.js';
@@ -13,7 +14,7 @@ interface ListDeliveriesQuery {
   end_datetime?: string;
 }
 
-export function webhookHandlers(store: SarvamStore): Record<string, Handler> {
+export function webhookHandlers(store: SarvamStore, deliveries: WebhookDeliveries): Record<string, Handler> {
   return {
     /** S11's cursor pagination: `after` pages to older deliveries, `before` to newer ones. */
     'list-webhook-deliveries'(request) {
@@ -49,9 +50,9 @@ export function webhookHandlers(store: SarvamStore): Record<string, Handler> {
     /** S10: at most 200 ids, de-duplicated; deliveries still running are skipped; 202 `{}`. */
     'retry-webhook-deliveries'(request) {
       const { attempt_ids: attemptIds } = request.body as { attempt_ids: string[] };
-      const { workspace } = enterWorkspace(store, request);
+      const { workspace, now } = enterWorkspace(store, request);
       const campaign = findCampaign(store, workspace, request.params.campaign_id as string);
-      store.requeueDeliveries(workspace.sandboxId, campaign.id, [...new Set(attemptIds)]);
+      deliveries.resend(workspace.sandboxId, campaign.id, [...new Set(attemptIds)], now);
       return { status: 202, body: {} };
     },
   };
