@@ -167,10 +167,12 @@ export class CampaignDialer {
     const { policy } = this.run;
     const retryAt = at + policy.retryDelaySeconds * 1000;
     const removed = contact.status === 'removed';
+    const talkSeconds = callTiming(contact.phone, contact.attempts, outcome).talkSeconds;
+    const tooShort = policy.retryIfTalkUnder !== undefined && talkSeconds > 0 && talkSeconds < policy.retryIfTalkUnder;
     const retry =
       !removed &&
       (this.run.state === 'running' || this.run.state === 'paused') &&
-      policy.retryOn.includes(outcome) &&
+      (policy.retryOn.includes(outcome) || tooShort) &&
       contact.attempts < policy.maxAttempts &&
       (policy.endsAt === undefined || retryAt < policy.endsAt);
     const call = {
@@ -180,7 +182,7 @@ export class CampaignDialer {
       outcome,
       startedAt: contact.callStartedAt as number,
       endedAt: at,
-      talkSeconds: callTiming(contact.phone, contact.attempts, outcome).talkSeconds,
+      talkSeconds,
       retryAt: retry ? retryAt : null,
     };
     contact.status = removed ? 'removed' : retry ? 'queued' : 'done';

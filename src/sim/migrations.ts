@@ -57,4 +57,8 @@ export const simMigrations: Migration[] = [
       CREATE INDEX webhook_outbox_due ON webhook_outbox (status, due_ms);
     `,
   },
+  {
+    id: 'sim/002-webhook-attempts',
+    sql: 'ALTER TABLE webhook_outbox ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 3;',
+  },
 ];

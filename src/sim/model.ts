@@ -17,6 +17,8 @@ export interface DialPolicy {
   retryDelaySeconds: number;
   /** The outcomes that are retried, while attempts remain. */
   retryOn: Outcome[];
+  /** Also retry a call that connected but talked for fewer seconds than this (Sarvam's short_duration). */
+  retryIfTalkUnder?: number;
   /** When dialing is allowed; always when absent. */
   window?: CallingWindow;
   /** No call starts before this (ms since the epoch, on the sandbox clock). */

@@ -12,6 +12,11 @@ export interface OutgoingWebhook {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /**
+   * Tries before giving up (3 by default, the last two 1 s and 5 s apart). 1 for a vendor whose
+   * own API re-sends a failed delivery (Sarvam's webhooks/retry).
+   */
+  maxAttempts?: number;
 }
 
 export interface DeliveryResult {
@@ -24,6 +29,7 @@ export interface DeliveryResult {
 
 interface OutboxRow {
   id: number;
+  max_attempts: number;
   sandbox_id: number;
   vendor: string;
   ref: string | null;
@@ -33,8 +39,7 @@ interface OutboxRow {
   attempts: number;
 }
 
-/** Attempts per webhook, and the wait before each retry. */
-const MAX_ATTEMPTS = 3;
+/** The wait before each retry of a webhook. */
 const RETRY_DELAYS_MS = [1000, 5000];
 const TIMEOUT_MS = 5000;
 
@@ -69,7 +74,7 @@ export class WebhookDispatcher {
   ) {
     this.#allowed = new Set(allowedHosts.map((host) => host.toLowerCase()));
     this.#insert = db.prepare(
-      "INSERT INTO webhook_outbox (sandbox_id, vendor, ref, url, headers, body, status, due_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+      "INSERT INTO webhook_outbox (sandbox_id, vendor, ref, url, headers, body, status, due_ms, created_at, max_attempts) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
     );
     this.#due = db.prepare("SELECT * FROM webhook_outbox WHERE status = 'pending' AND due_ms <= ? ORDER BY id LIMIT 100");
     this.#dueForSandbox = db.prepare("SELECT * FROM webhook_outbox WHERE status = 'pending' AND sandbox_id = ? AND attempts = 0 ORDER BY id LIMIT 100");
@@ -106,7 +111,7 @@ export class WebhookDispatcher {
 
   /** Queues a webhook; it is sent once the current transaction commits. */
   enqueue(webhook: OutgoingWebhook): void {
-    this.#insert.run(webhook.sandboxId, webhook.vendor, webhook.ref ?? null, webhook.url, JSON.stringify(webhook.headers), webhook.body, Date.now(), new Date().toISOString());
+    this.#insert.run(webhook.sandboxId, webhook.vendor, webhook.ref ?? null, webhook.url, JSON.stringify(webhook.headers), webhook.body, Date.now(), new Date().toISOString(), webhook.maxAttempts ?? 3);
     this.#schedule(0);
   }
 
@@ -176,7 +181,7 @@ export class WebhookDispatcher {
       error = (failure as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (failure as Error).message;
     }
     if (!this.db.open) return;
-    if (attempts < MAX_ATTEMPTS && !this.#closed) {
+    if (attempts < row.max_attempts && !this.#closed) {
       const delay = RETRY_DELAYS_MS[attempts - 1] ?? 5000;
       this.#update.run('pending', attempts, Date.now() + delay, responseStatus, error, null, row.id);
       this.#schedule(delay);

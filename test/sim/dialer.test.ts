@@ -90,6 +90,15 @@ describe('CampaignDialer', () => {
     expect(second.startedAt).toBe(first.endedAt + 600_000);
   });
 
+  it('retries a connected call that talked for less than retryIfTalkUnder, and only that', () => {
+    const phones = Array.from({ length: 20 }, (_, i) => `+1415555${3000 + i}`);
+    const run = dial({ concurrency: undefined, retryOn: [], maxAttempts: 2, retryIfTalkUnder: 120 }, phones);
+    run.dialer.advance(10 ** 9, run.effects);
+    const firsts = run.ends.filter((end) => end.attempt === 1);
+    expect(firsts.filter((end) => end.retryAt !== null).length).toBeGreaterThan(0);
+    for (const end of firsts) expect(end.retryAt !== null).toBe(end.talkSeconds < 120);
+  });
+
   it('paces starts by attempts per second', () => {
     const run = dial({ concurrency: undefined, attemptsPerSecond: 2 }, ['+14155551000', '+14155551001', '+14155551002', '+14155551003']);
     run.dialer.advance(10 ** 9, run.effects);

@@ -58,6 +58,7 @@ export class WebhookDeliveries {
   }
 
   #enqueue(row: DeliveryRow): void {
-    this.webhooks.enqueue({ sandboxId: row.sandbox_id, vendor: VENDOR, ref: refOf(row.sandbox_id, row.attempt_id), url: row.url, headers: HEADERS, body: row.payload });
+    // One try per delivery: a failed one is sent again through webhooks/retry (S10), as Sarvam does.
+    this.webhooks.enqueue({ sandboxId: row.sandbox_id, vendor: VENDOR, ref: refOf(row.sandbox_id, row.attempt_id), url: row.url, headers: HEADERS, body: row.payload, maxAttempts: 1 });
   }
 }

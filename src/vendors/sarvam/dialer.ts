@@ -34,31 +34,19 @@ const DEFAULT_RETRY_INTERVAL_MINUTES = 30;
 /** Sarvam's day names (S1) as the calling window's days, 0 = Monday. */
 const DAY_INDEX: Record<string, number> = { Monday: 0, Tuesday: 1, Wednesday: 2, Thursday: 3, Friday: 4, Saturday: 5, Sunday: 6 };
 
-/**
- * The longest conversation of each outcome that connects (callTiming in src/sim/outcomes.ts).
- * The simulation retries by outcome, not by seconds, so short_duration retries an outcome when
- * every call of it talks for less than threshold_seconds.
- */
-const LONGEST_TALK_SECONDS: ReadonlyArray<[Outcome, number]> = [
-  ['short', 9],
-  ['voicemail', 39],
-  ['completed', 240],
-];
-
-/**
- * retry_on as outcomes (S1): busy and no_answer by their toggles, short_duration as the connected
- * outcomes shorter than its threshold. Without retry_on, busy and no_answer are retried.
- */
+/** retry_on as outcomes (S1): busy and no_answer by their toggles. Without retry_on, both are retried. */
 function retriedOutcomes(retryOn: StoredRetryConfig['retry_on']): Outcome[] {
   if (retryOn === null) return ['busy', 'no_answer'];
   const outcomes: Outcome[] = [];
   if (retryOn.busy?.enabled) outcomes.push('busy');
   if (retryOn.no_answer?.enabled) outcomes.push('no_answer');
-  const short = retryOn.short_duration;
-  if (short?.enabled && short.threshold_seconds) {
-    for (const [outcome, longest] of LONGEST_TALK_SECONDS) if (longest < short.threshold_seconds) outcomes.push(outcome);
-  }
   return outcomes;
+}
+
+/** short_duration (S1): a connected call shorter than threshold_seconds is retried. */
+function shortDurationThreshold(retryOn: StoredRetryConfig['retry_on']): number | undefined {
+  const short = retryOn?.short_duration;
+  return short?.enabled && short.threshold_seconds ? short.threshold_seconds : undefined;
 }
 
 function callingWindow(schedule: AllowedSchedule): CallingWindow {
@@ -81,6 +69,7 @@ export function dialPolicy(campaign: CampaignRow): DialPolicy {
     maxAttempts: 1 + (retry?.max_retries ?? 0),
     retryDelaySeconds: (retry?.retry_interval_minutes ?? DEFAULT_RETRY_INTERVAL_MINUTES) * 60,
     retryOn: retriedOutcomes(retry?.retry_on ?? null),
+    ...(shortDurationThreshold(retry?.retry_on ?? null) === undefined ? {} : { retryIfTalkUnder: shortDurationThreshold(retry?.retry_on ?? null) }),
     window: callingWindow(JSON.parse(campaign.allowed_schedule) as AllowedSchedule),
     startsAt: Date.parse(campaign.start_timestamp),
     ...(campaign.status === 'paused' ? {} : { endsAt: Date.parse(campaign.end_timestamp) }),
