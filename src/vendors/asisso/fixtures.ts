@@ -1,9 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type { FixtureLoader } from '../../engine/vendor.js';
+import type { FixtureLoader, VendorEnvironment } from '../../engine/vendor.js';
 import { FIXTURE_TIME_PATTERN } from '../../fixtures/fixture-time.js';
 import { E164 } from '../../formats/phone.js';
 import type { Sandbox } from '../../store/sandboxes.js';
 import { readContacts } from './contacts.js';
+import { campaignCounters, isRetryDue } from './counters.js';
+import { organizationConcurrencyLimit, queueContacts, syncCampaign } from './dialer.js';
+import { pythonIsoformat } from './present.js';
 import { REDIAL_TAGS } from './rules.js';
 import {
   circuitBreakerFrom,
@@ -14,7 +17,7 @@ import {
   type RetryConfig,
   type TimeSlot,
 } from './settings.js';
-import { AsissoStore, type CampaignRecord, type CampaignState, type QueuedRun } from './store.js';
+import { AsissoStore, type CampaignRecord, type CampaignState, type DialContact, type QueuedRun } from './store.js';
 
 /**
  * Asisso fixtures: an organization's workflows, its uploaded contact CSVs, and its campaigns with
@@ -221,7 +224,9 @@ const campaign = {
  *   A started campaign has queued its source's contacts; a campaign with `parent_campaign_id`
  *   is its parent's redial (every reason), holding the parent's contacts whose latest call
  *   ended in voicemail, no answer or busy. `calls` are the runs, by contact phone number.
- *   `{organization_id}` in a log entry becomes the organization's number too.
+ *   `{organization_id}` in a log entry becomes the organization's number too. Running and
+ *   paused campaigns join the dialer simulation (paused ones dial once resumed), so none of
+ *   their calls may be under way.
  *
  * @example
  * // fixtures/asisso/campaigns.yaml, loaded with POST /__admin/fixtures?key=KEY {"name": "asisso/campaigns"}
@@ -273,9 +278,11 @@ export const asissoFixtures: FixtureLoader = {
 /**
  * Loads an Asisso fixture's data into a sandbox, all of it or nothing: `asissoFixtures.load`.
  * Parts that do not fit together (a call to someone not among the contacts, a redial of a
- * campaign that is not completed) are refused with what to fix.
+ * campaign that is not completed) are refused with what to fix. Running and paused campaigns
+ * join the dialer simulation with the contacts they have yet to call: first those due a retry,
+ * then those never called, each in queue order (G5 dials due retries first).
  */
-export function loadAsissoFixture(db: Database, sandbox: Sandbox, data: unknown, time: (value: string) => string): void {
+export function loadAsissoFixture(db: Database, sandbox: Sandbox, data: unknown, time: (value: string) => string, { simulator }: Pick<VendorEnvironment, 'simulator'>): void {
   const store = new AsissoStore(db);
   const fixture = data as AsissoFixture;
   const organization = (text: string) => text.replaceAll(ORGANIZATION, String(sandbox.id));
@@ -300,6 +307,7 @@ export function loadAsissoFixture(db: Database, sandbox: Sandbox, data: unknown,
     }
 
     const loaded = new Map<number, CampaignFixture>();
+    const dialing: Array<{ record: CampaignRecord; contacts: DialContact[] }> = [];
     for (const fx of campaigns) {
       const sourceId = organization(fx.source_id);
       const workflowName = store.workflowName(sandbox.id, fx.workflow_id) ?? refuse(fx.id, `names workflow ${fx.workflow_id}, which the fixture's workflows do not list`);
@@ -318,6 +326,15 @@ export function loadAsissoFixture(db: Database, sandbox: Sandbox, data: unknown,
       }
       const retryConfig = fx.retry_config ? retryConfigFrom(fx.retry_config) : DEFAULT_RETRY_CONFIG;
       const chronological = (calls: CallFixture[]) => [...calls].sort((a, b) => time(a.created_at).localeCompare(time(b.created_at)));
+      const joinsSimulation = fx.state === 'running' || fx.state === 'paused';
+      const underWay = joinsSimulation ? (fx.calls ?? []).find((call) => CALL_IN_PROGRESS.includes(call.call_status)) : undefined;
+      if (underWay) {
+        refuse(
+          fx.id,
+          `has a call to ${underWay.phone_number} under way (${underWay.call_status}); a ${fx.state} campaign joins the dialer simulation when loaded, which cannot take over a call in progress: give the call how it ended (completed, busy, no-answer, failed, …) or leave it out`,
+        );
+      }
+      const counters = campaignCounters([...callsByPhone.values()].map(chronological), retryConfig);
       const startedAt = fx.started_at === undefined ? null : time(fx.started_at);
       const completedAt = fx.completed_at === undefined ? null : time(fx.completed_at);
       const logs = (fx.logs ?? []).map(({ ts, details, ...entry }) => ({ ts: pythonIsoformat(time(ts)), ...entry, ...(details ? { details } : {}) }));
@@ -333,8 +350,7 @@ export function loadAsissoFixture(db: Database, sandbox: Sandbox, data: unknown,
         source_type: 'csv',
         source_id: sourceId,
         total_rows: queued ? contacts.length : null,
-        processed_rows: callsByPhone.size,
-        failed_rows: [...callsByPhone.values()].filter((calls) => isFinalFailure(chronological(calls), retryConfig)).length,
+        ...counters,
         retry_config: JSON.stringify(retryConfig),
         max_concurrency: fx.max_concurrency ?? null,
         schedule_config: fx.schedule_config ? JSON.stringify(scheduleConfigFrom(fx.schedule_config)) : null,
@@ -371,6 +387,17 @@ export function loadAsissoFixture(db: Database, sandbox: Sandbox, data: unknown,
         });
       }
       loaded.set(fx.id, fx);
+      if (joinsSimulation) {
+        const retries = contacts.filter((contact) => isRetryDue(chronological(callsByPhone.get(contact.phone_number) ?? []), retryConfig));
+        const uncalled = contacts.filter((contact) => !callsByPhone.has(contact.phone_number));
+        dialing.push({ record, contacts: [...retries, ...uncalled] });
+      }
+    }
+    // Last, once nothing more can fail: the simulation keeps what it is handed in memory too.
+    const at = Date.parse(time('now'));
+    for (const { record, contacts } of dialing) {
+      syncCampaign(simulator, record, organizationConcurrencyLimit(sandbox), at);
+      queueContacts(simulator, record, contacts, at);
     }
   })();
 }
@@ -387,36 +414,9 @@ function queuedContacts(store: AsissoStore, sandboxId: number, fx: CampaignFixtu
   return content ? readContacts(sourceId, content) : undefined;
 }
 
-/**
- * Whether a contact counts in `failed_rows`, as Dograh's orchestrator counts it: its latest call
- * ended for a reason the campaign retries (busy, no answer, voicemail) and its retries are spent.
- * A call that ends for a reason not retried, or as `failed`, is not counted.
- */
-function isFinalFailure(calls: CallFixture[], retry: RetryConfig): boolean {
-  const latest = calls.at(-1) as CallFixture;
-  const reason =
-    latest.call_status === 'busy' ? 'retry_on_busy'
-    : latest.call_status === 'no-answer' ? 'retry_on_no_answer'
-    : latest.call_tags?.includes(REDIAL_TAGS.retry_on_voicemail) ? 'retry_on_voicemail'
-    : undefined;
-  return reason !== undefined && retry.enabled && retry[reason] && calls.length - 1 >= retry.max_retries;
-}
-
 /** The CSV a source's contacts were uploaded as: `phone_number`, then every other column in order of appearance. */
 function contactsCsv(contacts: SourceFixture['contacts']): string {
   const columns = [...new Set(Object.values(contacts).flatMap((row) => Object.keys(row)))];
   const line = (fields: string[]) => fields.map((field) => (/[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field)).join(',');
   return [line(['phone_number', ...columns]), ...Object.entries(contacts).map(([number, row]) => line([number, ...columns.map((column) => row[column] ?? '')]))].join('\n') + '\n';
-}
-
-/**
- * A time as Python's `datetime.isoformat()` writes a UTC one, as Dograh stamps its log entries:
- * `+00:00`, and microseconds unless there are none.
- *
- * @example
- * pythonIsoformat('2026-03-01T09:00:00.250Z'); // '2026-03-01T09:00:00.250000+00:00'
- * pythonIsoformat('2026-03-01T09:00:00.000Z'); // '2026-03-01T09:00:00+00:00'
- */
-function pythonIsoformat(iso: string): string {
-  return iso.replace(/\.(\d{3})Z$/, (_, ms: string) => (ms === '000' ? '+00:00' : `.${ms}000+00:00`));
 }

@@ -1,4 +1,5 @@
 import type { VendorModule } from '../../engine/vendor.js';
+import { createAsissoDialerEffects } from './dialer.js';
 import { asissoErrors } from './errors.js';
 import { asissoFixtures } from './fixtures.js';
 import { campaignHandlers } from './handlers/campaigns.js';
@@ -12,7 +13,7 @@ import { AsissoStore } from './store.js';
 /** G4: a contacts CSV is at most 10 MB (10,485,760 bytes). */
 const MAX_CSV_BYTES = 10 * 1024 * 1024;
 
-/** Asisso (Dograh's API): campaigns, their lifecycle, runs, and the CSV upload (specs/asisso.yaml). */
+/** Asisso (Dograh's API): campaigns, their lifecycle and dialing, runs, and the CSV upload (specs/asisso.yaml). */
 export const asisso: VendorModule = {
   name: 'asisso',
   title: 'Asisso',
@@ -29,19 +30,21 @@ export const asisso: VendorModule = {
       max_concurrency_limit: {
         type: 'integer',
         minimum: 1,
-        description: "The organization's concurrent call limit (G4); max_concurrency above it is a 400. Default: none beyond 1–100.",
+        description:
+          "The organization's concurrent call limit (G4): max_concurrency above it is a 400, and a campaign without max_concurrency dials this many calls at once. Default: no limit beyond 1–100 on max_concurrency; 10 concurrent calls (Dograh's default organization limit) for a campaign without one.",
       },
     },
   },
   // FastAPI sets no body limit; the CSV upload, sent raw, is the largest body at 10 MB.
   bodyLimits: { json: MAX_CSV_BYTES, multipart: MAX_CSV_BYTES },
   fixtures: asissoFixtures,
-  createHandlers({ db }) {
+  createDialerEffects: ({ db, simulator }) => createAsissoDialerEffects(new AsissoStore(db), simulator),
+  createHandlers({ db, simulator }) {
     const store = new AsissoStore(db);
     return {
       ...uploadHandlers(store, new UploadUrlSigner()),
-      ...campaignHandlers(store),
-      ...lifecycleHandlers(store),
+      ...campaignHandlers(store, simulator),
+      ...lifecycleHandlers(store, simulator),
       ...runHandlers(store),
     };
   },

@@ -89,4 +89,20 @@ export const asissoMigrations: Migration[] = [
       CREATE INDEX asisso_runs_by_contact ON asisso_runs (sandbox_id, campaign_id, source_uuid, created_at);
     `,
   },
+  {
+    id: 'asisso/002-circuit-breaker-failures',
+    sql: `
+      -- The failed calls a campaign's circuit breaker remembers, for the log entry written when it
+      -- trips (Dograh's capped cb_recent_failures list, G5): cleared when the campaign resumes.
+      CREATE TABLE asisso_breaker_failures (
+        sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
+        campaign_id INTEGER NOT NULL,
+        run_id INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        FOREIGN KEY (sandbox_id, campaign_id) REFERENCES asisso_campaigns (sandbox_id, id) ON DELETE CASCADE
+      ) STRICT;
+      CREATE INDEX asisso_breaker_failures_by_campaign ON asisso_breaker_failures (sandbox_id, campaign_id, at_ms);
+    `,
+  },
 ];

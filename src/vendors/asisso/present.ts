@@ -21,6 +21,18 @@ export function pydanticTime(iso: string | null): string | null {
   });
 }
 
+/**
+ * A time as Python's `datetime.isoformat()` writes a UTC one, as Dograh stamps its log entries:
+ * `+00:00`, and microseconds unless there are none.
+ *
+ * @example
+ * pythonIsoformat('2026-03-01T09:00:00.250Z'); // '2026-03-01T09:00:00.250000+00:00'
+ * pythonIsoformat('2026-03-01T09:00:00.000Z'); // '2026-03-01T09:00:00+00:00'
+ */
+export function pythonIsoformat(iso: string): string {
+  return iso.replace(/\.(\d{3})Z$/, (_, ms: string) => (ms === '000' ? '+00:00' : `.${ms}000+00:00`));
+}
+
 export function presentCampaign(row: CampaignRow) {
   return {
     id: row.id,

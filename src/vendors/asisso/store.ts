@@ -75,6 +75,31 @@ export interface RunRow {
 
 export type NewRun = Omit<RunRow, 'id'>;
 
+/** A run as the dialer reads a contact's calls back. */
+export type ContactRun = Pick<RunRow, 'id' | 'call_status' | 'call_tags' | 'is_completed'>;
+
+/** How a call ended, as its run records it. */
+export type RunEnding = Pick<RunRow, 'call_status' | 'call_tags' | 'disposition' | 'duration_seconds'>;
+
+/** A contact as the dialer takes it: its queued run's key and number. */
+export type DialContact = Pick<QueuedRun, 'source_uuid' | 'phone_number'>;
+
+/** An entry of a campaign's `logs` (G1). */
+export interface LogEntry {
+  ts: string;
+  level: string;
+  event: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** A failed call the circuit breaker remembers (Dograh's recent-failures entry, G5). */
+export interface BreakerFailure {
+  run_id: number;
+  reason: string;
+  at_ms: number;
+}
+
 export interface UploadRow {
   sandbox_id: number;
   file_key: string;
@@ -133,6 +158,19 @@ export class AsissoStore {
   readonly #countFailedCalls: Statement<[number, number], { total: number }>;
   readonly #redialCandidates: Statement<{ sandboxId: number; campaignId: number; tags: string }, QueuedRun>;
   readonly #runQueries = new Map<string, { page: Statement; count: Statement }>();
+  readonly #queuedContacts: Statement<[number, number], DialContact>;
+  readonly #dialSettings: Statement<[number, number], Pick<CampaignRecord, 'retry_config' | 'circuit_breaker'>>;
+  readonly #insertCallRun: Statement<{ sandbox_id: number; campaign_id: number; source_uuid: string; call_tags: string; created_at: string }>;
+  readonly #markCalled: Statement<[number, number, string]>;
+  readonly #addToCounters: Statement<{ sandbox_id: number; id: number; processed: number; failed: number; at: string }>;
+  readonly #contactRuns: Statement<[number, number, string], ContactRun>;
+  readonly #endRun: Statement<RunEnding & { sandbox_id: number; id: number }>;
+  readonly #completeCampaign: Statement<[string, string, number, number]>;
+  readonly #tripCampaign: Statement<[string, string, number, number]>;
+  readonly #recordBreakerFailure: Statement<[number, number, number, string, number, number, number]>;
+  readonly #breakerFailures: Statement<[number, number], BreakerFailure>;
+  readonly #clearBreakerFailures: Statement<[number, number]>;
+  readonly #pruneBreakerFailures: Statement<[number, number, number, number, number]>;
 
   constructor(private readonly db: Database) {
     const columns = CAMPAIGN_COLUMNS.join(', ');
@@ -173,6 +211,35 @@ export class AsissoStore {
       WHERE q.sandbox_id = @sandboxId AND q.campaign_id = @campaignId
         AND EXISTS (SELECT 1 FROM json_each(r.call_tags) tag WHERE tag.value IN (SELECT value FROM json_each(@tags)))
       ORDER BY q.rowid`);
+
+    // The dialer's statements: each call is a few indexed reads and writes, however large the campaign.
+    this.#queuedContacts = db.prepare('SELECT source_uuid, phone_number FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid');
+    this.#dialSettings = db.prepare('SELECT retry_config, circuit_breaker FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?');
+    this.#insertCallRun = db.prepare(`INSERT INTO asisso_runs
+      (sandbox_id, id, campaign_id, source_uuid, initial_context, call_status, call_tags, disposition, duration_seconds, is_completed, created_at)
+      SELECT q.sandbox_id, (SELECT coalesce(max(id), 0) + 1 FROM asisso_runs WHERE sandbox_id = @sandbox_id), q.campaign_id, q.source_uuid,
+        q.context_variables, 'initiated', @call_tags, NULL, NULL, 0, @created_at
+      FROM asisso_queued_runs q WHERE q.sandbox_id = @sandbox_id AND q.campaign_id = @campaign_id AND q.source_uuid = @source_uuid`);
+    this.#markCalled = db.prepare("UPDATE asisso_queued_runs SET state = 'processed' WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ? AND state = 'queued'");
+    this.#addToCounters = db.prepare(`UPDATE asisso_campaigns SET processed_rows = processed_rows + @processed, failed_rows = failed_rows + @failed, updated_at = @at
+      WHERE sandbox_id = @sandbox_id AND id = @id`);
+    this.#contactRuns = db.prepare(`SELECT id, call_status, call_tags, is_completed FROM asisso_runs
+      WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ? ORDER BY created_at, id`);
+    this.#endRun = db.prepare(`UPDATE asisso_runs SET call_status = @call_status, call_tags = @call_tags, disposition = @disposition,
+      duration_seconds = @duration_seconds, is_completed = 1 WHERE sandbox_id = @sandbox_id AND id = @id`);
+    // Dograh completes only a running campaign (G5); the simulation also completes one paused while its last calls end.
+    this.#completeCampaign = db.prepare(`UPDATE asisso_campaigns SET state = 'completed', completed_at = ?, updated_at = ?
+      WHERE sandbox_id = ? AND id = ? AND state IN ('running', 'paused')`);
+    this.#tripCampaign = db.prepare(`UPDATE asisso_campaigns SET state = 'paused', logs = json_insert(logs, '$[#]', json(?)), updated_at = ?
+      WHERE sandbox_id = ? AND id = ? AND state = 'running'`);
+    // G5 `record_and_evaluate`: a failure is remembered only while the campaign runs.
+    this.#recordBreakerFailure = db.prepare(`INSERT INTO asisso_breaker_failures (sandbox_id, campaign_id, run_id, reason, at_ms)
+      SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM asisso_campaigns WHERE sandbox_id = ? AND id = ? AND state = 'running')`);
+    this.#breakerFailures = db.prepare(`SELECT run_id, reason, at_ms FROM asisso_breaker_failures
+      WHERE sandbox_id = ? AND campaign_id = ? ORDER BY at_ms DESC, rowid DESC`);
+    this.#clearBreakerFailures = db.prepare('DELETE FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ?');
+    this.#pruneBreakerFailures = db.prepare(`DELETE FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ? AND rowid NOT IN (
+      SELECT rowid FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ? ORDER BY at_ms DESC, rowid DESC LIMIT ?)`);
   }
 
   insertCampaign(campaign: NewCampaign): CampaignRow {
@@ -270,6 +337,65 @@ export class AsissoStore {
   /** The contacts of a campaign whose latest call carries one of `tags`, in queue order. */
   redialCandidates(sandboxId: number, campaignId: number, tags: readonly string[]): QueuedRun[] {
     return this.#redialCandidates.all({ sandboxId, campaignId, tags: JSON.stringify(tags) });
+  }
+
+  /** Every contact queued for a campaign, in queue order. */
+  queuedContacts(sandboxId: number, campaignId: number): DialContact[] {
+    return this.#queuedContacts.all(sandboxId, campaignId);
+  }
+
+  /** The settings the dialer's effects read: retries and circuit breaker (JSON text). */
+  dialSettings(sandboxId: number, campaignId: number): Pick<CampaignRecord, 'retry_config' | 'circuit_breaker'> | undefined {
+    return this.#dialSettings.get(sandboxId, campaignId);
+  }
+
+  /**
+   * A call placed for a queued contact: its run, in progress, with the contact's CSV row; the
+   * contact's first call also marks its queued run processed and counts it in `processed_rows`
+   * (G5 `process_batch`).
+   */
+  startCall(sandboxId: number, campaignId: number, sourceUuid: string, callTags: readonly string[], at: string): void {
+    this.#insertCallRun.run({ sandbox_id: sandboxId, campaign_id: campaignId, source_uuid: sourceUuid, call_tags: JSON.stringify(callTags), created_at: at });
+    if (this.#markCalled.run(sandboxId, campaignId, sourceUuid).changes > 0) this.addToCounters(sandboxId, campaignId, { processed: 1, failed: 0 }, at);
+  }
+
+  /** A contact's runs in a campaign, in the order placed. */
+  contactRuns(sandboxId: number, campaignId: number, sourceUuid: string): ContactRun[] {
+    return this.#contactRuns.all(sandboxId, campaignId, sourceUuid);
+  }
+
+  endRun(sandboxId: number, runId: number, ending: RunEnding): void {
+    this.#endRun.run({ sandbox_id: sandboxId, id: runId, ...ending });
+  }
+
+  addToCounters(sandboxId: number, campaignId: number, change: { processed: number; failed: number }, at: string): void {
+    if (change.processed === 0 && change.failed === 0) return;
+    this.#addToCounters.run({ sandbox_id: sandboxId, id: campaignId, ...change, at });
+  }
+
+  /** A running or paused campaign whose contacts are all done is `completed`. */
+  completeCampaign(sandboxId: number, campaignId: number, at: string): void {
+    this.#completeCampaign.run(at, at, sandboxId, campaignId);
+  }
+
+  /** A running campaign paused by its circuit breaker, with the entry that says why. */
+  tripCampaign(sandboxId: number, campaignId: number, entry: LogEntry, at: string): void {
+    this.#tripCampaign.run(JSON.stringify(entry), at, sandboxId, campaignId);
+  }
+
+  /** Remembers a failed call of a running campaign, keeping only the `keep` latest. */
+  recordBreakerFailure(sandboxId: number, campaignId: number, failure: BreakerFailure, keep: number): void {
+    if (this.#recordBreakerFailure.run(sandboxId, campaignId, failure.run_id, failure.reason, failure.at_ms, sandboxId, campaignId).changes === 0) return;
+    this.#pruneBreakerFailures.run(sandboxId, campaignId, sandboxId, campaignId, keep);
+  }
+
+  /** The failures a campaign's breaker remembers, newest first. */
+  breakerFailures(sandboxId: number, campaignId: number): BreakerFailure[] {
+    return this.#breakerFailures.all(sandboxId, campaignId);
+  }
+
+  clearBreakerFailures(sandboxId: number, campaignId: number): void {
+    this.#clearBreakerFailures.run(sandboxId, campaignId);
   }
 
   /** One page of a campaign's runs that meet every condition, and how many meet them. */

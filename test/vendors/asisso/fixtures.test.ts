@@ -52,9 +52,23 @@ describe('the Asisso fixture asisso/campaigns', () => {
     return res.body;
   };
   const allRuns = async (id: number): Promise<Run[]> => (await get(`/campaign/${id}/runs?limit=100`)).runs;
+  /**
+   * Moves the sandbox clock to the first Wednesday 06:00 UTC at least `days` ahead. The running
+   * campaigns dial on once loaded, each in its calling window: Renewals wave 2's (Kolkata, 11:30)
+   * is open then and its redial's (New York, 01:00 or 02:00) shut, whenever the test runs.
+   */
+  const toWednesdayMorning = async (days = 0) => {
+    const from = await now();
+    const earliest = from.getTime() + days * 86_400_000;
+    const target = new Date(earliest);
+    target.setUTCHours(6, 0, 0, 0);
+    if (target.getTime() < earliest) target.setUTCDate(target.getUTCDate() + 1);
+    while (target.getUTCDay() !== 3) target.setUTCDate(target.getUTCDate() + 1);
+    await admin('POST', `/clock/advance?key=${KEY}`, { seconds: (target.getTime() - from.getTime()) / 1000 });
+  };
 
   it('loads six campaigns, one in each state, with times on the sandbox clock', async () => {
-    await admin('POST', `/clock/advance?key=${KEY}`, { seconds: 30 * 86_400 });
+    await toWednesdayMorning(30);
     expect(await load()).toEqual({ status: 200, body: { key: KEY, fixture: 'asisso/campaigns' } });
 
     const { campaigns } = await get('/campaign/');
@@ -167,6 +181,7 @@ describe('the Asisso fixture asisso/campaigns', () => {
   });
 
   it("reports each campaign's progress as its runs add up", async () => {
+    await toWednesdayMorning();
     await load();
     const expected: Record<number, [state: string, total: number, processed: number, failedCalls: number, percent: number]> = {
       1: ['completed', 5, 5, 4, 100],
@@ -201,6 +216,7 @@ describe('the Asisso fixture asisso/campaigns', () => {
   });
 
   it("pages through a campaign's runs, newest first, each with its contact's CSV row", async () => {
+    await toWednesdayMorning();
     await load();
     const first = await get('/campaign/1/runs?page=1&limit=5');
     expect({ ...first, runs: first.runs.length }).toEqual({ runs: 5, total_count: 7, page: 1, limit: 5, total_pages: 2 });
@@ -231,9 +247,18 @@ describe('the Asisso fixture asisso/campaigns', () => {
     ]);
     expect(first.runs[4].gathered_context.call_tags).toEqual(['retry', 'retry_reason_busy', 'not_connected', 'telephony_busy']);
 
+    // Loaded in its calling window, Renewals wave 2 at once retries the contact who did not answer.
     const underWay = await get(`/campaign/5/runs?filters=${encodeURIComponent('[{"attribute":"status","type":"radio","value":{"status":"in_progress"}}]')}`);
     expect(underWay.runs).toHaveLength(1);
-    expect(underWay.runs[0]).toMatchObject({ is_completed: false, created_at: await at('-5m'), cost_info: { call_duration_seconds: null }, initial_context: { customer_name: 'Sara Thomas' } });
+    expect(underWay.runs[0]).toMatchObject({
+      is_completed: false,
+      created_at: await at('now'),
+      cost_info: { call_duration_seconds: null },
+      initial_context: { customer_name: 'Rohan Mehta' },
+      gathered_context: { call_tags: ['retry', 'retry_reason_no_answer'], mapped_call_disposition: null },
+    });
+    expect((await allRuns(5)).map((run) => run.initial_context.customer_name)).toEqual(['Rohan Mehta', 'Sara Thomas', 'Rohan Mehta', 'Kavya Iyer']);
+    // Its redial's window (New York) is shut: nothing more yet.
     const redialRuns = await allRuns(4);
     expect(redialRuns.map((run) => run.initial_context.customer_name)).toEqual(['Dana Kim', 'Ben Ortiz']);
     expect(await allRuns(6)).toEqual([]);
@@ -313,7 +338,7 @@ describe('the Asisso fixture asisso/campaigns', () => {
     const time = (value: string) => fixtureTime(value, new Date());
     const source = `campaigns/{organization_id}/${FILES.survey}`;
     const base = { id: 1, name: 'c', workflow_id: 42, source_id: source, created_at: '-1d' };
-    const attempt = (data: object) => () => loadAsissoFixture(mock.db, sandbox, data, time);
+    const attempt = (data: object) => () => loadAsissoFixture(mock.db, sandbox, data, time, mock);
     expect(attempt({ campaigns: [{ ...base, state: 'running', started_at: '-1h' }] })).toThrow(
       `campaign-mock: Asisso fixture campaign 1 has started, so its source ${source} must be among the fixture's sources`,
     );
@@ -322,6 +347,9 @@ describe('the Asisso fixture asisso/campaigns', () => {
       'campaign-mock: Asisso fixture campaign 1 calls +14155550199, who is not among its contacts',
     );
     expect(attempt({ ...withSource, campaigns: [{ ...base, workflow_id: 9, state: 'draft' }] })).toThrow("campaign-mock: Asisso fixture campaign 1 names workflow 9, which the fixture's workflows do not list");
+    expect(attempt({ ...withSource, campaigns: [{ ...base, state: 'paused', started_at: '-1h', calls: [{ phone_number: '+14155550120', call_status: 'ringing', created_at: '-1m' }] }] })).toThrow(
+      'campaign-mock: Asisso fixture campaign 1 has a call to +14155550120 under way (ringing); a paused campaign joins the dialer simulation when loaded, which cannot take over a call in progress: give the call how it ended (completed, busy, no-answer, failed, …) or leave it out',
+    );
     expect(attempt({ ...withSource, campaigns: [{ ...base, state: 'draft', parent_campaign_id: 2 }] })).toThrow(
       'campaign-mock: Asisso fixture campaign 1 redials campaign 2, which must come before it in the fixture, completed (G4)',
     );

@@ -11,9 +11,10 @@ export interface SeedRun {
 }
 
 /**
- * Writes Asisso facts that no API call can create yet (a finished campaign, the calls placed for
- * its contacts, a sandbox's workflow list) straight into the mock's store, as the dialer
- * simulation and fixtures will.
+ * Writes Asisso facts straight into the mock's store where a case needs a history the dialer
+ * does not produce (a call with given tags, disposition or time, a campaign marked completed
+ * part-way, a sandbox's workflow list). Seeded facts bypass the dialer simulation: a case that
+ * seeds calls keeps the dialer away with a calling window that does not open while it runs.
  */
 export function asissoSeed(mock: MockApp) {
   const store = new AsissoStore(mock.db);

@@ -36,6 +36,15 @@ const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
 
 const detail = (message: string) => ({ detail: message });
 
+/**
+ * A calling window that opens only in three days' time (UTC): a campaign started with it places
+ * no call while a case runs, so the runs the case seeds are the campaign's only ones.
+ */
+function closedForDays() {
+  const dayOfWeek = (new Date().getUTCDay() + 6 + 3) % 7; // Dograh counts from Monday, JavaScript from Sunday
+  return { timezone: 'UTC', slots: [{ day_of_week: dayOfWeek, start_time: '09:00', end_time: '10:00' }] };
+}
+
 type Campaign = { id: number; state: string; [field: string]: unknown };
 
 /**
@@ -86,8 +95,9 @@ export function describeAsissoApi(context: () => AsissoSuiteContext, { viaPrism,
     expect(res.status, res.text).toBe(expected);
     return res.body as Campaign;
   };
+  /** A campaign marked completed before it dialed anyone, for the runs a case seeds. */
   const completedCampaign = async (overrides: Record<string, unknown> = {}): Promise<Campaign> => {
-    const campaign = await createCampaign(overrides);
+    const campaign = await createCampaign({ schedule_config: closedForDays(), ...overrides });
     await action(campaign.id, 'start');
     context().seed.campaignState(A, campaign.id, 'completed');
     return campaign;
@@ -596,7 +606,7 @@ export function describeAsissoApi(context: () => AsissoSuiteContext, { viaPrism,
 
   describe('GET /api/v1/campaign/{campaign_id}/progress', () => {
     it('reports a draft as not synced, and a started campaign with its failed calls', async () => {
-      const { id } = await createCampaign();
+      const { id } = await createCampaign({ schedule_config: closedForDays() });
       const draft = await call('GET', `/api/v1/campaign/${id}/progress`);
       expect([draft.status, draft.body]).toEqual([
         200,
@@ -635,7 +645,7 @@ export function describeAsissoApi(context: () => AsissoSuiteContext, { viaPrism,
 
   describe('GET /api/v1/campaign/{campaign_id}/runs', () => {
     const seedRuns = async () => {
-      const { id } = await createCampaign();
+      const { id } = await createCampaign({ schedule_config: closedForDays() });
       await action(id, 'start');
       const seed = context().seed;
       seed.run(A, id, '+14155550100', { created_at: '2026-03-01T09:00:00.000Z', duration_seconds: 30, disposition: 'interested', call_tags: ['user_qualified'] });
@@ -720,7 +730,7 @@ export function describeAsissoApi(context: () => AsissoSuiteContext, { viaPrism,
 
   describe('POST /api/v1/campaign/{campaign_id}/redial', () => {
     it('creates a draft child with the unreached contacts of a completed campaign, and links the two', async () => {
-      const parent = await completedCampaign({ max_concurrency: 7, schedule_config: { slots: [{ day_of_week: 1, start_time: '09:00', end_time: '11:00' }] } });
+      const parent = await completedCampaign({ max_concurrency: 7, circuit_breaker: { failure_threshold: 0.3 } });
       context().seed.run(A, parent.id, '+14155550100', { call_status: 'no-answer', call_tags: ['telephony_no-answer'] });
       context().seed.run(A, parent.id, '+14155550101', { call_status: 'completed', call_tags: ['voicemail_detected'] });
       const res = await call('POST', `/api/v1/campaign/${parent.id}/redial`, { body: {} });
@@ -758,7 +768,7 @@ export function describeAsissoApi(context: () => AsissoSuiteContext, { viaPrism,
     });
 
     itAsisso('refuses a campaign that is not completed, or was redialed already, or has nobody to redial (400)', async () => {
-      const { id } = await createCampaign();
+      const { id } = await createCampaign({ schedule_config: closedForDays() });
       const draft = await call('POST', `/api/v1/campaign/${id}/redial`, { body: {} });
       expect([draft.status, draft.body]).toEqual([400, detail('Only completed campaigns can be redialed (current state: draft)')]);
       await action(id, 'start');

@@ -1,5 +1,7 @@
 import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
+import type { Simulator } from '../../../sim/simulator.js';
 import { readContacts } from '../contacts.js';
+import { organizationConcurrencyLimit, syncCampaign } from '../dialer.js';
 import { badRequest, notFound } from '../errors.js';
 import { assertValidSchedule } from '../model-validators.js';
 import { presentCampaign } from '../present.js';
@@ -46,7 +48,7 @@ export function findCampaign(store: AsissoStore, request: RequestContext): Campa
  * applies (A1).
  */
 function assertWithinOrganizationLimit(request: RequestContext, maxConcurrency: number | null | undefined): void {
-  const limit = request.sandbox.access.vendors.asisso?.max_concurrency_limit as number | undefined;
+  const limit = organizationConcurrencyLimit(request.sandbox);
   if (maxConcurrency === null || maxConcurrency === undefined || limit === undefined || maxConcurrency <= limit) return;
   throw new ReplyError(badRequest(`max_concurrency (${maxConcurrency}) cannot exceed organization limit (${limit})`));
 }
@@ -61,7 +63,7 @@ function telephonyConfiguration(id: number | null | undefined): { id: number | n
   return { id, name: `Telephony configuration ${id}` };
 }
 
-export function campaignHandlers(store: AsissoStore): Record<string, Handler> {
+export function campaignHandlers(store: AsissoStore, simulator: Simulator): Record<string, Handler> {
   return {
     createCampaign(request) {
       const body = request.body as CreateCampaignBody;
@@ -129,6 +131,8 @@ export function campaignHandlers(store: AsissoStore): Record<string, Handler> {
         circuit_breaker: body.circuit_breaker ? JSON.stringify(circuitBreakerFrom(body.circuit_breaker)) : campaign.circuit_breaker,
         updated_at: request.now().toISOString(),
       });
+      // A paused campaign dials by its new settings once resumed; a draft joins the simulation when it starts.
+      syncCampaign(simulator, updated, organizationConcurrencyLimit(request.sandbox), request.now().getTime());
       return { status: 200, body: presentCampaign(updated) };
     },
   };

@@ -1,11 +1,13 @@
-import { ReplyError, type Handler } from '../../../engine/vendor.js';
+import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
+import type { Simulator } from '../../../sim/simulator.js';
 import { readContacts } from '../contacts.js';
+import { organizationConcurrencyLimit, queueContacts, syncCampaign } from '../dialer.js';
 import { badRequest } from '../errors.js';
 import { assertSomeRedialReason } from '../model-validators.js';
 import { presentCampaign } from '../present.js';
 import { assertRedialable, INITIAL_STATE, nextState, REDIAL_TAGS } from '../rules.js';
 import { retryConfigFrom, type RetryConfig } from '../settings.js';
-import type { AsissoStore } from '../store.js';
+import type { AsissoStore, CampaignRow } from '../store.js';
 import { findCampaign } from './campaigns.js';
 
 interface RedialBody {
@@ -16,7 +18,10 @@ interface RedialBody {
   retry_config?: Partial<RetryConfig> | null;
 }
 
-export function lifecycleHandlers(store: AsissoStore): Record<string, Handler> {
+export function lifecycleHandlers(store: AsissoStore, simulator: Simulator): Record<string, Handler> {
+  /** The simulation follows each change of state, with the campaign's settings as they are now. */
+  const sync = (request: RequestContext, campaign: CampaignRow) => syncCampaign(simulator, campaign, organizationConcurrencyLimit(request.sandbox), request.now().getTime());
+
   return {
     startCampaign(request) {
       const campaign = findCampaign(store, request);
@@ -37,18 +42,25 @@ export function lifecycleHandlers(store: AsissoStore): Record<string, Handler> {
         },
         contacts,
       );
+      // Dialing begins: the CSV's contacts, or a redial's own, in queue order.
+      sync(request, started);
+      queueContacts(simulator, started, store.queuedContacts(started.sandbox_id, started.id), request.now().getTime());
       return { status: 200, body: presentCampaign(started) };
     },
 
     pauseCampaign(request) {
       const campaign = findCampaign(store, request);
       const paused = store.updateCampaign({ ...campaign, state: nextState('pause', campaign.state), updated_at: request.now().toISOString() });
+      sync(request, paused);
       return { status: 200, body: presentCampaign(paused) };
     },
 
     resumeCampaign(request) {
       const campaign = findCampaign(store, request);
       const resumed = store.updateCampaign({ ...campaign, state: nextState('resume', campaign.state), updated_at: request.now().toISOString() });
+      // G5: resuming resets the circuit breaker (the simulation empties its window as the campaign runs again).
+      store.clearBreakerFailures(resumed.sandbox_id, resumed.id);
+      sync(request, resumed);
       return { status: 200, body: presentCampaign(resumed) };
     },
 
