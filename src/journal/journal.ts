@@ -15,14 +15,19 @@ export interface JournalQuery {
 }
 
 /**
- * The request journal: the last `capacity` exchanges, oldest dropped first, so a long CI run
- * cannot exhaust memory.
+ * The request journal: the last `capacity` exchanges in a ring, oldest overwritten first, so a
+ * long CI run can neither exhaust memory nor slow the requests that record into it.
  */
 export class Journal {
-  readonly #entries: Array<Exchange & { id: number }> = [];
+  readonly #ring: Array<(Exchange & { id: number }) | undefined>;
+  /** Where the next entry goes. */
+  #next = 0;
+  #count = 0;
   #nextId = 1;
 
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    this.#ring = new Array(capacity);
+  }
 
   record(exchange: Exchange): void {
     const entry = { id: this.#nextId++, ...exchange };
@@ -30,13 +35,14 @@ export class Journal {
       const text = JSON.stringify(exchange.requestBody);
       if (text !== undefined && text.length > MAX_BODY_CHARS) entry.requestBody = `<${text.length} characters, not kept>`;
     }
-    this.#entries.push(entry);
-    if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);
+    this.#ring[this.#next] = entry;
+    this.#next = (this.#next + 1) % this.capacity;
+    this.#count = Math.min(this.#count + 1, this.capacity);
   }
 
   /** Entries matching the query, oldest first. */
   find(query: JournalQuery = {}): Array<Exchange & { id: number }> {
-    return this.#entries.filter(
+    return this.#entries().filter(
       (e) =>
         (query.key === undefined || e.key === query.key) &&
         (query.operationId === undefined || e.operationId === query.operationId) &&
@@ -48,11 +54,25 @@ export class Journal {
 
   /** Forgets one key's entries, or all of them. */
   clear(key?: string): void {
-    if (key === undefined) this.#entries.length = 0;
-    else for (let i = this.#entries.length - 1; i >= 0; i--) if (this.#entries[i]?.key === key) this.#entries.splice(i, 1);
+    const kept = key === undefined ? [] : this.#entries().filter((e) => e.key !== key);
+    this.#ring.fill(undefined);
+    this.#next = 0;
+    this.#count = 0;
+    for (const entry of kept) {
+      this.#ring[this.#next] = entry;
+      this.#next = (this.#next + 1) % this.capacity;
+      this.#count++;
+    }
   }
 
   get size(): number {
-    return this.#entries.length;
+    return this.#count;
+  }
+
+  #entries(): Array<Exchange & { id: number }> {
+    const start = (this.#next - this.#count + this.capacity) % this.capacity;
+    const out: Array<Exchange & { id: number }> = [];
+    for (let i = 0; i < this.#count; i++) out.push(this.#ring[(start + i) % this.capacity] as Exchange & { id: number });
+    return out;
   }
 }

@@ -57,6 +57,17 @@ function canonicalTime(value: string): string {
 }
 
 export function campaignHandlers(store: DialnexaStore, environment: VendorEnvironment): Record<string, Handler> {
+  // The organization id is a hash of the key: worked out once per key, not on every request.
+  const organizations = new Map<string, string>();
+  const organizationOf = (request: RequestContext) => {
+    let organization = organizations.get(request.sandbox.key);
+    if (organization === undefined) {
+      organization = organizationId(request.sandbox.key);
+      organizations.set(request.sandbox.key, organization);
+    }
+    return organization;
+  };
+
   return {
     createCampaign(request) {
       const body = request.body as CreateCampaignBody;
@@ -78,12 +89,12 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
         updated_at: now.toISOString(),
       });
       syncCampaign(environment.simulator, created, now.getTime());
-      return { status: 201, body: presentCampaign(created, organizationId(request.sandbox.key)) };
+      return { status: 201, body: presentCampaign(created, organizationOf(request)) };
     },
 
     getCampaign(request) {
       const campaign = findCampaign(store, request, request.params.id as string);
-      return { status: 200, body: presentCampaign(campaign, organizationId(request.sandbox.key)) };
+      return { status: 200, body: presentCampaign(campaign, organizationOf(request)) };
     },
 
     updateCampaign(request) {
@@ -109,7 +120,7 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
       };
       const saved = store.updateCampaign(updated);
       syncCampaign(environment.simulator, saved, now.getTime());
-      const presented = presentCampaign(saved, organizationId(request.sandbox.key));
+      const presented = presentCampaign(saved, organizationOf(request));
       if (saved.status === 'paused' && campaign.status !== 'paused') sendEvent(store, environment.webhooks, saved.sandbox_id, 'campaign.paused', now.getTime(), presented);
       return { status: 200, body: presented };
     },
