@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SPECTRAL = join(ROOT, 'node_modules/.bin/spectral');
+const RULESET = join(ROOT, '.spectral.yaml');
+
+interface SpectralResult {
+  code: string;
+  message: string;
+  path: string[];
+  severity: 0 | 1 | 2 | 3;
+  source?: string;
+  range: { start: { line: number } };
+}
+
+/** Runs `spectral lint` with the project's ruleset; resolves with its findings (it exits 1 on an error). */
+async function lint(files: string[]): Promise<SpectralResult[]> {
+  const run = promisify(execFile);
+  const { stdout } = await run(SPECTRAL, ['lint', '--quiet', '--format', 'json', '--ruleset', RULESET, ...files], { cwd: ROOT }).catch(
+    (error: { stdout?: string; stderr?: string; code?: number }) => {
+      if (error.code === 1 && error.stdout) return { stdout: error.stdout };
+      throw new Error(`spectral failed to run (exit ${error.code}): ${error.stderr ?? ''}`);
+    },
+  );
+  return stdout.trim() === '' ? [] : (JSON.parse(stdout) as SpectralResult[]);
+}
+
+const describeFinding = (r: SpectralResult) => `${r.source?.replace(ROOT, '') ?? '?'}:${r.range.start.line + 1} ${r.code}: ${r.message} (at ${r.path.join('.')})`;
+
+describe('the bundled specs, linted by Spectral (spectral:oas, .spectral.yaml)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-lint-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('have no error', async () => {
+    const specs = readdirSync(join(ROOT, 'specs')).filter((name) => name.endsWith('.yaml')).map((name) => `specs/${name}`);
+    expect(specs.length).toBeGreaterThanOrEqual(3);
+    const findings = await lint(specs);
+    const errors = findings.filter((r) => r.severity === 0).map(describeFinding);
+    expect(errors, 'Spectral errors in specs/; fix the spec, or turn the rule off in .spectral.yaml saying why').toEqual([]);
+  });
+
+  it('fails a spec whose example breaks its own schema', async () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(
+      broken,
+      [
+        'openapi: 3.1.0',
+        'info: { title: Broken, version: 1.0.0, description: A spec with a wrong example. }',
+        'servers: [{ url: "http://localhost:4010" }]',
+        'tags: [{ name: T }]',
+        'paths:',
+        '  /things:',
+        '    get:',
+        '      operationId: listThings',
+        '      description: Lists things.',
+        '      tags: [T]',
+        '      responses:',
+        "        '200':",
+        '          description: Things.',
+        '          content:',
+        '            application/json:',
+        '              schema: { type: object, properties: { count: { type: integer, example: many } } }',
+        '',
+      ].join('\n'),
+    );
+    const errors = (await lint([broken])).filter((r) => r.severity === 0);
+    expect(errors.map((r) => r.code)).toEqual(['oas3-valid-schema-example']);
+  });
+});
