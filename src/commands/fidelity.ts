@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { SPECS_DIR } from '../app.js';
+import { formatFidelity, specFidelity } from '../contract/fidelity.js';
+import { VENDORS } from '../vendors/registry.js';
+import { UsageError, type Command } from './command.js';
+
+const HELP = `campaign-mock fidelity: how far to trust each answer of the mock. For every vendor, lists
+which operations and responses follow the vendor's documentation and which are the mock's best
+guess, from the specs' x-mock-inferred marks, with the line each mark sits on in specs/.
+
+  documented       nothing the operation answers is inferred
+  partly inferred  some responses, fields or credentials are inferred (listed under it)
+  inferred         the operation itself is not in the vendor's docs, or its rules are not
+
+Usage:
+  campaign-mock fidelity [--vendor <name>] [--json] [--verbose]
+
+Options:
+      --vendor <name>  only this vendor: ${VENDORS.map((v) => v.name).join(' | ')}
+      --json           print the report as JSON, for machines
+      --verbose        print each mark's reason whole, not cut to a line
+      --help           show this help
+
+Examples:
+  campaign-mock fidelity
+  campaign-mock fidelity --vendor asisso --verbose
+  campaign-mock fidelity --json | jq '.[].operations[] | select(.fidelity == "documented") | .operationId'
+`;
+
+async function fidelity(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, strict: true, options: { vendor: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values: flags } = parsed;
+  if (flags.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const vendors = flags.vendor === undefined ? VENDORS : VENDORS.filter((v) => v.name === flags.vendor);
+  if (vendors.length === 0) throw new UsageError(`--vendor must be one of ${VENDORS.map((v) => v.name).join(', ')}, got "${flags.vendor}"`);
+  const reports = vendors.map((vendor) => ({ vendor: vendor.name, title: vendor.title, fidelity: specFidelity(`${SPECS_DIR}${vendor.specFile}`) }));
+  if (flags.json) {
+    const json = reports.map(({ vendor, title, fidelity: f }) => ({ ...f, vendor, title }));
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatFidelity(reports, { verbose: flags.verbose ?? false }));
+  }
+  return 0;
+}
+
+/** `campaign-mock fidelity`: which answers are documented by the vendor, and which inferred. */
+export const fidelityCommand: Command = {
+  name: 'fidelity',
+  summary: 'list which operations and behaviours are documented and which inferred',
+  help: HELP,
+  run: fidelity,
+};
