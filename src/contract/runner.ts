@@ -58,6 +58,8 @@ export interface ContractReport {
   operations: OperationResult[];
   requests: number;
   counts: Record<Outcome, number>;
+  /** The values given and found on the way (ids of what the run read or made). */
+  values: Values;
 }
 
 /**
@@ -122,6 +124,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRep
     operations,
     requests,
     counts,
+    values,
   };
 }
 
