@@ -77,3 +77,51 @@ export function sortIssues(issues: ValidationIssue[], fieldOrder: ReadonlyMap<st
     .sort((a, b) => a.location - b.location || a.field - b.field || a.index - b.index)
     .map(({ issue }) => issue);
 }
+
+/**
+ * Issues for every number in a value that is not finite (`1e400` parses to Infinity): JSON
+ * Schema's range checks skip such numbers, so they would reach the store unchecked. Walks with an
+ * explicit stack, so a hostile value nested 100,000 deep cannot overflow it.
+ */
+export function nonFiniteNumbers(location: IssueLocation, value: unknown): ValidationIssue[] {
+  interface Step {
+    node: unknown;
+    key: string | number | undefined;
+    parent: Step | undefined;
+  }
+  // Each step links to its parent, so a path is built only for a number that is reported.
+  const pathOf = (step: Step): Array<string | number> => {
+    const path: Array<string | number> = [];
+    for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) path.push(at.key);
+    return path.reverse();
+  };
+  const issues: ValidationIssue[] = [];
+  const stack: Step[] = [{ node: value, key: undefined, parent: undefined }];
+  while (stack.length > 0) {
+    const step = stack.pop() as Step;
+    const { node } = step;
+    if (typeof node === 'number' && !Number.isFinite(node)) {
+      issues.push({ location, path: pathOf(step), keyword: 'finite', params: {}, message: 'must be a finite number', value: node });
+    } else if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], key: i, parent: step });
+    } else if (typeof node === 'object' && node !== null) {
+      const keys = Object.keys(node);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string;
+        stack.push({ node: (node as Record<string, unknown>)[key], key, parent: step });
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * The schema issues and the non-finite numbers of one value together: a number that is not
+ * finite is reported once, as such, not also by the range checks it fails.
+ */
+export function withNonFiniteNumbers(location: IssueLocation, value: unknown, schemaIssues: ValidationIssue[]): ValidationIssue[] {
+  const nonFinite = nonFiniteNumbers(location, value);
+  if (nonFinite.length === 0) return schemaIssues;
+  const reported = new Set(nonFinite.map((issue) => JSON.stringify(issue.path)));
+  return [...schemaIssues.filter((issue) => !reported.has(JSON.stringify(issue.path))), ...nonFinite];
+}

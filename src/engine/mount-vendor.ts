@@ -4,7 +4,7 @@ import type { Exchange, Interception, RequestHooks } from './hooks.js';
 import type { Sandbox, SandboxRegistry } from '../store/sandboxes.js';
 import { readApiKey } from './credentials.js';
 import type { ParameterObject } from './openapi.js';
-import { issuesFromAjv, sortIssues, type ValidationIssue } from './issues.js';
+import { issuesFromAjv, sortIssues, withNonFiniteNumbers, type ValidationIssue } from './issues.js';
 import { readRequestBody } from './request-body.js';
 import { checkReply } from './response-check.js';
 import { toRoutePath, type Spec } from './spec.js';
@@ -184,7 +184,8 @@ async function answerRequest(c: Context, operation: CompiledOperation, handler: 
       body = read.kind === 'json' ? read.value : read.fields;
       if (read.kind === 'form') files = read.files;
       const validate = operation.bodies.get(read.mediaType);
-      if (validate && !validate(body)) issues.push(...issuesFromAjv('body', validate.errors));
+      const schemaIssues = validate && !validate(body) ? issuesFromAjv('body', validate.errors) : [];
+      issues.push(...withNonFiniteNumbers('body', body, schemaIssues));
     } else if (read.kind === 'raw') {
       body = read.bytes;
     }
@@ -283,7 +284,8 @@ function validateParameters(
     if (validator.arrays.has(name)) values[name] = Array.isArray(value) ? value : [value];
     else values[name] = Array.isArray(value) ? value[value.length - 1] : value;
   }
-  if (!validator.validate(values)) issues.push(...issuesFromAjv(location, validator.validate.errors));
+  const schemaIssues = validator.validate(values) ? [] : issuesFromAjv(location, validator.validate.errors);
+  issues.push(...withNonFiniteNumbers(location, values, schemaIssues));
   return values;
 }
 

@@ -255,7 +255,13 @@ function registerExtensionKeywords(ajvs: Ajv2020[], schema: unknown, registered:
   }
 }
 
-/** Points `#/components/schemas/X` at the registered component namespace. Returns a copy. */
+/**
+ * Prepares a spec schema for ajv, returning a copy: points `#/components/schemas/X` at the
+ * registered component namespace, and bounds every integer without bounds of its own to the
+ * integers JavaScript holds exactly (±2^53 − 1). JSON Schema calls 1e308 an integer, and even
+ * `1e400` (Infinity) passes ajv's check; such a value cannot be stored or used as an offset, so it
+ * is refused as out of range like any other.
+ */
 function rewriteComponentRefs(schema: JsonSchema, namespace: string): JsonSchema {
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
@@ -266,6 +272,11 @@ function rewriteComponentRefs(schema: JsonSchema, namespace: string): JsonSchema
         key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')
           ? `${namespace}#/$defs/${value.slice('#/components/schemas/'.length)}`
           : walk(value);
+    }
+    const type = out.type;
+    if (type === 'integer' || (Array.isArray(type) && type.includes('integer'))) {
+      if (out.maximum === undefined && out.exclusiveMaximum === undefined) out.maximum = Number.MAX_SAFE_INTEGER;
+      if (out.minimum === undefined && out.exclusiveMinimum === undefined) out.minimum = -Number.MAX_SAFE_INTEGER;
     }
     return out;
   };

@@ -122,9 +122,19 @@ function isNullBranchNoise(issue: ValidationIssue): boolean {
   return Array.isArray(branches) && branches.some((branch) => (branch as { type?: unknown } | null)?.type === 'null');
 }
 
+/** How deep an echoed `input` is kept: deeper parts are cut, so a hostile body cannot make the answer unwritable. */
+const MAX_INPUT_DEPTH = 32;
+
+function clipped(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_INPUT_DEPTH) return Array.isArray(value) ? ['…'] : { '…': '…' };
+  if (Array.isArray(value)) return value.map((item) => clipped(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, clipped(item, depth + 1)]));
+}
+
 function toPydantic(issue: ValidationIssue): PydanticError {
   const loc: Array<string | number> = [issue.location, ...issue.path];
-  const input = issue.value;
+  const input = clipped(issue.value);
   const p = issue.params;
   const error = (type: string, msg: string, ctx?: Record<string, unknown>): PydanticError => ({ type, loc, msg, input, ...(ctx ? { ctx } : {}) });
   switch (issue.keyword) {
@@ -138,6 +148,8 @@ function toPydantic(issue: ValidationIssue): PydanticError {
       return { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: p.body };
     case 'type':
       return typeError(loc, String(p.type), input, issue.schema);
+    case 'finite':
+      return error('finite_number', 'Input should be a finite number');
     case 'minimum':
       return error('greater_than_equal', `Input should be greater than or equal to ${num(p.limit, issue)}`, { ge: p.limit });
     case 'exclusiveMinimum':

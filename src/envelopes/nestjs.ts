@@ -53,6 +53,8 @@ function describeIssue(issue: ValidationIssue): string {
     case 'type':
       if (issue.path.length === 0) return 'The request body must be a JSON object';
       return `${subject} ${typePhrase(params.type)}`;
+    case 'finite':
+      return `${subject} must be a number conforming to the specified constraints`;
     case 'minimum':
     case 'exclusiveMinimum':
       return `${subject} must not be less than ${String(params.limit)}`;

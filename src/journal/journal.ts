@@ -32,7 +32,14 @@ export class Journal {
   record(exchange: Exchange): void {
     const entry = { id: this.#nextId++, ...exchange };
     if (exchange.requestBody !== undefined) {
-      const text = JSON.stringify(exchange.requestBody);
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(exchange.requestBody);
+      } catch {
+        // Nested deeper than a JSON serialiser's stack: the request was refused; its body is not kept.
+        text = undefined;
+        entry.requestBody = '<a body nested too deeply to keep>';
+      }
       if (text !== undefined && text.length > MAX_BODY_CHARS) entry.requestBody = `<${text.length} characters, not kept>`;
     }
     this.#ring[this.#next] = entry;

@@ -115,12 +115,8 @@ function stateHash(db: Database): string {
   return hash.digest('hex');
 }
 
-/**
- * Bugs the fuzzer found outside this harness's files, kept as executable reproductions: each test
- * passes while the bug is there and fails once it is fixed — then turn `it.fails` into `it`, and
- * nest the hostile bodies of requests.ts as deep again.
- */
-describe('known bugs found by fuzzing', () => {
+/** Bugs the fuzzer found, kept as tests of their fixes. */
+describe('what fuzzing found', () => {
   const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
   let mock: MockApp;
   beforeAll(() => {
@@ -128,16 +124,14 @@ describe('known bugs found by fuzzing', () => {
   });
   afterAll(() => mock?.close());
 
-  // The vendor answers 400, but Journal.record (src/journal/journal.ts) measures the body with
-  // JSON.stringify, which overflows the stack; app.onError then answers a 500.
-  it.fails('a JSON body of arrays nested 100,000 deep is refused with a 4xx, not a 500 (the journal)', async () => {
+  // Journal.record measured the body with JSON.stringify, which overflowed the stack.
+  it('a JSON body of arrays nested 100,000 deep is refused with a 4xx, not a 500 (the journal)', async () => {
     const response = await mock.app.request('/v1/campaigns', { method: 'POST', headers: { authorization: 'Bearer fuzz_deep', 'content-type': 'application/json' }, body: deep(100_000) });
     expect(response.status).toBeLessThan(500);
   });
 
-  // FastAPI's envelope echoes the failing value as `input`; toResponse (src/engine/mount-vendor.ts)
-  // serialises the reply with JSON.stringify, which overflows the stack.
-  it.fails('a field nested 100,000 deep is refused with a 422, not a 500 (the echoed input)', async () => {
+  // FastAPI's envelope echoes the failing value as `input`, which could not be serialised.
+  it('a field nested 100,000 deep is refused with a 422, not a 500 (the echoed input)', async () => {
     const response = await mock.app.request('/api/scheduling/v1/orgs/o/workspaces/w/campaigns', {
       method: 'POST',
       headers: { 'x-api-key': 'fuzz_deep', 'content-type': 'application/json' },
@@ -146,14 +140,32 @@ describe('known bugs found by fuzzing', () => {
     expect(response.status).toBeLessThan(500);
   });
 
-  // ajv takes `1e400` (Infinity) and `1e308` as integers (no maximum is declared), and the
-  // handlers bind them to SQLite's LIMIT/OFFSET: "datatype mismatch", a 500.
-  it.fails('a page number of 1e400 is answered without a 500 (DialNexa call logs)', async () => {
+  // ajv took `1e400` (Infinity) and `1e308` as integers, and the handlers bound them to
+  // SQLite's LIMIT/OFFSET: "datatype mismatch". Integers are now bounded to ±2^53 − 1.
+  it('a page number of 1e400 (Infinity) or 1e308 is refused (DialNexa call logs)', async () => {
     const response = await mock.app.request('/v1/call-logs?page=1e400', { headers: { authorization: 'Bearer fuzz_deep' } });
-    expect(response.status).toBeLessThan(500);
+    expect([response.status, ((await response.json()) as { message: string }).message]).toEqual([400, 'page must be a number conforming to the specified constraints']);
+    const huge = await mock.app.request('/v1/call-logs?page=1e308', { headers: { authorization: 'Bearer fuzz_deep' } });
+    expect([huge.status, ((await huge.json()) as { message: string }).message]).toEqual([400, 'page must not be greater than 9007199254740991']);
   });
-  it.fails('an offset of 9223372036854775807 is answered without a 500 (Sarvam campaign list)', async () => {
+  it('a body number of 1e400 (Infinity) is refused, not stored', async () => {
+    const response = await mock.app.request('/v1/campaigns', {
+      method: 'POST',
+      headers: { authorization: 'Bearer fuzz_deep', 'content-type': 'application/json' },
+      body: '{"name":"n","agent_id":"a","from_phone_number":"+14155550100","retry_config":{"max_retries":1e400}}',
+    });
+    expect([response.status, ((await response.json()) as { message: string }).message]).toEqual([400, 'retry_config.max_retries must be a number conforming to the specified constraints']);
+  });
+  it('an offset of 9223372036854775807 is refused as out of range (Sarvam campaign list)', async () => {
     const response = await mock.app.request('/api/scheduling/v1/orgs/o/workspaces/w/campaigns?offset=9223372036854775807', { headers: { 'x-api-key': 'fuzz_deep' } });
-    expect(response.status).toBeLessThan(500);
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { detail: Array<{ type: string }> }).detail[0]?.type).toBe('less_than_equal');
+  });
+  // The page links were built from the raw path, whose stray `%` made them invalid URIs.
+  it('a stray % in a Sarvam list path gives page links that are valid URIs', async () => {
+    const headers = { 'x-api-key': 'fuzz_percent', 'content-type': 'application/json' };
+    const response = await mock.app.request('/api/scheduling/v1/orgs/o/workspaces/%/campaigns?offset=10', { headers });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { prev_page_uri: string }).prev_page_uri).toBe('/api/scheduling/v1/orgs/o/workspaces/%25/campaigns?offset=0');
   });
 });

@@ -75,8 +75,8 @@ export const HOSTILE_JSON_BODIES: ReadonlyArray<{ label: string; body: Uint8Arra
   { label: 'invalid UTF-8 bytes', body: new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]) },
   { label: 'a lone continuation byte', body: new Uint8Array([0x80]) },
   { label: 'UTF-16 with a byte-order mark', body: new Uint8Array([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]) },
-  { label: 'arrays nested 1,000 deep', body: `${'['.repeat(1_000)}${']'.repeat(1_000)}` },
-  { label: 'objects nested 1,000 deep', body: `${'{"a":'.repeat(1_000)}1${'}'.repeat(1_000)}` },
+  { label: 'arrays nested 100,000 deep', body: `${'['.repeat(100_000)}${']'.repeat(100_000)}` },
+  { label: 'objects nested 100,000 deep', body: `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}` },
   { label: 'a number too large for a double', body: '1e400' },
   { label: 'a 10,000-digit number', body: `1${'0'.repeat(10_000)}` },
   { label: 'null', body: 'null' },
@@ -237,8 +237,7 @@ export class RequestFactory {
     const entries = parameters.map((p) => {
       const value = schemaArbitrary(p.schema ?? { type: 'string' }, this.resolve).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
       const hostile = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.constantFrom(...BROKEN_VALUES).map((v) => String(v)));
-      // Numbers from 2^53 up in a query are a known bug (see "known bugs found by fuzzing"): left out here.
-      const drawn = broken ? fc.oneof(value, hostile.filter((v) => !(Math.abs(Number(v)) >= 2 ** 53))) : value;
+      const drawn = broken ? fc.oneof(value, hostile) : value;
       return fc.option(fc.array(drawn, { minLength: 1, maxLength: broken ? 2 : 1 }), { nil: undefined }).map((values) => [p.name, values] as const);
     });
     return fc.tuple(...entries).map((pairs) => {

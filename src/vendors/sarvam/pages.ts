@@ -23,7 +23,8 @@ export function offsetPage<T>(url: URL, items: T[], total: number, limit: number
   const uriAt = (at: number) => {
     const query = new URLSearchParams(url.searchParams);
     query.set('offset', String(at));
-    return `${url.pathname}?${query.toString()}`;
+    // A path may carry a stray `%` (not a percent-escape): write it as one, so the link is a valid URI.
+    return `${url.pathname.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')}?${query.toString()}`;
   };
   return {
     items,
