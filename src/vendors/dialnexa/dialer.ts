@@ -45,7 +45,7 @@ export function dequeueLead(simulator: Simulator, campaign: CampaignRow, leadId:
 }
 
 /** How each outcome reads in a call log (D9's end_reason values, D15's call statuses). */
-const CALL_LOG: Record<Outcome, { status: string; endReason: string; connected: boolean; event: string }> = {
+export const CALL_LOG: Record<Outcome, { status: string; endReason: string; connected: boolean; event: string }> = {
   completed: { status: 'completed', endReason: 'user_disconnected', connected: true, event: 'call.completed' },
   short: { status: 'completed', endReason: 'user_disconnected', connected: true, event: 'call.completed' },
   voicemail: { status: 'completed', endReason: 'voicemail_reached', connected: true, event: 'call.completed' },
@@ -54,7 +54,7 @@ const CALL_LOG: Record<Outcome, { status: string; endReason: string; connected: 
   failed: { status: 'failed', endReason: 'user_unreachable', connected: false, event: 'call.failed' },
 };
 
-const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
+export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 
 /**
  * Sends an event to every active webhook subscribed to it, signed with the webhook's secret:

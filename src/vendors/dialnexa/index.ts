@@ -1,15 +1,21 @@
 import type { VendorModule } from '../../engine/vendor.js';
+import { createBatchDialerEffects, routeDialerEffects } from './batch-calls/dialer.js';
+import { BatchQueue } from './batch-calls/queue.js';
+import { BatchStore } from './batch-calls/store.js';
 import { createDialnexaDialerEffects } from './dialer.js';
 import { dialnexaErrors } from './errors.js';
 import { dialnexaFixtures } from './fixtures.js';
+import { batchCallHandlers } from './handlers/batch-calls.js';
 import { callLogHandlers } from './handlers/call-logs.js';
 import { campaignHandlers } from './handlers/campaigns.js';
-import { leadHandlers, MAX_UPLOAD_BYTES } from './handlers/leads.js';
+import { leadHandlers } from './handlers/leads.js';
+import { MAX_UPLOAD_BYTES } from './leads-file.js';
 import { webhookHandlers } from './handlers/webhooks.js';
 import { dialnexaMigrations } from './migrations.js';
 import { DialnexaStore } from './store.js';
+import { WORKSPACE_SETTINGS_SCHEMA } from './workspace.js';
 
-/** DialNexa: campaigns, campaign leads, call logs and user webhooks (specs/dialnexa.yaml). */
+/** DialNexa: campaigns, campaign leads, call logs, user webhooks and batch calls (specs/dialnexa.yaml). */
 export const dialnexa: VendorModule = {
   name: 'dialnexa',
   title: 'DialNexa',
@@ -19,24 +25,27 @@ export const dialnexa: VendorModule = {
   errors: dialnexaErrors,
   validationStatus: 400,
   emptyJsonBody: 'empty-object',
-  keySettings: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      concurrency_limit: { type: 'integer', minimum: 1, description: 'Workspace concurrency limit (D18); default 100.' },
-    },
-  },
-  // JSON: no documented limit, 1 MB here. Files: 10 MB (D7), plus room for the multipart framing.
+  keySettings: WORKSPACE_SETTINGS_SCHEMA,
+  // JSON: no documented limit, 1 MB here. Files: 10 MB (D7, D22), plus room for the multipart framing.
   bodyLimits: { json: 1024 * 1024, multipart: MAX_UPLOAD_BYTES + 64 * 1024 },
   fixtures: dialnexaFixtures,
-  createDialerEffects: (environment) => createDialnexaDialerEffects(new DialnexaStore(environment.db), environment),
+  createDialerEffects(environment) {
+    const store = new DialnexaStore(environment.db);
+    const batches = new BatchStore(environment.db);
+    return routeDialerEffects(
+      createDialnexaDialerEffects(store, environment),
+      createBatchDialerEffects(batches, new BatchQueue(batches, environment.simulator), store, environment.webhooks),
+    );
+  },
   createHandlers(environment) {
     const store = new DialnexaStore(environment.db);
+    const batches = new BatchStore(environment.db);
     return {
       ...campaignHandlers(store, environment),
       ...leadHandlers(store, environment),
       ...callLogHandlers(store),
       ...webhookHandlers(store),
+      ...batchCallHandlers({ store: batches, queue: new BatchQueue(batches, environment.simulator), campaigns: store, environment }),
     };
   },
 };
