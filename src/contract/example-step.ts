@@ -1,5 +1,5 @@
-import type { JsonSchema, MediaTypeObject } from '../engine/openapi.js';
-import type { OperationSpec } from '../engine/spec.js';
+import type { OperationSpec, Spec } from '../engine/spec.js';
+import { EXAMPLE_CSV, exampleOf, formExample, jsonExample } from './examples.js';
 import type { ContractStep, StepRequest } from './plan.js';
 
 /**
@@ -10,10 +10,10 @@ import type { ContractStep, StepRequest } from './plan.js';
  *
  * @returns the step, or why none can be built (the spec lacks an example the request needs).
  */
-export function exampleStep(operation: OperationSpec): ContractStep | string {
+export function exampleStep(spec: Spec, operation: OperationSpec): ContractStep | string {
   let request: StepRequest;
   try {
-    request = exampleRequest(operation);
+    request = exampleRequest(spec, operation);
   } catch (error) {
     return (error as Error).message;
   }
@@ -30,7 +30,7 @@ export function exampleStep(operation: OperationSpec): ContractStep | string {
   };
 }
 
-function exampleRequest(operation: OperationSpec): StepRequest {
+function exampleRequest(spec: Spec, operation: OperationSpec): StepRequest {
   const params: Record<string, string> = {};
   const query: Record<string, string> = {};
   for (const parameter of operation.parameters) {
@@ -41,36 +41,8 @@ function exampleRequest(operation: OperationSpec): StepRequest {
   const request: StepRequest = { params, query };
   if (mediaType && media) {
     if (mediaType.includes('json')) request.json = jsonExample(media);
-    else if (mediaType === 'multipart/form-data') request.form = () => formExample(media.schema);
-    else request.text = { body: 'phone_number\n+14155550100\n', contentType: mediaType };
+    else if (mediaType === 'multipart/form-data') request.form = () => formExample(spec, media.schema, operation.operationId);
+    else request.text = { body: EXAMPLE_CSV, contentType: mediaType };
   }
   return request;
-}
-
-function jsonExample(media: MediaTypeObject): unknown {
-  if (media.example !== undefined) return media.example;
-  const first = Object.values(media.examples ?? {})[0];
-  if (first?.value !== undefined) return first.value;
-  throw new Error('the spec gives no example of its JSON request body');
-}
-
-function formExample(schema: JsonSchema | undefined): FormData {
-  const form = new FormData();
-  const object = schema as { properties?: Record<string, Record<string, unknown>>; required?: string[] } | undefined;
-  for (const name of object?.required ?? []) {
-    const property = object?.properties?.[name] ?? {};
-    if (property.format === 'binary') form.append(name, new Blob(['phone_number\n+14155550100\n'], { type: 'text/csv' }), `${name}.csv`);
-    else form.append(name, String(exampleOf(property, `form field ${name}`)));
-  }
-  return form;
-}
-
-function exampleOf(schema: JsonSchema | undefined, what: string): unknown {
-  const s = (schema ?? {}) as Record<string, unknown>;
-  if (s.example !== undefined) return s.example;
-  if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0];
-  if (s.default !== undefined) return s.default;
-  if (Array.isArray(s.enum)) return s.enum[0];
-  if (s.type === 'integer' || s.type === 'number') return s.minimum ?? 1;
-  throw new Error(`the spec gives no example of its ${what}`);
 }

@@ -84,7 +84,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRep
   const steps: Array<ContractStep | { operationId: string; skip: string }> = [...plan.steps];
   for (const operation of spec.operations) {
     if (planned.has(operation.operationId)) continue;
-    const step = exampleStep(operation);
+    const step = exampleStep(spec, operation);
     steps.push(typeof step === 'string' ? { operationId: operation.operationId, skip: `no step covers it and ${step}` } : step);
   }
 

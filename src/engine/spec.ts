@@ -178,6 +178,11 @@ function resolveLocalRef<T>(file: string, document: OpenApiDocument, value: T | 
   return resolveLocalRef<T>(file, document, target as T | ReferenceObject, where, depth + 1);
 }
 
+/** Follows a local `$ref` of a spec (and any it leads to) to what it names; anything else is returned as it is. */
+export function resolveRef<T>(spec: Spec, value: T | ReferenceObject, where: string): T {
+  return resolveLocalRef<T>(spec.file, spec.document, value, where);
+}
+
 /** Converts an OpenAPI path template to a Hono route (`/v1/campaigns/{id}` → `/v1/campaigns/:id`). */
 export function toRoutePath(path: string): string {
   return path.replace(/\{([^}]+)\}/g, ':$1');
