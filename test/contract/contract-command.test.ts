@@ -75,7 +75,7 @@ describe('campaign-mock contract, against a target that breaks the contract', ()
     // A right status with a wrong body: the envelope's fields, one by one.
     expect(stdout).toContain(
       [
-        '  ✗ getCampaign           GET /v1/campaigns/{id}  1 of 1 checks failed, 1 skipped (no campaign id to read: pass --campaign-id <id>, or --write to create one)',
+        '  ✗ getCampaign            GET /v1/campaigns/{id}  1 of 1 checks failed, 1 skipped (no campaign id to read: pass --campaign-id <id>, or --write to create one)',
         '      answers 404 for an unknown campaign: GET /v1/campaigns/cmp_000000000000 → 404',
         '        body.error is missing',
         '          - spec: required',
@@ -97,7 +97,7 @@ describe('campaign-mock contract, against a target that breaks the contract', ()
     );
     expect(stdout).toContain('        body.data has the wrong type\n          - spec: type array\n          + got:  "nope" (string)');
     expect(stdout).toContain('        body.meta is missing');
-    expect(summaryLine(stdout)).toMatch(/^10 operations: 0 passed, 4 failed, 6 skipped \(\d+ requests\)$/);
+    expect(summaryLine(stdout)).toMatch(/^14 operations: 0 passed, 6 failed, 8 skipped \(\d+ requests\)$/);
   });
 
   it('reports a target that does not answer as failed, not as a hang', async () => {
@@ -118,7 +118,7 @@ describe('campaign-mock contract, against a target that breaks the contract', ()
     const { code, stdout } = await runCli(['contract', '--vendor', 'dialnexa', '--base-url', url, '--key', 'k', '--json']);
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as { counts: Record<string, number>; operations: Array<{ operationId: string; outcome: string; steps: Array<{ mismatches: unknown[] }> }> };
-    expect(report.counts).toEqual({ passed: 0, failed: 4, skipped: 6 });
+    expect(report.counts).toEqual({ passed: 0, failed: 6, skipped: 8 });
     const getCampaign = report.operations.find((op) => op.operationId === 'getCampaign');
     expect(getCampaign?.steps[0]?.mismatches).toContainEqual({ where: 'body.error', message: 'is missing', spec: 'required', got: '(absent)' });
   });

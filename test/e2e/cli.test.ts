@@ -115,7 +115,7 @@ describe('the campaign-mock process', () => {
     const keys = writeKeys('bad-keys.yaml', 'keys:\n  - key: a\n    deny: [nothing:read]\n');
     const bad = await runCli(['--port', '0', '--keys', keys]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain(`${keys}:3: keys[0].deny[0] must be one of: call-logs:read, campaigns:read, campaigns:write`);
+    expect(bad.stderr).toContain(`${keys}:3: keys[0].deny[0] must be one of: batch-calls:read, batch-calls:write, call-logs:read, campaigns:read`);
 
     const holder = await startMockProcess(['--port', '0', '--log-level', 'warn']);
     const port = new URL(holder.url).port;

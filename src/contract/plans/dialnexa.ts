@@ -1,4 +1,4 @@
-import { expectField, keepField, type ContractPlan, type ContractStep } from '../plan.js';
+import { expectField, field, keepField, type ContractPlan, type ContractStep } from '../plan.js';
 
 /**
  * DialNexa's contract plan (specs/dialnexa.yaml). Writes make campaigns scheduled far ahead
@@ -6,6 +6,8 @@ import { expectField, keepField, type ContractPlan, type ContractStep } from '..
  * numbers; every campaign made is cancelled before the end. The lifecycle walks each edge of
  * the PATCH `status` table: active → paused → active → cancelled, running → paused → cancelled,
  * running → cancelled, and the refused ones (already paused, resuming a cancelled campaign).
+ * A batch call is made to start far ahead too (`scheduled`), and walks scheduled → paused →
+ * scheduled → cancelled, with the actions its status refuses.
  */
 
 const FUTURE = '2099-01-01T09:00:00.000Z';
@@ -16,6 +18,26 @@ const campaignBody = (name: string, scheduled: boolean) => ({
   ...(scheduled ? { scheduled_at: FUTURE } : {}),
   max_concurrent_calls: 1,
   retry_config: { max_retries: 0, retry_interval_minutes: 30 },
+});
+
+/** A batch upload: one fictional recipient, starting far ahead. */
+const batchForm = (title: string, csv: string) => () => {
+  const form = new FormData();
+  form.append('file', new Blob([csv], { type: 'text/csv' }), 'leads.csv');
+  form.append('title', title);
+  form.append('agent_id', 'agt_contract');
+  form.append('starts_at', FUTURE);
+  return form;
+};
+
+const batchAction = (action: string, expect: number, does: string, then?: string): ContractStep => ({
+  operationId: 'updateBatchCallStatus',
+  does,
+  writes: true,
+  expect,
+  needs: ['ownBatch'],
+  request: (v) => ({ params: { id: v.ownBatch as string }, json: { action } }),
+  ...(then ? { check: (answer) => expectField('status', then)({ ...answer, body: field(answer, 'campaign') }) } : {}),
 });
 
 const setStatus = (value: string, status: string, expect: number, does: string, then?: string): ContractStep => ({
@@ -37,6 +59,8 @@ export const dialnexaPlan: ContractPlan = {
     running2: { flag: '--write', what: 'second running campaign of this run' },
     ownLead: { flag: '--write', what: 'lead of this run' },
     etag: { flag: '--write', what: 'ETag from the call-log list' },
+    batch: { flag: '--set batch=<batch call id>', what: 'batch call id to read' },
+    ownBatch: { flag: '--write', what: 'batch call of this run' },
   },
   steps: [
     {
@@ -270,5 +294,74 @@ export const dialnexaPlan: ContractPlan = {
     setStatus('running', 'paused', 200, 'pauses a running campaign', 'paused'),
     setStatus('running', 'cancelled', 200, 'cancels a paused campaign', 'cancelled'),
     setStatus('running2', 'cancelled', 200, 'cancels a running campaign', 'cancelled'),
+    {
+      operationId: 'listBatchCalls',
+      does: 'lists batch calls, one page',
+      writes: false,
+      expect: 200,
+      request: () => ({ query: { page: '1', limit: '5' } }),
+    },
+    {
+      operationId: 'listBatchCalls',
+      does: 'refuses a limit that is not a number',
+      writes: false,
+      breaksSpec: true,
+      expect: 400,
+      request: () => ({ query: { limit: 'many' } }),
+    },
+    {
+      operationId: 'getBatchCall',
+      does: 'answers 404 for an unknown batch call',
+      writes: false,
+      expect: 404,
+      request: () => ({ params: { id: 'batch_000000000000' } }),
+    },
+    {
+      operationId: 'getBatchCall',
+      does: 'answers 400 for an id that cannot be a batch call’s',
+      writes: false,
+      expect: 400,
+      request: () => ({ params: { id: 'not-a-batch' } }),
+    },
+    {
+      operationId: 'createBatchCall',
+      does: 'refuses a title over 35 characters',
+      writes: true,
+      breaksSpec: true,
+      expect: 400,
+      request: () => ({ form: batchForm('campaign-mock contract, a title far too long', 'phone_number\n+14155550106\n') }),
+    },
+    {
+      operationId: 'createBatchCall',
+      does: 'refuses a file without a phone_number column',
+      writes: true,
+      expect: 400,
+      request: () => ({ form: batchForm('campaign-mock contract', 'name\nNobody\n') }),
+    },
+    {
+      operationId: 'createBatchCall',
+      does: 'uploads a batch that starts far ahead',
+      writes: true,
+      expect: 201,
+      request: () => ({ form: batchForm('campaign-mock contract', 'phone_number,name\n+14155550106,Batch One\n') }),
+      check: expectField('status', 'initiated'),
+      keep: (answer, values) => {
+        keepField('id', 'ownBatch')(answer, values);
+        keepField('id', 'batch', { ifUnset: true })(answer, values);
+      },
+    },
+    {
+      operationId: 'getBatchCall',
+      does: 'reads a batch call’s call logs',
+      writes: false,
+      expect: 200,
+      needs: ['batch'],
+      request: (v) => ({ params: { id: v.batch as string }, query: { limit: '5' } }),
+    },
+    batchAction('resume', 400, 'refuses to resume a batch that is not paused'),
+    batchAction('pause', 200, 'pauses a scheduled batch', 'paused'),
+    batchAction('resume', 200, 'resumes it (scheduled again: its start is ahead)', 'scheduled'),
+    batchAction('cancel', 200, 'cancels it', 'cancelled'),
+    batchAction('pause', 400, 'refuses to pause a cancelled batch'),
   ],
 };
