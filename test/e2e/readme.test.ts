@@ -24,6 +24,16 @@ describe('the README', () => {
     }
   });
 
+  it('DialNexa batch calls walkthrough prints what it says, against the real server started as it says', async () => {
+    expect(walkthrough('DialNexa batch calls walkthrough').length).toBeGreaterThanOrEqual(6);
+    const mock = await startMockProcess(['--port', '0', '--speed', '0', '--log-level', 'warn']);
+    try {
+      checkWalkthrough('DialNexa batch calls walkthrough', mock.url);
+    } finally {
+      await mock.stop();
+    }
+  });
+
   it('shows the example test exactly as test/examples/client-retries.test.ts has it', () => {
     const file = readFileSync(new URL('../examples/client-retries.test.ts', import.meta.url), 'utf8');
     expect(README).toContain(`\`\`\`ts\n${file}\`\`\``);

@@ -26,7 +26,7 @@ export function walkthrough(heading: string): Array<{ command: string; expected:
 function normalise(json: string): unknown {
   return JSON.parse(
     json
-      .replace(/"(cmp|lead|log|wh|org|camp|coh|batch)[_-][a-z0-9]+"/g, '"$1…"')
+      .replace(/"(cmp|lead|log|wh|org|camp|coh|batch|call)[_-][a-z0-9]+"/g, '"$1…"')
       .replace(/"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"/g, '"<time>"'),
   );
 }
