@@ -106,4 +106,38 @@ export const sarvamMigrations: Migration[] = [
       CREATE INDEX sarvam_campaigns_by_end ON sarvam_campaigns (sandbox_id, org_id, workspace_id, end_timestamp);
     `,
   },
+  {
+    // The total of a campaign list, kept by the database as campaigns come, change status and go,
+    // so an unsearched list does not count every campaign of the workspace on each request.
+    id: 'sarvam/004-campaign-counts',
+    sql: `
+      CREATE TABLE sarvam_campaign_counts (
+        sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
+        org_id TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        total INTEGER NOT NULL,
+        PRIMARY KEY (sandbox_id, org_id, workspace_id, status)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO sarvam_campaign_counts (sandbox_id, org_id, workspace_id, status, total)
+        SELECT sandbox_id, org_id, workspace_id, status, count(*) FROM sarvam_campaigns GROUP BY sandbox_id, org_id, workspace_id, status;
+      CREATE TRIGGER sarvam_campaigns_counted_on_insert AFTER INSERT ON sarvam_campaigns BEGIN
+        INSERT INTO sarvam_campaign_counts (sandbox_id, org_id, workspace_id, status, total)
+          VALUES (NEW.sandbox_id, NEW.org_id, NEW.workspace_id, NEW.status, 1)
+          ON CONFLICT DO UPDATE SET total = total + 1;
+      END;
+      CREATE TRIGGER sarvam_campaigns_counted_on_delete AFTER DELETE ON sarvam_campaigns BEGIN
+        UPDATE sarvam_campaign_counts SET total = total - 1
+          WHERE sandbox_id = OLD.sandbox_id AND org_id = OLD.org_id AND workspace_id = OLD.workspace_id AND status = OLD.status;
+      END;
+      CREATE TRIGGER sarvam_campaigns_counted_on_status AFTER UPDATE OF status ON sarvam_campaigns
+        WHEN OLD.status IS NOT NEW.status BEGIN
+        UPDATE sarvam_campaign_counts SET total = total - 1
+          WHERE sandbox_id = OLD.sandbox_id AND org_id = OLD.org_id AND workspace_id = OLD.workspace_id AND status = OLD.status;
+        INSERT INTO sarvam_campaign_counts (sandbox_id, org_id, workspace_id, status, total)
+          VALUES (NEW.sandbox_id, NEW.org_id, NEW.workspace_id, NEW.status, 1)
+          ON CONFLICT DO UPDATE SET total = total + 1;
+      END;
+    `,
+  },
 ];

@@ -141,6 +141,7 @@ export class SarvamStore {
   readonly #startDueCampaigns: Statement<{ sandboxId: number; now: string }>;
   readonly #countLiveCampaigns: Statement<[number, string, string], { total: number }>;
   readonly #countCampaigns: Statement<Record<string, unknown>, { total: number }>;
+  readonly #keptCampaignCount: Statement<Record<string, unknown>, { total: number }>;
   readonly #campaignPages = new Map<string, Statement<Record<string, unknown>, CampaignRow>>();
   readonly #insertCohort: Statement<CohortRow>;
   readonly #insertCohortUser: Statement<CohortUserRow>;
@@ -175,6 +176,8 @@ export class SarvamStore {
     this.#countLiveCampaigns = db.prepare(`SELECT count(*) AS total FROM sarvam_campaigns
       WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND status IN ('scheduled', 'active')`);
     this.#countCampaigns = db.prepare(`SELECT count(*) AS total FROM sarvam_campaigns WHERE ${CAMPAIGN_FILTER}`);
+    this.#keptCampaignCount = db.prepare(`SELECT coalesce(sum(total), 0) AS total FROM sarvam_campaign_counts
+      WHERE sandbox_id = @sandboxId AND org_id = @orgId AND workspace_id = @workspaceId AND (@status IS NULL OR status = @status)`);
     this.#insertCohort = db.prepare(`INSERT INTO sarvam_cohorts
       (sandbox_id, org_id, workspace_id, id, campaign_id, name, status, source_type, failure_reason, total_records, valid_records, rejected_records, created_by, updated_by, created_at, updated_at)
       VALUES (@sandbox_id, @org_id, @workspace_id, @id, @campaign_id, @name, @status, @source_type, @failure_reason, @total_records, @valid_records, @rejected_records, @created_by, @updated_by, @created_at, @updated_at)`);
@@ -249,7 +252,8 @@ export class SarvamStore {
     };
     return {
       rows: this.#campaignPage(filter.sortBy, filter.sortOrder).all({ ...values, limit: filter.limit, offset: filter.offset }),
-      total: (this.#countCampaigns.get(values) as { total: number }).total,
+      // Without a search, the total is the count the triggers of sarvam/004 keep.
+      total: ((values.search === null ? this.#keptCampaignCount : this.#countCampaigns).get(values) as { total: number }).total,
     };
   }
 

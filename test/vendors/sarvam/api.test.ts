@@ -53,6 +53,46 @@ describe('Sarvam API, in process', () => {
     expect((await as('sarvam_test_b')('GET', base)).body.total).toBe(1);
   });
 
+  it('keeps each list total equal to the campaigns there are, through status changes, a clock and a reset', async () => {
+    const base = '/api/scheduling/v1/orgs/org-acme/workspaces/ws-count/campaigns';
+    const campaign = (name: string, start: string) => ({
+      name,
+      app_config: { app_id: 'agent', app_type: 'agent', app_version: 1 },
+      start_timestamp: start,
+      end_timestamp: '2099-01-01T00:00:00Z',
+      allowed_schedule: { allowed_start_time: '09:00', allowed_end_time: '18:00', allowed_days: ['Monday'], timezone: 'Asia/Kolkata' },
+    });
+    const key = 'sarvam_test_a';
+    const call = as(key);
+    const soon = new Date(Date.now() + 3_600_000).toISOString();
+    const ids: string[] = [];
+    for (const [name, start] of [['Now', '2020-01-01T00:00:00Z'], ['Soon', soon], ['Later', '2098-01-01T00:00:00Z'], ['Paused', '2020-01-01T00:00:00Z']] as const) {
+      ids.push((await call('POST', base, { body: campaign(name, start) })).body.campaign_id);
+    }
+    expect((await call('PUT', `${base}/${ids[3]}/status`, { body: { action: 'pause' } })).status).toBe(200);
+    expect((await call('PUT', `${base}/${ids[2]}/status`, { body: { action: 'cancel' } })).status).toBe(200);
+    await advanceClock(mock, key, 7200); // "Soon" starts
+
+    const listed = async () => {
+      const totals: Record<string, number> = { all: (await call('GET', base)).body.total };
+      for (const status of ['scheduled', 'active', 'paused', 'ended', 'cancelled']) totals[status] = (await call('GET', `${base}?campaign_status=${status}`)).body.total;
+      return totals;
+    };
+    const counted = () => {
+      const rows = mock.db.prepare("SELECT status, count(*) AS n FROM sarvam_campaigns WHERE workspace_id = 'ws-count' GROUP BY status").all() as Array<{ status: string; n: number }>;
+      const totals: Record<string, number> = { all: rows.reduce((sum, row) => sum + row.n, 0) };
+      for (const status of ['scheduled', 'active', 'paused', 'ended', 'cancelled']) totals[status] = rows.find((row) => row.status === status)?.n ?? 0;
+      return totals;
+    };
+    expect(await listed()).toEqual({ all: 4, scheduled: 0, active: 2, paused: 1, ended: 0, cancelled: 1 });
+    expect(await listed()).toEqual(counted());
+
+    await mock.app.request(`/__admin/reset?key=${key}`, { method: 'POST' });
+    expect((await call('GET', base)).body.total).toBe(0);
+    await call('POST', base, { body: campaign('Again', '2020-01-01T00:00:00Z') });
+    expect(await listed()).toEqual({ all: 1, scheduled: 0, active: 1, paused: 0, ended: 0, cancelled: 0 });
+  });
+
   it('answers a path under the base that no operation serves in the FastAPI envelope', async () => {
     const call = as('sarvam_test_a');
     expect(await call('GET', '/api/scheduling/v1/nothing')).toMatchObject({ status: 404, body: { detail: 'Not Found' } });
