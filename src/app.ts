@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { Hono } from 'hono';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { docsRoutes } from './admin/docs.js';
 import { adminError, adminRoutes } from './admin/routes.js';
@@ -28,6 +29,8 @@ export const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 /** The specs parsed by `npm run build` (see loadSpec). */
 export const SPEC_CACHE_DIR = fileURLToPath(new URL('../dist/spec-cache/', import.meta.url));
+/** The bundled scenario files, parsed by the build (see loadScenarios). */
+export const SCENARIO_CACHE_FILE = fileURLToPath(new URL('../dist/scenario-cache.json', import.meta.url));
 /** The API reference page's script, copied there by `npm run build`. */
 export const DOCS_ASSETS_DIR = fileURLToPath(new URL('../dist/docs-assets/', import.meta.url));
 
@@ -106,8 +109,17 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   let fixtures: FixtureCatalog;
   let scenarioCatalog: ReturnType<typeof loadScenarios>;
   try {
-    fixtures = new FixtureCatalog([FIXTURES_DIR, ...(options.fixtureDirs ?? [])], VENDORS, environment);
-    scenarioCatalog = loadScenarios({ dirs: [SCENARIOS_DIR, ...(options.scenarioDirs ?? [])], vendors: specs, fixtures: new Set(fixtures.fixtures.keys()) });
+    fixtures = new FixtureCatalog(
+      [{ dir: FIXTURES_DIR, check: 'first-use' }, ...(options.fixtureDirs ?? []).map((dir) => ({ dir, check: 'startup' as const }))],
+      VENDORS,
+      environment,
+    );
+    scenarioCatalog = loadScenarios({
+      dirs: [SCENARIOS_DIR, ...(options.scenarioDirs ?? [])],
+      vendors: specs,
+      fixtures: new Set(fixtures.names()),
+      cache: readScenarioCache(),
+    });
     if (options.scenario !== undefined && !scenarioCatalog.has(options.scenario)) throw new Error(unknownScenario(options.scenario, scenarioCatalog));
   } catch (error) {
     db.close();
@@ -226,6 +238,12 @@ function startTicking(simulator: Simulator, sandboxes: SandboxRegistry, settle: 
   }, TICK_MS);
   timer.unref();
   return timer;
+}
+
+/** The build's parsed bundled scenarios by hash; empty when there is none (a run from source). */
+function readScenarioCache(): Map<string, unknown> {
+  if (!existsSync(SCENARIO_CACHE_FILE)) return new Map();
+  return new Map(Object.entries(JSON.parse(readFileSync(SCENARIO_CACHE_FILE, 'utf8')) as Record<string, unknown>));
 }
 
 function loadKeys(path: string, specs: Map<VendorModule, Spec>): KeyList {

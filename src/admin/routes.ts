@@ -122,7 +122,7 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
   });
 
   admin.get('/fixtures', (c) =>
-    c.json({ fixtures: [...fixtures.fixtures.values()].map(({ name, vendor, description }) => ({ name, vendor: vendor.name, description })) }),
+    c.json({ fixtures: fixtures.list().map(({ name, vendor, description }) => ({ name, vendor: vendor.name, description })) }),
   );
 
   admin.post('/fixtures', async (c) => {
@@ -133,7 +133,7 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
   });
 
   const loadFixture = (name: string, sandbox: Sandbox) => {
-    if (!fixtures.fixtures.has(name)) throw new AdminError(404, `unknown fixture "${name}"; GET /__admin/fixtures lists them`);
+    if (!fixtures.has(name)) throw new AdminError(404, `unknown fixture "${name}"; GET /__admin/fixtures lists them`);
     try {
       fixtures.load(name, sandbox, clocks.now(sandbox));
     } catch (error) {

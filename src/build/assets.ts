@@ -1,12 +1,14 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DOCS_ASSETS_DIR, SPEC_CACHE_DIR, SPECS_DIR } from '../app.js';
+import { DOCS_ASSETS_DIR, SCENARIO_CACHE_FILE, SCENARIOS_DIR, SPEC_CACHE_DIR, SPECS_DIR } from '../app.js';
 import { parseSpecForCache } from '../engine/spec.js';
+import { scenarioCacheEntry } from '../scenarios/catalog.js';
 
 /**
  * Run by `npm run build`, so the mock starts with nothing left to prepare:
  * - each bundled spec parsed once, written as JSON with the hash of its text (see loadSpec);
+ * - each valid bundled scenario file parsed once, by the hash of its text (see loadScenarios);
  * - the API reference page's script (Scalar's standalone build), served by /__admin/docs
  *   without reaching any CDN.
  */
@@ -14,6 +16,12 @@ mkdirSync(SPEC_CACHE_DIR, { recursive: true });
 for (const name of readdirSync(SPECS_DIR).filter((file) => /\.ya?ml$/.test(file))) {
   writeFileSync(join(SPEC_CACHE_DIR, `${name}.json`), JSON.stringify(parseSpecForCache(readFileSync(join(SPECS_DIR, name), 'utf8'))));
 }
+
+const scenarios = readdirSync(SCENARIOS_DIR)
+  .filter((file) => /\.ya?ml$/.test(file))
+  .map((file) => scenarioCacheEntry(join(SCENARIOS_DIR, file)))
+  .filter((entry) => entry !== undefined);
+writeFileSync(SCENARIO_CACHE_FILE, JSON.stringify(Object.fromEntries(scenarios)));
 
 mkdirSync(DOCS_ASSETS_DIR, { recursive: true });
 const scalar = createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js');

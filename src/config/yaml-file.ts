@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { yaml } from './yaml.js';
 
 /** A YAML file read for configuration, able to say which line a value came from. */
 export interface YamlFile {
@@ -31,6 +31,7 @@ export function readYamlFile(path: string): YamlFile {
   } catch (error) {
     throw new ConfigError(`campaign-mock: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+  const { LineCounter, isNode, parseDocument } = yaml();
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const [first] = document.errors;

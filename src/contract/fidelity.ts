@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { LineCounter, Node } from 'yaml';
+import { yaml } from '../config/yaml.js';
 import { HTTP_METHODS } from '../engine/openapi.js';
 
 /**
@@ -59,7 +60,8 @@ export interface SpecFidelity {
  * // [{ label: 'response NotFound', line: 521, why: 'The message wording …', … }]
  */
 export function specFidelity(file: string): SpecFidelity {
-  const lineCounter = new LineCounter();
+  const { LineCounter: Lines, parseDocument } = yaml();
+  const lineCounter = new Lines();
   const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter });
   if (doc.errors.length > 0) throw new Error(`campaign-mock: ${basename(file)} cannot be read: ${doc.errors[0]?.message}`);
   const marks = new Map<string, InferredMark>();
@@ -113,6 +115,7 @@ export function specFidelity(file: string): SpecFidelity {
 }
 
 function collectMarks(node: Node | null | undefined | unknown, pointer: string, marks: Map<string, InferredMark>, lines: LineCounter): void {
+  const { isMap, isScalar, isSeq } = yaml();
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);

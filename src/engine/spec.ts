@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import {
   HTTP_METHODS,
   isReference,
@@ -16,6 +15,7 @@ import {
   type SecurityRequirementObject,
   type SecuritySchemeObject,
 } from './openapi.js';
+import { yaml } from '../config/yaml.js';
 
 /** One operation of a spec, with every non-schema `$ref` resolved. */
 export interface OperationSpec {
@@ -67,7 +67,7 @@ export function loadSpec(file: string, cacheDir?: string): Spec {
     const text = readFileSync(file, 'utf8');
     const cache = cacheDir === undefined ? undefined : join(cacheDir, `${basename(file)}.json`);
     const parsed = cache !== undefined && existsSync(cache) ? (JSON.parse(readFileSync(cache, 'utf8')) as ParsedSpec) : undefined;
-    document = parsed?.sha256 === specHash(text) ? parsed.document : (parseYaml(text) as OpenApiDocument);
+    document = parsed?.sha256 === specHash(text) ? parsed.document : (yaml().parse(text) as OpenApiDocument);
   } catch (error) {
     throw new SpecError(file, `cannot be read: ${(error as Error).message}`);
   }
@@ -80,7 +80,7 @@ export function specHash(text: string): string {
 
 /** Parses a spec for the cache `loadSpec` reads. */
 export function parseSpecForCache(text: string): ParsedSpec {
-  return { sha256: specHash(text), document: parseYaml(text) as OpenApiDocument };
+  return { sha256: specHash(text), document: yaml().parse(text) as OpenApiDocument };
 }
 
 export function indexSpec(file: string, document: OpenApiDocument): Spec {

@@ -1,8 +1,8 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { existsSync, readdirSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, describeSchemaErrors, readYamlFile, type YamlFile } from '../config/yaml-file.js';
-import type { Spec } from '../engine/spec.js';
+import { specHash, type Spec } from '../engine/spec.js';
 import type { VendorModule } from '../engine/vendor.js';
 import { documentedStatuses, namedExamples } from './forced-reply.js';
 import { SCENARIO_FILE_SCHEMA, type Scenario } from './scenario.js';
@@ -13,6 +13,40 @@ export interface ScenarioSources {
   vendors: ReadonlyMap<VendorModule, Spec>;
   /** Names of the fixtures that exist, so a scenario cannot name a missing one. */
   fixtures: ReadonlySet<string>;
+  /**
+   * Scenario files already parsed and found valid, by the SHA-256 of their text (the build
+   * writes the bundled ones, see scenarioCacheEntry): a file found here is neither parsed nor
+   * checked against the file schema again.
+   */
+  cache?: ReadonlyMap<string, unknown>;
+}
+
+/** The scenario-file validator, compiled the first time a file is not in the cache. */
+let fileValidator: ValidateFunction | undefined;
+function validateFile(value: unknown): ValidateFunction {
+  fileValidator ??= new Ajv2020({ allErrors: true, strict: true, validateSchema: false, allowUnionTypes: true }).compile(SCENARIO_FILE_SCHEMA);
+  fileValidator(value);
+  return fileValidator;
+}
+
+/** A scenario file's text read, parsed and checked against the file schema. */
+function readScenarioFile(path: string): YamlFile {
+  const file = readYamlFile(path);
+  const validate = validateFile(file.value);
+  if (validate.errors) throw new ConfigError(`campaign-mock: invalid scenario file:\n  ${describeSchemaErrors(file, validate.errors).join('\n  ')}`);
+  return file;
+}
+
+/**
+ * A cache entry for a scenario file: the hash of its text and its parsed value, or undefined
+ * when the file is not valid (so that reading it at startup reports what is wrong).
+ */
+export function scenarioCacheEntry(path: string): [string, unknown] | undefined {
+  try {
+    return [specHash(readFileSync(path, 'utf8')), readScenarioFile(path).value];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -22,14 +56,14 @@ export interface ScenarioSources {
  */
 export function loadScenarios(sources: ScenarioSources): Map<string, Scenario> {
   const scenarios = builtInScenarios(sources.vendors);
-  const validate = new Ajv2020({ allErrors: true, strict: true, validateSchema: false, allowUnionTypes: true }).compile(SCENARIO_FILE_SCHEMA);
   for (const dir of sources.dirs) {
     if (!existsSync(dir)) throw new ConfigError(`campaign-mock: the scenarios folder ${dir} does not exist`);
     for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-      const file = readYamlFile(join(dir, name));
-      if (!validate(file.value)) {
-        throw new ConfigError(`campaign-mock: invalid scenario file:\n  ${describeSchemaErrors(file, validate.errors).join('\n  ')}`);
-      }
+      const path = join(dir, name);
+      const cached = sources.cache?.get(specHash(readFileSync(path, 'utf8')));
+      // A cached file is parsed again only to say on which line a problem is.
+      const file: YamlFile =
+        cached === undefined ? readScenarioFile(path) : { path, value: cached, locate: (at) => readYamlFile(path).locate(at) };
       const raw = file.value as Omit<Scenario, 'source' | 'fixtures'> & { fixtures?: string[] };
       const scenario: Scenario = { ...raw, fixtures: raw.fixtures ?? [], source: file.path };
       const previous = scenarios.get(scenario.name);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { bundledFixtureNames } from '../helpers/bundled-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-control-'));
 writeFileSync(
@@ -96,6 +97,14 @@ describe('the control plane over HTTP', () => {
       const listed = await json(admin('GET', '/fixtures'));
       expect(listed.body.fixtures).toContainEqual({ name: 'dialnexa/campaigns', vendor: 'dialnexa', description: expect.any(String) });
       expect((await json(admin('POST', '/fixtures?key=fx', { name: 'dialnexa/none' }))).status).toBe(404);
+    });
+
+    // The bundled fixtures are read at first use, not at startup: this is where a broken one is caught.
+    it('lists every bundled fixture, each read and checked against its vendor', async () => {
+      const listed = await json(admin('GET', '/fixtures'));
+      expect(listed.status).toBe(200);
+      expect(listed.body.fixtures.map((fixture: { name: string }) => fixture.name).sort()).toEqual([...bundledFixtureNames()].sort());
+      for (const fixture of listed.body.fixtures) expect(fixture.description).toMatch(/\S/);
     });
 
     it("answers a fixture whose parts contradict each other with a 409 that says what to fix, loading none of it", async () => {
