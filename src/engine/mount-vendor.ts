@@ -100,7 +100,8 @@ interface Answer {
 async function serveOperation(c: Context, operation: CompiledOperation, handler: Handler, options: MountOptions): Promise<Response> {
   const started = performance.now();
   const time = new Date().toISOString();
-  const answer = await answerRequest(c, operation, handler, options);
+  const url = new URL(c.req.url);
+  const answer = await answerRequest(c, url, operation, handler, options);
   const { interception } = answer;
   let response: Response;
   let replyViolations: string[] = [];
@@ -113,7 +114,6 @@ async function serveOperation(c: Context, operation: CompiledOperation, handler:
     response = replyViolations.length > 0 ? reportBrokenReply(operation, answer.reply, replyViolations, options, c) : toResponse(answer.reply);
   }
   const durationMs = performance.now() - started;
-  const url = new URL(c.req.url);
   const exchange: Exchange = {
     time,
     key: answer.key,
@@ -143,12 +143,11 @@ async function serveOperation(c: Context, operation: CompiledOperation, handler:
   return response;
 }
 
-async function answerRequest(c: Context, operation: CompiledOperation, handler: Handler, options: MountOptions): Promise<Answer> {
+async function answerRequest(c: Context, url: URL, operation: CompiledOperation, handler: Handler, options: MountOptions): Promise<Answer> {
   const { vendor, spec, sandboxes } = options;
   const { errors } = vendor;
   const op = operation.spec;
 
-  const url = new URL(c.req.url);
   const key = readApiKey({ headers: c.req.raw.headers, query: url.searchParams }, op.security, spec.securitySchemes);
   const sandbox = key === undefined ? undefined : sandboxes.resolve(key);
   if (!sandbox) {
