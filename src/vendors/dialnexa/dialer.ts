@@ -74,19 +74,30 @@ export function sendEvent(store: DialnexaStore, webhooks: WebhookDispatcher, san
   }
 }
 
+/**
+ * Whether a sandbox has a webhook for an event, read once per dialer run (most sandboxes have
+ * none): `clear()` it before each run, as webhooks may have been added since.
+ */
+export function subscriptions(store: DialnexaStore): { has(sandboxId: number, event: string): boolean; clear(): void } {
+  const subscribed = new Map<string, boolean>();
+  return {
+    has(sandboxId, event) {
+      const key = `${sandboxId}|${event}`;
+      let any = subscribed.get(key);
+      if (any === undefined) {
+        any = store.webhooksFor(sandboxId, event).length > 0;
+        subscribed.set(key, any);
+      }
+      return any;
+    },
+    clear: () => subscribed.clear(),
+  };
+}
+
 export function createDialnexaDialerEffects(store: DialnexaStore, { webhooks }: VendorEnvironment): DialerEffects {
   const iso = (ms: number) => new Date(ms).toISOString();
-  /** Subscriptions per sandbox and event, read once per run: most sandboxes have none. */
-  const subscribed = new Map<string, boolean>();
-  const hasSubscribers = (sandboxId: number, event: string) => {
-    const key = `${sandboxId}|${event}`;
-    let any = subscribed.get(key);
-    if (any === undefined) {
-      any = store.webhooksFor(sandboxId, event).length > 0;
-      subscribed.set(key, any);
-    }
-    return any;
-  };
+  const subscribed = subscriptions(store);
+  const hasSubscribers = subscribed.has;
 
   return {
     beforeSettle() {

@@ -3,7 +3,7 @@ import type { CampaignRef, DialerEffects, DialPolicy } from '../../../sim/model.
 import { fnv1a } from '../../../sim/outcomes.js';
 import type { CallingWindow } from '../../../sim/schedule.js';
 import { randomId } from '../../../store/ids.js';
-import { CALL_LOG, SENTIMENTS, sendEvent } from '../dialer.js';
+import { CALL_LOG, SENTIMENTS, sendEvent, subscriptions } from '../dialer.js';
 import type { DialnexaStore } from '../store.js';
 import { presentBatchCall, presentBatchSummary } from './present.js';
 import type { BatchQueue } from './queue.js';
@@ -67,17 +67,8 @@ export function routeDialerEffects(campaigns: DialerEffects, batches: DialerEffe
 
 export function createBatchDialerEffects(store: BatchStore, queue: BatchQueue, campaigns: DialnexaStore, webhooks: WebhookDispatcher): DialerEffects {
   const iso = (ms: number) => new Date(ms).toISOString();
-  /** Subscriptions per sandbox and event, read once per run: most sandboxes have none. */
-  const subscribed = new Map<string, boolean>();
-  const hasSubscribers = (sandboxId: number, event: string) => {
-    const key = `${sandboxId}|${event}`;
-    let any = subscribed.get(key);
-    if (any === undefined) {
-      any = campaigns.webhooksFor(sandboxId, event).length > 0;
-      subscribed.set(key, any);
-    }
-    return any;
-  };
+  const subscribed = subscriptions(campaigns);
+  const hasSubscribers = subscribed.has;
 
   return {
     beforeSettle() {
