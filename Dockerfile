@@ -10,8 +10,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# The build parses the specs once, so the container starts without parsing YAML.
+# The build parses the specs and the bundled scenarios once, so the container starts without parsing YAML.
 COPY specs ./specs
+COPY scenarios ./scenarios
 RUN npm run build && npm prune --omit=dev \
  # better-sqlite3 needs only its compiled addon at run time, not its sources and objects.
  && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
