@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ValidationIssue } from '../engine/issues.js';
+import type { OperationSpec } from '../engine/spec.js';
 import type { ErrorEnvelope, Reply } from '../engine/vendor.js';
 
 /**
@@ -18,12 +19,18 @@ export interface NestMessages {
   unauthorized: string;
   forbidden: string;
   internalError: string;
+  /**
+   * The vendor's own wording for some validation issues (an operation's documented 400 messages),
+   * used instead of class-validator's; undefined leaves an issue in class-validator's words.
+   */
+  documented?(issue: ValidationIssue, operation: OperationSpec): string | undefined;
 }
 
 /** The engine's errors in NestJS's words; a vendor supplies the messages NestJS leaves to the app. */
 export function nestErrorEnvelope(messages: NestMessages): ErrorEnvelope {
   return {
-    invalidRequest: (issues) => nestError(400, [...new Set(issues.map(describeIssue))]),
+    invalidRequest: (issues, operation) =>
+      nestError(400, [...new Set(issues.map((issue) => messages.documented?.(issue, operation) ?? describeIssue(issue)))]),
     unauthorized: () => nestError(401, messages.unauthorized),
     forbidden: () => nestError(403, messages.forbidden),
     // What Express's body parser answers at its size limit, as NestJS passes it on.

@@ -1,13 +1,6 @@
 import { nestError, nestErrorEnvelope } from '../../envelopes/nestjs.js';
 import type { ValidationIssue } from '../../engine/issues.js';
-import type { ErrorEnvelope, Reply } from '../../engine/vendor.js';
-
-const nest = nestErrorEnvelope({
-  // The published OpenAPI's wording (D22); D13 shows plain "Unauthorized". See specs/dialnexa.yaml.
-  unauthorized: 'API key is missing or invalid',
-  forbidden: 'You do not have permission to access this resource',
-  internalError: 'Internal server error',
-});
+import type { Reply } from '../../engine/vendor.js';
 
 /**
  * Validation messages DialNexa's published OpenAPI (D22) gives word for word, by operation: they
@@ -23,15 +16,13 @@ const DOCUMENTED_MESSAGES: Record<string, (issue: ValidationIssue) => string | u
 };
 
 /** DialNexa answers in NestJS's envelope `{statusCode, message, error}` (D11). */
-export const dialnexaErrors: ErrorEnvelope = {
-  ...nest,
-  invalidRequest(issues, operation) {
-    const documented = DOCUMENTED_MESSAGES[operation.operationId];
-    if (!documented) return nest.invalidRequest(issues, operation);
-    const messages = issues.map((issue) => documented(issue) ?? (nest.invalidRequest([issue], operation).body as { message: string }).message);
-    return nestError(400, [...new Set(messages)]);
-  },
-};
+export const dialnexaErrors = nestErrorEnvelope({
+  // The published OpenAPI's wording (D22); D13 shows plain "Unauthorized". See specs/dialnexa.yaml.
+  unauthorized: 'API key is missing or invalid',
+  forbidden: 'You do not have permission to access this resource',
+  internalError: 'Internal server error',
+  documented: (issue, operation) => DOCUMENTED_MESSAGES[operation.operationId]?.(issue),
+});
 
 export const badRequest = (message: string | string[]): Reply => nestError(400, message);
 export const notFound = (message: string): Reply => nestError(404, message);
