@@ -25,12 +25,20 @@ export class ConfigError extends Error {
  * file.locate(['keys', 2, 'deny']); // 'keys.yaml:9'
  */
 export function readYamlFile(path: string): YamlFile {
-  let text: string;
+  return parseYamlFile(path, readConfigText(path));
+}
+
+/** A configuration file's text; a file that cannot be read is a ConfigError that says why. */
+export function readConfigText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(`campaign-mock: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+/** Parses the text of the YAML file at `path`, as readYamlFile does once it has read it. */
+export function parseYamlFile(path: string, text: string): YamlFile {
   const { LineCounter, isNode, parseDocument } = yaml();
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });

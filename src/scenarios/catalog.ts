@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, describeSchemaErrors, readYamlFile, type YamlFile } from '../config/yaml-file.js';
+import { ConfigError, describeSchemaErrors, parseYamlFile, readConfigText, type YamlFile } from '../config/yaml-file.js';
 import { specHash, type Spec } from '../engine/spec.js';
 import type { VendorModule } from '../engine/vendor.js';
 import { documentedStatuses, namedExamples } from './forced-reply.js';
@@ -23,17 +23,14 @@ export interface ScenarioSources {
 
 /** The scenario-file validator, compiled the first time a file is not in the cache. */
 let fileValidator: ValidateFunction | undefined;
-function validateFile(value: unknown): ValidateFunction {
-  fileValidator ??= new Ajv2020({ allErrors: true, strict: true, validateSchema: false, allowUnionTypes: true }).compile(SCENARIO_FILE_SCHEMA);
-  fileValidator(value);
-  return fileValidator;
-}
 
-/** A scenario file's text read, parsed and checked against the file schema. */
-function readScenarioFile(path: string): YamlFile {
-  const file = readYamlFile(path);
-  const validate = validateFile(file.value);
-  if (validate.errors) throw new ConfigError(`campaign-mock: invalid scenario file:\n  ${describeSchemaErrors(file, validate.errors).join('\n  ')}`);
+/** A scenario file's text parsed and checked against the file schema. */
+function parseScenarioFile(path: string, text: string): YamlFile {
+  const file = parseYamlFile(path, text);
+  fileValidator ??= new Ajv2020({ allErrors: true, strict: true, validateSchema: false, allowUnionTypes: true }).compile(SCENARIO_FILE_SCHEMA);
+  if (!fileValidator(file.value)) {
+    throw new ConfigError(`campaign-mock: invalid scenario file:\n  ${describeSchemaErrors(file, fileValidator.errors).join('\n  ')}`);
+  }
   return file;
 }
 
@@ -43,7 +40,8 @@ function readScenarioFile(path: string): YamlFile {
  */
 export function scenarioCacheEntry(path: string): [string, unknown] | undefined {
   try {
-    return [specHash(readFileSync(path, 'utf8')), readScenarioFile(path).value];
+    const text = readConfigText(path);
+    return [specHash(text), parseScenarioFile(path, text).value];
   } catch {
     return undefined;
   }
@@ -60,10 +58,10 @@ export function loadScenarios(sources: ScenarioSources): Map<string, Scenario> {
     if (!existsSync(dir)) throw new ConfigError(`campaign-mock: the scenarios folder ${dir} does not exist`);
     for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
       const path = join(dir, name);
-      const cached = sources.cache?.get(specHash(readFileSync(path, 'utf8')));
+      const text = readConfigText(path);
+      const cached = sources.cache?.get(specHash(text));
       // A cached file is parsed again only to say on which line a problem is.
-      const file: YamlFile =
-        cached === undefined ? readScenarioFile(path) : { path, value: cached, locate: (at) => readYamlFile(path).locate(at) };
+      const file: YamlFile = cached === undefined ? parseScenarioFile(path, text) : { path, value: cached, locate: (at) => parseYamlFile(path, text).locate(at) };
       const raw = file.value as Omit<Scenario, 'source' | 'fixtures'> & { fixtures?: string[] };
       const scenario: Scenario = { ...raw, fixtures: raw.fixtures ?? [], source: file.path };
       const previous = scenarios.get(scenario.name);
