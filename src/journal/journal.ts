@@ -37,7 +37,6 @@ export class Journal {
         text = JSON.stringify(exchange.requestBody);
       } catch {
         // Nested deeper than a JSON serialiser's stack: the request was refused; its body is not kept.
-        text = undefined;
         entry.requestBody = '<a body nested too deeply to keep>';
       }
       if (text !== undefined && text.length > MAX_BODY_CHARS) entry.requestBody = `<${text.length} characters, not kept>`;
