@@ -8,6 +8,8 @@ export interface CsvRow {
   /** 1-based line number of the row in the file (the header is line 1 in a typical file). */
   line: number;
   fields: string[];
+  /** Columns whose cell held a number rather than text (spreadsheets only). */
+  numeric?: ReadonlySet<number>;
 }
 
 export class CsvError extends Error {
