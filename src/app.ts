@@ -7,6 +7,7 @@ import { adminError, adminRoutes } from './admin/routes.js';
 import { Clocks } from './clock/clock.js';
 import { loadKeysFile, type KeyList } from './config/keys-file.js';
 import { mountVendor, toResponse } from './engine/mount-vendor.js';
+import { routingPath } from './engine/path-matching.js';
 import { loadSpec, type Spec } from './engine/spec.js';
 import { compileSpecs } from './engine/validators.js';
 import type { VendorModule } from './engine/vendor.js';
@@ -151,7 +152,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     journal.clear(key);
   };
 
-  const app = new Hono();
+  const looselyRouted = [...specs].filter(([vendor]) => vendor.pathMatching === 'express');
+  const app = new Hono({ getPath: routingPath(looselyRouted.map(([vendor, spec]) => ({ basePath: vendor.basePath, templates: spec.operations.map((op) => op.path) }))) });
   app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR }));
   app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock, reset, webhooks }));
   for (const [vendor, spec] of specs) {

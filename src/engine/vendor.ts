@@ -6,6 +6,7 @@ import type { Simulator } from '../sim/simulator.js';
 import type { WebhookDispatcher } from '../sim/webhooks.js';
 import type { ValidationIssue } from './issues.js';
 import type { JsonSchema } from './openapi.js';
+import type { PathMatching } from './path-matching.js';
 import type { OperationSpec } from './spec.js';
 
 /** What a handler answers: a status, a JSON body (or none) and extra headers. */
@@ -97,6 +98,8 @@ export interface VendorModule {
    * `missing` (FastAPI reports the body itself as missing).
    */
   emptyJsonBody: 'empty-object' | 'missing';
+  /** How request paths meet the spec's templates (see PathMatching); `exact` when absent. */
+  pathMatching?: PathMatching;
   /** JSON Schema of this vendor's section in a keys-file entry (e.g. `dialnexa: { concurrency_limit: 5 }`). */
   keySettings: JsonSchema;
   /** Largest accepted request body, in bytes, per kind of body. */

@@ -197,7 +197,7 @@ describe('the control plane over HTTP', () => {
         status: 400,
         durationMs: expect.any(Number),
         scenario: null,
-        violations: ['body.name: must be string', 'body.agent_id: is required', 'body.from_phone_number: is required'],
+        violations: ['body.name: must be string', 'body.agent_id: is required'],
         replyViolations: [],
         requestBody: { name: 7 },
       });

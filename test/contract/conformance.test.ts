@@ -36,8 +36,12 @@ const DIALER_EDGES: Record<string, (send: Send, advance: (seconds: number) => Pr
     expect((await send('getCampaign', `/v1/campaigns/${campaign.id}`, { expect: 200 })).status).toBe('completed');
     await send('updateCampaign', `/v1/campaigns/${campaign.id}`, { expect: 409, json: { status: 'running' } });
     await send('deleteCampaignLead', `/v1/campaigns-leads/${lead.id}`, { expect: 409 });
-    await send('createCampaignLead', '/v1/campaigns-leads', { expect: 409, json: { phoneNumber: '+14155550109', campaignId: campaign.id } });
-    expect((await send('listCampaignCallLogs', `/v1/call-logs/campaign/${campaign.id}`, { expect: 200 })).data.length).toBeGreaterThan(0);
+    // Campaigns are ongoing: a new lead reopens a completed campaign, which dials it and completes again.
+    await send('createCampaignLead', '/v1/campaigns-leads', { expect: 201, json: { phoneNumber: '+14155550109', campaignId: campaign.id } });
+    expect((await send('getCampaign', `/v1/campaigns/${campaign.id}`, { expect: 200 })).status).toBe('running');
+    await advance(TWO_HOURS);
+    expect((await send('getCampaign', `/v1/campaigns/${campaign.id}`, { expect: 200 })).status).toBe('completed');
+    expect((await send('listCampaignCallLogs', `/v1/call-logs/campaign/${campaign.id}`, { expect: 200 })).data.length).toBe(2);
   },
   asisso: async (send, advance) => {
     const csv = `phone_number\n${UNANSWERED}\n`;

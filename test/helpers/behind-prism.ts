@@ -8,6 +8,12 @@ import { startPrismProxy, violationsOf, type PrismProxy, type PrismViolation } f
 export interface BehindPrism {
   /** A caller through Prism for a key (`null`: no credential). */
   as(key: string | null): Caller;
+  /**
+   * A caller straight to the mock's server, for binary bodies: Prism's proxy forwards a
+   * multipart body re-encoded as text, which breaks an XLSX file. The mock runs strict, so its
+   * answers are still checked against the spec.
+   */
+  direct(key: string | null): Caller;
   /** The mock behind the proxies, for seeding its store. */
   mock(): MockApp;
   /** Wipes every sandbox, directly on the mock. */
@@ -64,6 +70,7 @@ export function behindPrism(options: { spec: string; keysFile?: string; auth: Au
 
   return {
     as: (key) => makeCaller(fetcher, key, options.auth),
+    direct: (key) => makeCaller((path, init) => fetch(`${server.url}${path}`, init), key, options.auth),
     mock: () => server.mock,
     reset: async () => {
       await fetch(`${server.url}/__admin/reset`, { method: 'POST' });

@@ -28,7 +28,7 @@ export function dialPolicy(campaign: CampaignRow): DialPolicy {
   };
 }
 
-const DIAL_STATE: Record<CampaignStatus, DialState> = { active: 'running', running: 'running', paused: 'paused', cancelled: 'stopped', completed: 'finished' };
+const DIAL_STATE: Record<CampaignStatus, DialState> = { draft: 'paused', active: 'running', running: 'running', paused: 'paused', cancelled: 'stopped', completed: 'finished' };
 
 /** Hands the campaign's current settings and status to the simulation. */
 export function syncCampaign(simulator: Simulator, campaign: CampaignRow, at: number): void {

@@ -75,11 +75,11 @@ export const dialnexaFixtures: FixtureLoader = {
           required: ['id', 'name', 'agent_id', 'from_phone_number', 'status', 'max_concurrent_calls', 'retry_config', 'created_at'],
           additionalProperties: false,
           properties: {
-            id: { type: 'string', pattern: '^cmp_[a-z0-9]{12}$' },
+            id: { type: 'string', pattern: '^cmp_[a-z0-9]+$' },
             name: { type: 'string', minLength: 1 },
             agent_id: { type: 'string', minLength: 1 },
             from_phone_number: { type: 'string', pattern: '^\\+[1-9][0-9]{1,14}$' },
-            status: { enum: ['active', 'running', 'paused', 'completed', 'cancelled'] },
+            status: { enum: ['draft', 'active', 'running', 'paused', 'completed', 'cancelled'] },
             max_concurrent_calls: { type: 'integer', minimum: 1 },
             scheduled_at: { oneOf: [time, { type: 'null' }] },
             retry_config: {

@@ -1,11 +1,13 @@
 import { ReplyError } from '../../engine/vendor.js';
-import { CsvError, parseCsv } from '../../formats/csv.js';
+import { parseCsv, type CsvError, type CsvTable } from '../../formats/csv.js';
+import { looksLikeXlsx, readXlsx } from '../../formats/xlsx.js';
 import { toE164 } from '../../formats/phone.js';
 import { badRequest } from './errors.js';
 
 /**
- * DialNexa's leads files, as the lead upload (D7) and the batch create (D22) read them: a CSV
- * with a `phone_number` column, every other column a variable of the lead.
+ * DialNexa's leads files, as the lead upload ("Bulk upload leads via file") and the batch create
+ * (the batch-calls OpenAPI) read them: a CSV or XLSX sheet with a `phone_number` column, every
+ * other column a variable of the lead.
  */
 
 /** D7, D22: the file is at most 10 MB. */
@@ -21,14 +23,34 @@ export interface LeadFields {
   variables: Record<string, string>;
 }
 
-/** D7 accepts CSV, XLSX and XLS; the mock reads CSV only and says so. */
-export function assertCsv(file: File): void {
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream', '']);
+
+/**
+ * Reads an uploaded leads file as a header and rows. "Bulk upload leads via file" takes CSV, XLSX
+ * and XLS; the batch-calls OpenAPI "CSV or Excel". CSV and XLSX (told apart by name, type or
+ * content) are read; an XLS workbook (Excel 97-2003) is refused with a 400 that says what to do.
+ */
+export async function readLeadsTable(file: File): Promise<CsvTable> {
   const name = file.name.toLowerCase();
-  if (name.endsWith('.xlsx') || name.endsWith('.xls')) {
-    throw new ReplyError(badRequest('campaign-mock reads CSV files only; save the spreadsheet as CSV and upload that'));
+  if (name.endsWith('.xls')) {
+    throw new ReplyError(badRequest('campaign-mock reads CSV and XLSX files; save the XLS (Excel 97-2003) workbook as XLSX or CSV and upload that'));
   }
-  const csvType = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream', ''].includes(file.type.toLowerCase());
-  if (!name.endsWith('.csv') && !csvType) throw new ReplyError(badRequest('Only CSV, XLSX and XLS files are allowed'));
+  const type = file.type.toLowerCase();
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (name.endsWith('.xlsx') || type === XLSX_TYPE || looksLikeXlsx(bytes)) {
+    try {
+      return await readXlsx(bytes);
+    } catch (error) {
+      throw new ReplyError(badRequest(`The file is not a valid XLSX file: ${(error as Error).message}`));
+    }
+  }
+  if (!name.endsWith('.csv') && !CSV_TYPES.has(type)) throw new ReplyError(badRequest('Only CSV, XLSX and XLS files are allowed'));
+  try {
+    return parseCsv(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new ReplyError(badRequest(`The file is not valid CSV: ${(error as CsvError).message}`));
+  }
 }
 
 /**
@@ -36,18 +58,13 @@ export function assertCsv(file: File): void {
  * message); any other bad row fails the whole upload with the rows named, so nothing is
  * half-imported.
  */
-export function readLeadsFile<T>(text: string, toLead: (fields: LeadFields) => T): { leads: T[]; skipped: number } {
-  let table;
-  try {
-    table = parseCsv(text);
-  } catch (error) {
-    throw new ReplyError(badRequest(`The file is not valid CSV: ${(error as CsvError).message}`));
-  }
-  const { header, rows } = table;
+export function readLeadsFile<T>({ header, rows }: CsvTable, toLead: (fields: LeadFields) => T): { leads: T[]; skipped: number } {
   const phoneColumn = header.indexOf('phone_number');
   if (phoneColumn === -1) throw new ReplyError(badRequest('The uploaded file must include a phone_number column'));
-  const duplicates = header.filter((name, index) => header.indexOf(name) !== index);
-  if (duplicates.length > 0) throw new ReplyError(badRequest(`The uploaded file repeats the column ${[...new Set(duplicates)].join(', ')}`));
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const name of header) (seen.has(name) ? duplicates : seen).add(name);
+  if (duplicates.size > 0) throw new ReplyError(badRequest(`The uploaded file repeats the column ${[...duplicates].join(', ')}`));
   const custom = header.filter((name) => name !== 'phone_number');
   if (custom.length > MAX_CUSTOM_COLUMNS) {
     throw new ReplyError(badRequest(`The uploaded file has ${custom.length} columns besides phone_number; at most ${MAX_CUSTOM_COLUMNS} are allowed`));
@@ -73,7 +90,9 @@ export function readLeadsFile<T>(text: string, toLead: (fields: LeadFields) => T
       skipped++;
       continue;
     }
-    const phone = toE164(written);
+    // Excel reads "+14155550100" typed into a cell as the number 14155550100: a number cell is
+    // the digits of an E.164 number.
+    const phone = toE164(row.numeric?.has(phoneColumn) && /^\d+$/.test(written) ? `+${written}` : written);
     if (!phone) {
       note(INVALID_PHONE, row.line);
       continue;

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 
-export type CampaignStatus = 'active' | 'running' | 'paused' | 'completed' | 'cancelled';
+export type CampaignStatus = 'draft' | 'active' | 'running' | 'paused' | 'completed' | 'cancelled';
 export type LeadStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'removed';
 
 export interface CampaignRow {

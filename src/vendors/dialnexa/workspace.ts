@@ -96,6 +96,15 @@ export function resolveAgentVersion(workspace: DialnexaWorkspace, agentId: strin
   return { version, fromNumber: agent.from_number };
 }
 
+/**
+ * The outbound number of a campaign created without `from_phone_number` ("Create a campaign"
+ * makes it optional and answers it as a string): the agent's number when the keys file describes
+ * the agent, else the workspace's default.
+ */
+export function agentFromNumber(workspace: DialnexaWorkspace, agentId: string): string {
+  return workspace.agents?.[agentId]?.from_number ?? DEFAULT_FROM_NUMBER;
+}
+
 /** D22's 403 for a destination the workspace's telephony configuration does not enable. */
 export function assertDestinationsEnabled(workspace: DialnexaWorkspace, numbers: Iterable<string>): void {
   if (workspace.blockedDestinations.length === 0) return;

@@ -15,9 +15,12 @@ export interface paths {
         put?: never;
         /**
          * Create a campaign
-         * @description D1. The campaign starts `running` when `scheduled_at` is absent or already past (the D1
-         *     example returns `running`), and `active` ("ready or scheduled, but calls are not currently
-         *     being processed", D15) when `scheduled_at` is in the future.
+         * @description Only `name` and `agent_id` are required ("Create a campaign"). The campaign starts
+         *     `running` when `scheduled_at` is absent or already past (the page's curl example answers
+         *     `running`), and `active` ("ready or scheduled, but calls are not currently being
+         *     processed", "Batch call retries and statuses") when `scheduled_at` is in the future.
+         *     Campaigns are ongoing: leads are added after creation, one by one or by file, in any
+         *     status but `cancelled` ("a campaign lets you add leads incrementally").
          */
         post: operations["createCampaign"];
         delete?: never;
@@ -37,7 +40,11 @@ export interface paths {
         };
         /**
          * Get a campaign
-         * @description D2. The campaign with its live counters `total_leads`, `completed_calls`, `pending_calls`.
+         * @description The full record of a campaign, with its live counters `total_leads`, `completed_calls` and
+         *     `pending_calls` ("Get a campaign"). 404 when the campaign does not exist, 403 when the key
+         *     cannot read campaigns (with `--keys`, a key denied `campaigns:read`). The leads of a
+         *     campaign are read one by one (`GET /v1/campaigns-leads/{id}`) or through its call logs
+         *     (`GET /v1/call-logs?campaign_id=…`), as the page suggests.
          */
         get: operations["getCampaign"];
         put?: never;
@@ -47,12 +54,18 @@ export interface paths {
         head?: never;
         /**
          * Update a campaign (partial); pause, resume or cancel through `status`
-         * @description D3. Only the fields sent are updated; within `retry_config`, only the keys sent.
-         *     `agent_id` cannot change once any call has been placed (409). Lifecycle through `status`:
-         *     `paused` pauses a `running` or `active` campaign; `running` (or `active`) resumes a paused
-         *     one; `cancelled` cancels any campaign that is not finished. `completed` and `cancelled`
-         *     are terminal: changing their status is a 409 (D11: "trying to resume a cancelled
-         *     campaign").
+         * @description "Only the fields you include in the request are updated, omitted fields are left
+         *     unchanged" ("Update a campaign"); within `retry_config`, only the keys sent. Settings may
+         *     change "at any time". `agent_id` cannot change once any call has been placed (409).
+         *     Lifecycle through `status`: `paused` pauses a `running` or `active` campaign; `running`
+         *     (or `active`) resumes a paused one or starts a `draft`; `cancelled` cancels any campaign
+         *     that is not finished. `completed` and `cancelled` take no status change (409, as
+         *     "Errors" answers "trying to resume a cancelled campaign").
+         *
+         *     The page names the retry settings `retry_config` in its request schema and curl example,
+         *     and `retry_policy` in its parameter table. The mock reads `retry_config`; a body with
+         *     `retry_policy` is a 400 ("property retry_policy should not exist; send the retry
+         *     settings as retry_config"), never a silent no-op.
          */
         patch: operations["updateCampaign"];
         trace?: never;
@@ -68,10 +81,12 @@ export interface paths {
         put?: never;
         /**
          * Add a lead to a campaign
-         * @description D4. The request is camelCase; the response snake_case. `phone_number` comes back as
-         *     `countryCode + phoneNumber` in E.164. `notes` (up to 15 key-value pairs) become prompt
-         *     variables. The new lead is `pending` and queued by the campaign's schedule and
-         *     concurrency.
+         * @description The request is camelCase; the response snake_case ("Add a lead to a campaign").
+         *     `phone_number` comes back as `countryCode + phoneNumber` in E.164. `notes` (up to 15
+         *     key-value pairs) become prompt variables. The new lead is `pending` and queued by the
+         *     campaign's schedule and concurrency. Leads are added after creation, one by one, to a
+         *     campaign in any status but `cancelled` ("Create a campaign": "a campaign lets you add
+         *     leads incrementally").
          */
         post: operations["createCampaignLead"];
         delete?: never;
@@ -85,23 +100,23 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description Lead id (`lead_…`). D5's example gives a campaign id here by mistake. */
+                /** @description Lead id (`lead_…`). The example on "Get a campaign lead" gives a campaign id here by mistake. */
                 id: string;
             };
             cookie?: never;
         };
         /**
          * Get a campaign lead
-         * @description D5. A removed lead is a 404, as is an unknown one.
+         * @description A removed lead is a 404, as is an unknown one ("Get a campaign lead").
          */
         get: operations["getCampaignLead"];
         put?: never;
         post?: never;
         /**
          * Remove a lead from its campaign
-         * @description D6. A lead not yet called is skipped; existing call logs stay queryable; other leads keep
-         *     their queue. 404 for an unknown or already removed lead; 409 when the campaign is in a
-         *     terminal state (completed or cancelled).
+         * @description A lead not yet called is skipped; existing call logs stay queryable; other leads keep
+         *     their queue ("Remove a campaign lead"). 404 for an unknown or already removed lead; 409
+         *     when the campaign is in a terminal state (completed or cancelled).
          */
         delete: operations["deleteCampaignLead"];
         options?: never;
@@ -122,9 +137,11 @@ export interface paths {
         put?: never;
         /**
          * Bulk upload leads from a file
-         * @description D7. Multipart field `file`, at most 10 MB, with a `phone_number` column; every other column
-         *     (at most 15) becomes a variable of the lead. Rows without a phone number are skipped and
-         *     counted.
+         * @description Multipart field `file`: CSV, XLSX or XLS, at most 10 MB, with a `phone_number` column;
+         *     every other column (at most 15) becomes a variable of the lead ("Bulk upload leads via
+         *     file"). Rows without a phone number are skipped and counted. CSV and XLSX files are read
+         *     (an XLSX file's first sheet, its first row the header); a campaign in any status but
+         *     `cancelled` takes them, and a `completed` one dials again.
          */
         post: operations["uploadCampaignLeads"];
         delete?: never;
@@ -144,7 +161,7 @@ export interface paths {
         };
         /**
          * List the call logs of a campaign
-         * @description D8, paginated as D10 describes (`page`, `limit` ≤ 100 → `data`, `meta`).
+         * @description Paginated as "Pagination" describes (`page`, `limit` ≤ 100 → `data`, `meta`).
          */
         get: operations["listCampaignCallLogs"];
         put?: never;
@@ -164,7 +181,7 @@ export interface paths {
         };
         /**
          * List call logs
-         * @description D9. Filters, pagination (D10) and ETag / If-None-Match → 304.
+         * @description Filters, pagination ("Pagination") and ETag / If-None-Match → 304 ("List call logs").
          */
         get: operations["listCallLogs"];
         put?: never;
@@ -186,8 +203,8 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook
-         * @description D14. Deliveries are signed with `X-DialNexa-Signature: sha256=<hex HMAC-SHA256 of the raw
-         *     body with the secret>`.
+         * @description Deliveries are signed with `X-DialNexa-Signature: sha256=<hex HMAC-SHA256 of the raw body
+         *     with the secret>` ("Register a webhook").
          */
         post: operations["createUserWebhook"];
         delete?: never;
@@ -205,26 +222,29 @@ export interface paths {
         };
         /**
          * List batch calls
-         * @description D22 `listBatchCalls`: the organization's batches, newest first, with their progress
-         *     counters, as `{items, total, page, limit}`. `status` filters by one status or a
-         *     comma-separated list; the legacy `active` means a batch that is ready or scheduled but not
-         *     dialing (D15), i.e. `waiting` or `scheduled`.
+         * @description `listBatchCalls` of the batch-calls OpenAPI: the organization's batches, newest first,
+         *     with their progress counters, as `{items, total, page, limit}`. `status` filters by one
+         *     status or a comma-separated list; the legacy `active` means a batch that is ready or
+         *     scheduled but not dialing ("Batch call retries and statuses"), i.e. `waiting` or
+         *     `scheduled`. `limit` has no maximum: the OpenAPI states none.
          */
         get: operations["listBatchCalls"];
         put?: never;
         /**
          * Create a batch call
-         * @description D22 `createBatchCall`. Uploads a CSV leads file, creates the batch and enqueues a call for
-         *     every recipient. Batches run one at a time per organization: the answer is always
-         *     `status: initiated` (D15: "API acknowledgement"), and carries `warning.conflicts` when a
-         *     running, waiting or earlier scheduled batch is ahead of this one (D22's warning text).
+         * @description `createBatchCall` of the batch-calls OpenAPI. Uploads a leads file ("CSV or Excel"),
+         *     creates the batch and enqueues a call for every recipient. Batches run one at a time per
+         *     organization: the answer is always `status: initiated` ("API acknowledgement", "Batch
+         *     call retries and statuses"), and carries `warning.conflicts` when a running, waiting or
+         *     earlier scheduled batch is ahead of this one (the OpenAPI's warning text).
          *
-         *     D22 and the mintlify page D21 disagree on the fields: D21 sends `name`, `from_phone_number`,
-         *     `scheduled_at`, `max_concurrent_calls` and `retry_config` and answers `total_leads`,
-         *     `completed`, `failed`, `agent_id`, `created_at`; the published OpenAPI (D22) sends `title`,
-         *     `agent_id`, `agent_version_number`, `starts_at`, `ends_at`, `calling_hours_start` and
-         *     `calling_hours_end` and answers `total_records` and `from_number`. The mock follows D22,
-         *     the machine-readable contract; D21's extra fields are ignored like any unknown field.
+         *     The OpenAPI and the page "Create a batch call" disagree on the fields: the page sends
+         *     `name`, `from_phone_number`, `scheduled_at`, `max_concurrent_calls` and `retry_config` and
+         *     answers `total_leads`, `completed`, `failed`, `agent_id`, `created_at`; the OpenAPI sends
+         *     `title`, `agent_id`, `agent_version_number`, `starts_at`, `ends_at`, `calling_hours_start`
+         *     and `calling_hours_end` and answers `total_records` and `from_number`. The mock follows the
+         *     OpenAPI, the machine-readable contract; the page's extra fields are ignored like any
+         *     unknown field.
          */
         post: operations["createBatchCall"];
         delete?: never;
@@ -245,18 +265,22 @@ export interface paths {
         };
         /**
          * Get the calls of a batch
-         * @description D22 `getBatchCall`: the batch's call logs, filtered, sorted and paged (`limit` ≤ 200), as
-         *     `{callLogs, total, page, limit, totalPages}`. Each recipient has a call log from the
+         * @description `getBatchCall` of the batch-calls OpenAPI: the batch's call logs, filtered, sorted and
+         *     paged (`limit` ≤ 200), as `{callLogs, total, page, limit, totalPages}`. Each recipient has a call log from the
          *     upload on (`created`, then `initiated` and its outcome); a retry is a call log of its own,
          *     created when it is scheduled. `export=true` returns every matching call log on one page;
          *     with `columns`, only those fields.
          *
-         *     D22 describes the operation as returning "one batch call job and its current processing
-         *     details", but its schema and example are the batch's call logs; the mock follows the
-         *     schema. D22 describes `sentiment`, `type` and `call_direction` as comma-separated lists
-         *     while their schemas are single-value enums; the mock follows the schemas. D22's call log
-         *     example has `agent_id`, `call_direction` and `batch_id`, its schema `duration`; the mock
-         *     returns all of them.
+         *     The OpenAPI describes the operation as returning "one batch call job and its current
+         *     processing details", but its schema and example are the batch's call logs; the mock
+         *     follows the schema. Every filter the OpenAPI describes as "a single value or
+         *     comma-separated list" takes a list: `agent_id`, `call_id`, `batch_call_id`, `type`,
+         *     `call_direction`, `agent_version_id`, `sentiment`, `status` and `end_reason`. For `type`,
+         *     `call_direction` and `sentiment` the OpenAPI's schemas are single-value enums while their
+         *     descriptions allow lists; the mock follows the descriptions, so a client built from the
+         *     OpenAPI's schemas sends one value and a client that follows its prose sends a list, and
+         *     both are answered. The OpenAPI's call log example has `agent_id`, `call_direction` and
+         *     `batch_id`, its schema `duration`; the mock returns all of them.
          */
         get: operations["getBatchCall"];
         put?: never;
@@ -285,12 +309,13 @@ export interface paths {
         head?: never;
         /**
          * Pause, resume or cancel a batch call
-         * @description D22 `updateBatchCallStatus`. `pause` stops new calls (calls in progress finish, D15);
-         *     `resume` continues a paused batch; `cancel` stops it for good and removes its queued calls
-         *     (D22), marking their call logs `cancelled` (D15). The answer names the batch `campaign`
-         *     and says "Campaign paused successfully", as DialNexa's does (D22). An action the batch's
-         *     status does not allow is a 400 (D22); `cancelled` and `completed` are final ("cancel is
-         *     terminal", D23).
+         * @description `updateBatchCallStatus` of the batch-calls OpenAPI. `pause` stops new calls (calls in
+         *     progress finish, "Batch call retries and statuses"); `resume` continues a paused batch;
+         *     `cancel` stops it for good and removes its queued calls (the OpenAPI), marking their call
+         *     logs `cancelled` ("Batch call retries and statuses"). The answer names the batch
+         *     `campaign` and says "Campaign paused successfully", as DialNexa's does (the OpenAPI). An
+         *     action the batch's status does not allow is a 400 (the OpenAPI); `cancelled` and
+         *     `completed` are final ("cancel is terminal", "Update Batch Call Status").
          */
         patch: operations["updateBatchCallStatus"];
         trace?: never;
@@ -299,7 +324,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description DialNexa's error envelope (D11; D22 `ErrorResponse`). */
+        /** @description DialNexa's error envelope ("Errors"; the batch-calls OpenAPI `ErrorResponse`). */
         ErrorResponse: {
             /** @example 400 */
             statusCode: number;
@@ -311,77 +336,98 @@ export interface components {
         /** @example +912234567890 */
         E164: string;
         /**
-         * @description D2 lists active, paused, completed, cancelled; the D1/D2 examples show running.
+         * @description "Batch campaign lifecycle status": draft, active, running, paused, completed, cancelled (the status options of "Create a campaign", "Get a campaign" and "Update a campaign").
          * @enum {string}
          */
-        CampaignStatus: "active" | "running" | "paused" | "completed" | "cancelled";
+        CampaignStatus: "draft" | "active" | "running" | "paused" | "completed" | "cancelled";
         RetryConfig: {
-            /** @example 2 */
+            /** @example 3 */
             max_retries: number;
-            /** @example 30 */
+            /** @example 120 */
             retry_interval_minutes: number;
         };
+        /** @description The pages type it `object`, with the example {max_retries: 3, retry_interval_minutes: 120}; `{}` changes nothing. */
         RetryConfigInput: {
-            /** @example 2 */
+            /** @example 3 */
             max_retries?: number;
-            /** @example 30 */
+            /** @example 120 */
             retry_interval_minutes?: number;
         };
+        /** @description A campaign as "Create a campaign", "Get a campaign" and "Update a campaign" answer it. Their examples differ: one has `organization_id`, `scheduled_at` and `retry_config`, the other the counters `total_leads`, `completed_calls` and `pending_calls`; only the fields of both are required, so both examples (and the real vendor) are allowed. The mock always answers every field. */
         Campaign: {
-            /** @example cmp_5tw8vz2rnx1q */
+            /**
+             * @description The pages show `cmp_xyz789` and `cmp_5tw8vz2rnx1q`; the mock makes `cmp_` and 12 letters and digits.
+             * @example cmp_5tw8vz2rnx1q
+             */
             id: string;
             /** @example org_xyz */
-            organization_id: string;
+            organization_id?: string;
+            /** @example Q2 Lead Re-engagement */
             name: string;
             /** @example agt_abc123 */
             agent_id: string;
             from_phone_number: components["schemas"]["E164"];
             status: components["schemas"]["CampaignStatus"];
+            /** @example 5 */
             max_concurrent_calls: number;
-            /** Format: date-time */
-            scheduled_at: string | null;
-            retry_config: components["schemas"]["RetryConfig"];
-            /** @description Leads in the campaign, removed ones excluded (D2 prose). */
-            total_leads: number;
-            /** @description Leads whose calls are finished, completed or failed (D2 prose). */
-            completed_calls: number;
-            /** @description Leads still waiting for, or in, a call (D2 prose). */
-            pending_calls: number;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            scheduled_at?: string | null;
+            retry_config?: components["schemas"]["RetryConfig"];
+            /** @description The total enrolled leads, removed ones excluded ("Get a campaign"). */
+            total_leads?: number;
+            /** @description Leads whose calls are finished, completed or failed ("Get a campaign"). */
+            completed_calls?: number;
+            /** @description Leads still waiting for, or in, a call ("Get a campaign"). */
+            pending_calls?: number;
             /**
              * Format: date-time
              * @example 2024-03-01T09:00:00.000Z
              */
             created_at: string;
         };
+        /** @description "Create a campaign": `name` and `agent_id` are required, every other field optional. */
         CreateCampaignRequest: {
+            /**
+             * @description Display name for the campaign.
+             * @example Q2 Lead Re-engagement
+             */
             name: string;
+            /** @example agt_abc123 */
             agent_id: string;
-            from_phone_number: components["schemas"]["E164"];
+            from_phone_number?: components["schemas"]["E164"];
             /** Format: date-time */
             scheduled_at?: string;
+            /** @example 5 */
             max_concurrent_calls?: number;
             retry_config?: components["schemas"]["RetryConfigInput"];
         };
+        /** @description "Update a campaign" documents `name`, `max_concurrent_calls` and `retry_config` (its parameter table calls the last `retry_policy`, which is a 400 here: see updateCampaign). `agent_id`, `from_phone_number`, `scheduled_at` and `status` are the mock's reading of the page's prose. */
         UpdateCampaignRequest: {
+            /** @description New display name. */
             name?: string;
+            /** @description New concurrency cap. Subject to the workspace concurrency limit. */
+            max_concurrent_calls?: number;
+            retry_config?: components["schemas"]["RetryConfigInput"];
+            /** @description Cannot be changed once any calls have been placed (409). */
             agent_id?: string;
             from_phone_number?: components["schemas"]["E164"];
             /** Format: date-time */
             scheduled_at?: string | null;
-            max_concurrent_calls?: number;
-            retry_config?: components["schemas"]["RetryConfigInput"];
             /**
-             * @description `paused` to pause, `running` or `active` to resume, `cancelled` to cancel.
+             * @description `paused` to pause, `running` or `active` to resume (or start a `draft`), `cancelled` to cancel.
              * @enum {string}
              */
             status?: "paused" | "running" | "active" | "cancelled";
         };
         /**
-         * @description D5.
+         * @description A lead ("Get a campaign lead").
          * @enum {string}
          */
         LeadStatus: "pending" | "in_progress" | "completed" | "failed" | "removed";
-        /** @description Up to 15 key-value pairs; each becomes the agent prompt variable `{{key}}` (D4). */
+        /** @description Up to 15 key-value pairs; each becomes the agent prompt variable `{{key}}` ("Add a lead to a campaign"). */
         LeadVariables: {
             [key: string]: string | number | boolean;
         };
@@ -417,7 +463,7 @@ export interface components {
             message: string;
         };
         /**
-         * @description Per-recipient call statuses (D15).
+         * @description Per-recipient call statuses ("Batch call retries and statuses").
          * @enum {string}
          */
         CallStatus: "created" | "initiated" | "sent" | "completed" | "did_not_pick" | "busy" | "no_answer" | "failed" | "cancelled" | "retry_expired";
@@ -435,7 +481,7 @@ export interface components {
             analysis: Record<string, never> | null;
             /** Format: date-time */
             created_at: string;
-            /** @description e.g. user_disconnected, agent_disconnected, user_did_not_pick_up, user_busy, user_unreachable, invalid_phone_number, destination_forbidden (D9; the full list is not documented). */
+            /** @description e.g. user_disconnected, agent_disconnected, user_did_not_pick_up, user_busy, user_unreachable, invalid_phone_number, destination_forbidden ("List call logs"; the full list is not documented). */
             end_reason: string | null;
             fallback_stt_transcriber_id: string | null;
         };
@@ -443,7 +489,7 @@ export interface components {
             page: number;
             limit: number;
             total: number;
-            /** @description ceil(total / limit) (D10). */
+            /** @description ceil(total / limit) ("Pagination"). */
             totalPages: number;
         };
         CallLogPage: {
@@ -451,7 +497,7 @@ export interface components {
             meta: components["schemas"]["PaginationMeta"];
         };
         /**
-         * @description The D14 events and the monitor/webhooks page's events.
+         * @description The events of "Register a webhook" and of the monitoring "Webhooks" page.
          * @enum {string}
          */
         WebhookEvent: "call.completed" | "call.failed" | "call.no_answer" | "campaign.completed" | "campaign.paused" | "workflow.lead.completed" | "call.started" | "call.ended" | "call.transcript_ready" | "call.analysis_ready" | "call.function_error" | "alert.triggered";
@@ -473,30 +519,30 @@ export interface components {
             created_at: string;
         };
         /**
-         * @description D22's status enum. `initiated` is only the acknowledgement of a create (D15); the mock's batches are then `waiting`, `scheduled`, `running`, `paused`, `completed` or `cancelled`.
+         * @description The batch-calls OpenAPI's status enum. `initiated` is only the acknowledgement of a create ("Batch call retries and statuses"); the mock's batches are then `waiting`, `scheduled`, `running`, `paused`, `completed` or `cancelled`.
          * @enum {string}
          */
         BatchCallStatus: "initiated" | "draft" | "waiting" | "scheduled" | "running" | "paused" | "completed" | "cancelled" | "deleted";
         CreateBatchCallRequest: {
             /**
              * Format: binary
-             * @description CSV with a header row and a `phone_number` column, at most 10 MB (D22).
+             * @description CSV or XLSX with a header row and a `phone_number` column, at most 10 MB ("CSV or Excel file containing leads (max 10 MB)").
              */
             file: string;
             /**
-             * @description Shown in the dashboard; 35 characters or fewer (D22).
+             * @description Shown in the dashboard; 35 characters or fewer (the batch-calls OpenAPI).
              * @example Q3 Follow-up Batch
              */
             title: string;
             /** @example agent_abc123 */
             agent_id: string;
             /**
-             * @description A published version of the agent; its latest published version when omitted (D22).
+             * @description A published version of the agent; its latest published version when omitted (the batch-calls OpenAPI).
              * @example 1
              */
             agent_version_number?: number;
             /**
-             * @description ISO 8601 date-time; empty or omitted to start immediately (D22).
+             * @description ISO 8601 date-time; empty or omitted to start immediately (the batch-calls OpenAPI).
              * @example 2026-07-15T09:00:00Z
              */
             starts_at?: string;
@@ -530,9 +576,9 @@ export interface components {
              */
             starts_at?: string;
         };
-        /** @description Non-blocking: another running, waiting, or earlier scheduled batch of the organization may delay this one (D22). */
+        /** @description Non-blocking: another running, waiting, or earlier scheduled batch of the organization may delay this one (the batch-calls OpenAPI). */
         BatchSchedulingWarning: {
-            /** @description D22's text, "This batch was created, but your organization already has 1 running batch ahead of it. Batches run one at a time per organization, so this batch may be delayed.", with the batches ahead counted by kind ("1 running batch and 2 waiting batches"). */
+            /** @description the batch-calls OpenAPI's text, "This batch was created, but your organization already has 1 running batch ahead of it. Batches run one at a time per organization, so this batch may be delayed.", with the batches ahead counted by kind ("1 running batch and 2 waiting batches"). */
             message: string;
             conflicts: components["schemas"]["BatchConflict"][];
         };
@@ -549,7 +595,7 @@ export interface components {
             warning?: components["schemas"]["BatchSchedulingWarning"];
         };
         AttemptStage: {
-            /** @description 0 is the first call, 1-4 the retry stages (D22). */
+            /** @description 0 is the first call, 1-4 the retry stages (the batch-calls OpenAPI). */
             depth: number;
             /** @description Calls of this stage placed so far. */
             attempted: number;
@@ -564,27 +610,27 @@ export interface components {
             total_records: number;
             /** Format: date-time */
             createdAt: string;
-            /** @description Recipients loaded into the batch (D22). */
+            /** @description Recipients loaded into the batch (the batch-calls OpenAPI). */
             total_lead_count: number;
-            /** @description First calls placed (D22). */
+            /** @description First calls placed (the batch-calls OpenAPI). */
             sent_lead_count: number;
-            /** @description Recipients who answered (D22's legacy counter). */
+            /** @description Recipients who answered (the batch-calls OpenAPI's legacy counter). */
             picked_up_lead_count: number;
-            /** @description Answered calls that have ended, first calls and retries (D22). */
+            /** @description Answered calls that have ended, first calls and retries (the batch-calls OpenAPI). */
             picked_up_calls: number;
             /**
              * Format: date-time
-             * @description When the latest call was placed (D22).
+             * @description When the latest call was placed (the batch-calls OpenAPI).
              */
             last_call_sent_at: string | null;
-            /** @description Retries configured per recipient (D22). */
+            /** @description Retries configured per recipient (the batch-calls OpenAPI). */
             number_of_retries: number | null;
-            /** @description Retries scheduled at depth 1 (D22). */
+            /** @description Retries scheduled at depth 1 (the batch-calls OpenAPI). */
             first_retry_count: number | null;
             second_retry_count: number | null;
             third_retry_count: number | null;
             fourth_retry_count: number | null;
-            /** @description Depth 0 and one stage per configured retry (D22). */
+            /** @description Depth 0 and one stage per configured retry (the batch-calls OpenAPI). */
             attempt_stages: components["schemas"]["AttemptStage"][];
         };
         BatchCallList: {
@@ -593,7 +639,7 @@ export interface components {
             page: number;
             limit: number;
         };
-        /** @description A call of a batch: D22's example fields and its schema's `duration`, with `sentiment` and `end_reason`, which D22's filters name. Every field is present, except in an export that asks for some `columns` only. */
+        /** @description A call of a batch: the batch-calls OpenAPI's example fields and its schema's `duration`, with `sentiment` and `end_reason`, which the batch-calls OpenAPI's filters name. Every field is present, except in an export that asks for some `columns` only. */
         BatchCallLog: {
             /** @example call_8fz2kq7tm3xw */
             id?: string;
@@ -654,7 +700,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description A field failed validation, or the body is not valid JSON (D11). */
+        /** @description A field failed validation, or the body is not valid JSON ("Errors"). Messages follow NestJS's class-validator wording ("max_concurrent_calls must not be less than 1"), which DialNexa's envelope comes from. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -663,7 +709,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Missing or invalid API key. D13 shows the message "Unauthorized"; the published OpenAPI (D22) "API key is missing or invalid", which the mock follows. */
+        /** @description Missing or invalid API key. "Authentication" shows the message "Unauthorized"; the batch-calls OpenAPI "API key is missing or invalid", which the mock follows. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -672,7 +718,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The API key may not do this (D2, D5, D11; message from D22). */
+        /** @description The API key may not do this ("Get a campaign", "Get a campaign lead", "Errors"; message from the batch-calls OpenAPI). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -688,7 +734,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description No such resource, or it belongs to another organization (D11). */
+        /** @description No such resource, or it belongs to another organization ("Errors"). The messages ("Campaign not found", "Lead not found") follow the batch-calls OpenAPI's "Batch call not found". */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -697,7 +743,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The list has not changed since the ETag sent in If-None-Match (D9, D10). */
+        /** @description The list has not changed since the ETag sent in If-None-Match ("List call logs", "Pagination"). */
         NotModified: {
             headers: {
                 ETag: components["headers"]["ETag"];
@@ -721,7 +767,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Rate limited (D12). The limits themselves are not documented. */
+        /** @description Rate limited ("Rate limits"). The limits themselves are not documented. */
         TooManyRequests: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -741,7 +787,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Unexpected failure (D11, D22). */
+        /** @description Unexpected failure ("Errors", the batch-calls OpenAPI). */
         InternalServerError: {
             headers: {
                 [name: string]: unknown;
@@ -762,24 +808,24 @@ export interface components {
         /** @description Batch call id (`batch_…`). */
         BatchCallId: string;
         CampaignId: string;
-        /** @description Page number, from 1 (D10). */
+        /** @description Page number, from 1 ("Pagination"). */
         Page: number;
-        /** @description Items per page (D10). */
+        /** @description Items per page ("Pagination"). */
         Limit: number;
-        /** @description An ETag from an earlier answer; an unchanged list is a 304 (D9, D10). */
+        /** @description An ETag from an earlier answer; an unchanged list is a 304 ("List call logs", "Pagination"). */
         IfNoneMatch: string;
     };
     requestBodies: never;
     headers: {
-        /** @description Entity tag of the list answer (D9, D10). */
+        /** @description Entity tag of the list answer ("List call logs", "Pagination"). */
         ETag: string;
-        /** @description Requests allowed in the window (D12). */
+        /** @description Requests allowed in the window ("Rate limits"). */
         RateLimitLimit: number;
-        /** @description Requests left in the window (D12). */
+        /** @description Requests left in the window ("Rate limits"). */
         RateLimitRemaining: number;
-        /** @description When the window resets, as a Unix timestamp (D12). */
+        /** @description When the window resets, as a Unix timestamp ("Rate limits"). */
         RateLimitReset: number;
-        /** @description Seconds to wait before retrying (D12). */
+        /** @description Seconds to wait before retrying ("Rate limits"). */
         RetryAfter: number;
     };
     pathItems: never;
@@ -797,14 +843,14 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "March renewals",
+                 *       "name": "Q2 Lead Re-engagement",
                  *       "agent_id": "agt_abc123",
                  *       "from_phone_number": "+912234567890",
-                 *       "scheduled_at": "2024-03-01T09:00:00.000Z",
+                 *       "scheduled_at": "2023-11-07T05:31:56Z",
                  *       "max_concurrent_calls": 5,
                  *       "retry_config": {
-                 *         "max_retries": 2,
-                 *         "retry_interval_minutes": 30
+                 *         "max_retries": 3,
+                 *         "retry_interval_minutes": 120
                  *       }
                  *     }
                  */
@@ -812,7 +858,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The campaign (D1; 201 per the D11 rule for POST creates). */
+            /** @description Created ("Create a campaign"). */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -840,7 +886,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The campaign. */
+            /** @description Success ("Get a campaign"). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -869,7 +915,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "March renewals (wave 2)",
+                 *       "name": "Q2 Lead Re-engagement (wave 2)",
                  *       "max_concurrent_calls": 10,
                  *       "retry_config": {
                  *         "max_retries": 3
@@ -880,12 +926,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated campaign. */
+            /** @description Success ("Update a campaign"). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_5tw8vz2rnx1q",
+                     *       "name": "Q2 Lead Re-engagement",
+                     *       "status": "active",
+                     *       "agent_id": "agt_k7m2nq9xw4p8",
+                     *       "from_phone_number": "+912234567890",
+                     *       "max_concurrent_calls": 10,
+                     *       "total_leads": 1200,
+                     *       "completed_calls": 438,
+                     *       "pending_calls": 762,
+                     *       "created_at": "2024-05-01T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -893,7 +953,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description `agent_id` changed after a call was placed (D3), or a status change the current status does not allow (D11). */
+            /** @description `agent_id` changed after a call was placed ("Update a campaign"), or a status change the current status does not allow ("Errors"). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -945,7 +1005,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The campaign is completed or cancelled. */
+            /** @description The campaign is cancelled. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -971,7 +1031,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Lead id (`lead_…`). D5's example gives a campaign id here by mistake. */
+                /** @description Lead id (`lead_…`). The example on "Get a campaign lead" gives a campaign id here by mistake. */
                 id: string;
             };
             cookie?: never;
@@ -999,14 +1059,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Lead id (`lead_…`). D5's example gives a campaign id here by mistake. */
+                /** @description Lead id (`lead_…`). The example on "Get a campaign lead" gives a campaign id here by mistake. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Removed (D6 body; 200 per D11). */
+            /** @description Removed (the body of "Remove a campaign lead"; 200 per "Errors"). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1026,7 +1086,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The lead's campaign is completed or cancelled (D6). */
+            /** @description The lead's campaign is completed or cancelled ("Remove a campaign lead"). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1060,14 +1120,14 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description CSV with a header row and a `phone_number` column, at most 10 MB.
+                     * @description CSV or XLSX with a header row and a `phone_number` column, at most 10 MB.
                      */
                     file: string;
                 };
             };
         };
         responses: {
-            /** @description Leads created. */
+            /** @description Leads created ("Bulk upload leads via file"). */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1076,7 +1136,7 @@ export interface operations {
                     "application/json": components["schemas"]["LeadUploadResult"];
                 };
             };
-            /** @description No file, a file that is not CSV, no `phone_number` column, too many columns, or invalid rows. */
+            /** @description No file, a file that is not CSV or XLSX, no `phone_number` column, too many columns, or invalid rows. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1088,12 +1148,19 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The campaign is completed or cancelled. */
+            /** @description The campaign is cancelled. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "message": "Cannot add leads to a cancelled campaign",
+                     *       "error": "Conflict"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
@@ -1105,13 +1172,13 @@ export interface operations {
     listCampaignCallLogs: {
         parameters: {
             query?: {
-                /** @description Page number, from 1 (D10). */
+                /** @description Page number, from 1 ("Pagination"). */
                 page?: components["parameters"]["Page"];
-                /** @description Items per page (D10). */
+                /** @description Items per page ("Pagination"). */
                 limit?: components["parameters"]["Limit"];
             };
             header?: {
-                /** @description An ETag from an earlier answer; an unchanged list is a 304 (D9, D10). */
+                /** @description An ETag from an earlier answer; an unchanged list is a 304 ("List call logs", "Pagination"). */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
@@ -1143,9 +1210,9 @@ export interface operations {
     listCallLogs: {
         parameters: {
             query?: {
-                /** @description Page number, from 1 (D10). */
+                /** @description Page number, from 1 ("Pagination"). */
                 page?: components["parameters"]["Page"];
-                /** @description Items per page (D10). */
+                /** @description Items per page ("Pagination"). */
                 limit?: components["parameters"]["Limit"];
                 agent_id?: string;
                 campaign_id?: string;
@@ -1159,7 +1226,7 @@ export interface operations {
                 created_at?: "asc" | "desc";
             };
             header?: {
-                /** @description An ETag from an earlier answer; an unchanged list is a 304 (D9, D10). */
+                /** @description An ETag from an earlier answer; an unchanged list is a 304 ("List call logs", "Pagination"). */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path?: never;
@@ -1229,11 +1296,11 @@ export interface operations {
     listBatchCalls: {
         parameters: {
             query?: {
-                /** @description Items per page (D10). */
-                limit?: components["parameters"]["Limit"];
-                /** @description Page number, from 1 (D10). */
+                /** @description Batches per page; the OpenAPI gives no maximum. */
+                limit?: number;
+                /** @description Page number, from 1 ("Pagination"). */
                 page?: components["parameters"]["Page"];
-                /** @description One status, or a comma-separated list (D22). */
+                /** @description One status, or a comma-separated list (the batch-calls OpenAPI). */
                 status?: string;
             };
             header?: never;
@@ -1242,7 +1309,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of batches (D22). */
+            /** @description A page of batches (the batch-calls OpenAPI). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1251,7 +1318,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchCallList"];
                 };
             };
-            /** @description Invalid query parameters (D22). */
+            /** @description Invalid query parameters (the batch-calls OpenAPI). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1286,7 +1353,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The batch, created with its calls enqueued (D22). */
+            /** @description The batch, created with its calls enqueued (the batch-calls OpenAPI). */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1295,7 +1362,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedBatchCall"];
                 };
             };
-            /** @description A field failed validation, the title is over 35 characters, the file has no `phone_number` column or bad rows, or the agent version is a draft (D22). */
+            /** @description A field failed validation, the title is over 35 characters, the file has no `phone_number` column or bad rows, or the agent version is a draft (the batch-calls OpenAPI). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1305,7 +1372,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            /** @description A destination that the workspace's telephony configuration does not enable (D22), or a key that may not create batch calls. */
+            /** @description A destination that the workspace's telephony configuration does not enable (the batch-calls OpenAPI), or a key that may not create batch calls. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1314,7 +1381,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The agent is not in the workspace, or it has no such version (D22). */
+            /** @description The agent is not in the workspace, or it has no such version (the batch-calls OpenAPI). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1341,8 +1408,10 @@ export interface operations {
                 from?: string;
                 /** @description The recipient's number. */
                 to?: string;
-                type?: "phone" | "web";
-                call_direction?: "inbound" | "outbound";
+                /** @description One call type or a comma-separated list. */
+                type?: string;
+                /** @description One direction or a comma-separated list. */
+                call_direction?: string;
                 /** @description Minimum latency in milliseconds (not applied by the mock). */
                 latency_min?: number;
                 /** @description Maximum latency in milliseconds (not applied by the mock). */
@@ -1351,7 +1420,8 @@ export interface operations {
                 agent_version_id?: string;
                 /** @description Partial, case-insensitive version name (not applied by the mock). */
                 agent_version_name?: string;
-                sentiment?: "positive" | "neutral" | "negative" | "unknown";
+                /** @description One sentiment or a comma-separated list. */
+                sentiment?: string;
                 /** @description ISO 8601 date or date-time. */
                 start_date?: string;
                 /** @description ISO 8601 date or date-time. */
@@ -1364,9 +1434,9 @@ export interface operations {
                 duration_min?: number;
                 /** @description Milliseconds, inclusive. */
                 duration_max?: number;
-                /** @description Page number, from 1 (D10). */
+                /** @description Page number, from 1 ("Pagination"). */
                 page?: components["parameters"]["Page"];
-                /** @description Call logs per page (min: 1, default: 20, max: 200; D22). */
+                /** @description Call logs per page (min: 1, default: 20, max: 200; the batch-calls OpenAPI). */
                 limit?: number;
                 /** @description Sort by creation time. */
                 created_at?: "asc" | "desc";
@@ -1390,7 +1460,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The batch's call logs (D22). */
+            /** @description The batch's call logs (the batch-calls OpenAPI). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1399,7 +1469,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchCallLogPage"];
                 };
             };
-            /** @description An id that is not a batch id (D22), or a filter that fails validation. */
+            /** @description An id that is not a batch id (the batch-calls OpenAPI), or a filter that fails validation. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1425,7 +1495,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description No such batch (D22). */
+            /** @description No such batch (the batch-calls OpenAPI). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1461,7 +1531,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The batch's new status, and the calls the action touched (D22). */
+            /** @description The batch's new status, and the calls the action touched (the batch-calls OpenAPI). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1470,7 +1540,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchCallStatusUpdate"];
                 };
             };
-            /** @description An invalid action, an action the batch's status does not allow, or an id that is not a batch id (D22). */
+            /** @description An invalid action, an action the batch's status does not allow, or an id that is not a batch id (the batch-calls OpenAPI). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1480,7 +1550,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            /** @description The batch belongs to another organization (D22), or the key may not change batch calls. */
+            /** @description The batch belongs to another organization (the batch-calls OpenAPI), or the key may not change batch calls. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1496,7 +1566,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description No such batch (D22). */
+            /** @description No such batch (the batch-calls OpenAPI). */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -10,6 +10,7 @@ describe('DialNexa API, in process', () => {
   describeDialnexaApi(
     () => ({
       as,
+      binary: as,
       seed,
       reset: async () => {
         await mock.app.request('/__admin/reset', { method: 'POST' });

@@ -8,6 +8,7 @@ describe('DialNexa batch calls, in process', () => {
   describeDialnexaBatchCalls(
     () => ({
       as,
+      binary: as,
       reset: async () => {
         await mock.app.request('/__admin/reset', { method: 'POST' });
       },

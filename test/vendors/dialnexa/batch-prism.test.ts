@@ -20,6 +20,7 @@ function describeBehindPrism(spec: string, contract: 'ours' | 'vendor'): void {
   describeDialnexaBatchCalls(
     () => ({
       as: (key) => counted(prism.as(key)),
+      binary: prism.direct,
       reset: prism.reset,
       advance: prism.advance,
       now: (key) => {

@@ -1,9 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CallOptions, Caller } from '../../helpers/caller.js';
+import { XLSX_TYPE, xlsxFile } from '../../helpers/xlsx.js';
 
 /** What the DialNexa batch-calls suite runs against. */
 export interface BatchSuiteContext {
   as(key: string | null): Caller;
+  /** A caller for binary uploads (XLSX), which Prism's proxy cannot forward unchanged. */
+  binary(key: string): Caller;
   /** Wipes every sandbox, so each case starts from nothing. */
   reset(): Promise<void>;
   /** Moves a sandbox's clock forward, running the dialer up to the new time. */
@@ -199,7 +202,7 @@ export function describeDialnexaBatchCalls(context: () => BatchSuiteContext, { v
       expect(await summaries()).toEqual([]);
     });
 
-    it('needs a file, a title and an agent_id, and refuses spreadsheets it cannot read', async () => {
+    it('needs a file, a title and an agent_id, and refuses workbooks it cannot read', async () => {
       const form = new FormData();
       form.append('title', '');
       const res = await call('POST', '/v1/batch-calls', { body: form, invalid: true });
@@ -207,10 +210,27 @@ export function describeDialnexaBatchCalls(context: () => BatchSuiteContext, { v
         400,
         errorBody(400, ['file should not be empty', 'title should not be empty', 'agent_id should not be empty'], 'Bad Request'),
       ]);
-      const xlsx = await call('POST', '/v1/batch-calls', {
-        body: batchForm('PK', {}, { name: 'leads.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
-      });
-      expect([xlsx.status, xlsx.body]).toEqual([400, errorBody(400, 'campaign-mock reads CSV files only; save the spreadsheet as CSV and upload that', 'Bad Request')]);
+      const broken = await call('POST', '/v1/batch-calls', { body: batchForm('PK', {}, { name: 'leads.xlsx', type: XLSX_TYPE }) });
+      expect([broken.status, broken.body]).toEqual([400, errorBody(400, "The file is not a valid XLSX file: Couldn't unzip `.xlsx` file contents", 'Bad Request')]);
+      const xls = await call('POST', '/v1/batch-calls', { body: batchForm('\xd0\xcf\x11\xe0', {}, { name: 'leads.xls', type: 'application/vnd.ms-excel' }) });
+      expect([xls.status, xls.body]).toEqual([
+        400,
+        errorBody(400, 'campaign-mock reads CSV and XLSX files; save the XLS (Excel 97-2003) workbook as XLSX or CSV and upload that', 'Bad Request'),
+      ]);
+      expect(await summaries()).toEqual([]);
+    });
+
+    it('takes an Excel (XLSX) leads file, as the OpenAPI and the official SDK send it, and dials it', async () => {
+      const sheet = await xlsxFile([['phone_number', 'name'], ['+14155551000', 'Ana'], [14155551001, 'Ben']]);
+      const form = new FormData();
+      form.append('file', new Blob([sheet], { type: XLSX_TYPE }), 'leads.xlsx');
+      form.append('title', 'Excel batch');
+      form.append('agent_id', 'agent_abc123');
+      const res = await context().binary(A)('POST', '/v1/batch-calls', { body: form });
+      expect([res.status, res.body.total_records, res.body.status]).toEqual([201, 2, 'initiated']);
+      await context().advance(A, 3600);
+      const calls = await call('GET', `/v1/batch-calls/${res.body.id}?status=completed`);
+      expect(calls.body.callLogs.map((log: { to_number: string }) => log.to_number).sort()).toEqual(['+14155551000', '+14155551001']);
     });
 
     it('checks the scheduling fields, every problem at once; empty ones start at once', async () => {
@@ -415,12 +435,35 @@ export function describeDialnexaBatchCalls(context: () => BatchSuiteContext, { v
       expect([blind.status, blind.body]).toEqual([403, FORBIDDEN]);
     });
 
+    it('takes a comma-separated list in every filter the OpenAPI describes as one', async () => {
+      const { id } = await createBatch(['+14155551000', '+14155550001']);
+      await context().advance(A, 600);
+      // The OpenAPI's schemas make type, call_direction and sentiment single values; its prose allows lists.
+      const listed = await call('GET', `/v1/batch-calls/${id}?type=phone,web&call_direction=inbound,outbound&sentiment=unknown,positive,neutral,negative&status=busy,completed`, {
+        invalid: contract === 'vendor',
+      });
+      expect(listed.status, listed.text).toBe(200);
+      expect(listed.body.callLogs.map((log: CallLog) => log.status).sort()).toEqual(['busy', 'completed']);
+      const none = await call('GET', `/v1/batch-calls/${id}?call_direction=inbound,inbound`, { invalid: contract === 'vendor' });
+      expect([none.status, none.body.total]).toEqual([200, 0]);
+    });
+
+    it('lists batches with no upper bound on limit, as the OpenAPI states none', async () => {
+      await createBatch(['+14155551000']);
+      const res = await call('GET', '/v1/batch-calls?limit=500');
+      expect([res.status, res.body.limit, res.body.items.length]).toEqual([200, 500, 1]);
+    });
+
     it('refuses a limit over 200 and a bad date', async () => {
       const { id } = await createBatch(['+14155551000']);
       const res = await call('GET', `/v1/batch-calls/${id}?limit=201&sentiment=angry`, { invalid: true });
       expect([res.status, res.body]).toEqual([
         400,
-        errorBody(400, ['sentiment must be one of the following values: positive, neutral, negative, unknown', 'limit must not be greater than 200'], 'Bad Request'),
+        errorBody(
+          400,
+          ['sentiment must match ^(positive|neutral|negative|unknown)(,(positive|neutral|negative|unknown))*$ regular expression', 'limit must not be greater than 200'],
+          'Bad Request',
+        ),
       ]);
       const date = await call('GET', `/v1/batch-calls/${id}?start_date=01/07/2026`);
       expect([date.status, date.body]).toEqual([400, errorBody(400, 'start_date must be a valid ISO 8601 date string', 'Bad Request')]);

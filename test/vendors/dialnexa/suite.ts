@@ -1,10 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Caller } from '../../helpers/caller.js';
 import type { DialnexaSeed } from '../../helpers/dialnexa-seed.js';
+import { XLSX_TYPE, xlsxFile } from '../../helpers/xlsx.js';
 
 /** What the DialNexa suite runs against: callers per key and a way to seed facts. */
 export interface DialnexaSuiteContext {
   as(key: string | null): Caller;
+  /** A caller for binary uploads (XLSX), which Prism's proxy cannot forward unchanged. */
+  binary(key: string): Caller;
   seed: DialnexaSeed;
   /** Wipes every sandbox, so each case starts from nothing. */
   reset(): Promise<void>;
@@ -96,7 +99,6 @@ export function describeDialnexaApi(context: () => DialnexaSuiteContext, { viaPr
           [
             'name should not be empty',
             'agent_id must be a string',
-            'from_phone_number should not be empty',
             'max_concurrent_calls must not be less than 1',
             'retry_config.max_retries must not be less than 0',
           ],
@@ -428,12 +430,50 @@ export function describeDialnexaApi(context: () => DialnexaSuiteContext, { viaPr
       ]);
     });
 
-    it('refuses spreadsheets it cannot read, and files that are not leads files', async () => {
+    it('reads an XLSX sheet as it reads a CSV file, and dials its leads', async () => {
       const { id } = await createCampaign();
-      const xlsx = await call('POST', `/v1/campaigns-leads/upload-file/${id}`, { body: csvForm('PK', 'leads.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet') });
-      expect([xlsx.status, xlsx.body]).toEqual([400, errorBody(400, 'campaign-mock reads CSV files only; save the spreadsheet as CSV and upload that', 'Bad Request')]);
+      const sheet = await xlsxFile([['phone_number', 'name', 'plan'], ['+14155550101', 'Ana', 'gold'], [14155550102, 'Ben', null], [null, 'Chen', 'silver']]);
+      const form = new FormData();
+      form.append('file', new Blob([sheet], { type: XLSX_TYPE }), 'leads.xlsx');
+      const res = await context().binary(A)('POST', `/v1/campaigns-leads/upload-file/${id}`, { body: form });
+      expect([res.status, res.body]).toEqual([
+        201,
+        { campaign_id: id, leads_created: 2, leads_skipped: 1, message: '2 leads queued successfully. 1 row skipped due to missing phone_number.' },
+      ]);
+      await context().advance(A, 600);
+      const campaign = await call('GET', `/v1/campaigns/${id}`);
+      expect([campaign.body.total_leads, campaign.body.completed_calls, campaign.body.pending_calls]).toEqual([2, 2, 0]);
+      const logs = await call('GET', `/v1/call-logs/campaign/${id}`);
+      expect(logs.body.data).toHaveLength(2);
+    });
+
+    it('names the sheet rows of an XLSX file that are wrong, and adds none of its leads', async () => {
+      const { id } = await createCampaign();
+      const sheet = await xlsxFile([['phone_number'], ['+14155550101'], ['not a number'], ['12']]);
+      const form = new FormData();
+      form.append('file', new Blob([sheet]), 'leads.xlsx');
+      const res = await context().binary(A)('POST', `/v1/campaigns-leads/upload-file/${id}`, { body: form });
+      expect([res.status, res.body]).toEqual([400, errorBody(400, 'Rows 3, 4: phone_number must be a valid E.164 phone number', 'Bad Request')]);
+      expect((await call('GET', `/v1/campaigns/${id}`)).body.total_leads).toBe(0);
+    });
+
+    it('refuses an XLS workbook, a broken XLSX file and files that are not leads files, never with a 500', async () => {
+      const { id } = await createCampaign();
+      const xls = await call('POST', `/v1/campaigns-leads/upload-file/${id}`, { body: csvForm('\xd0\xcf\x11\xe0', 'leads.xls', 'application/vnd.ms-excel') });
+      expect([xls.status, xls.body]).toEqual([
+        400,
+        errorBody(400, 'campaign-mock reads CSV and XLSX files; save the XLS (Excel 97-2003) workbook as XLSX or CSV and upload that', 'Bad Request'),
+      ]);
+      const broken = await call('POST', `/v1/campaigns-leads/upload-file/${id}`, { body: csvForm('PK', 'leads.xlsx', XLSX_TYPE) });
+      expect([broken.status, broken.body]).toEqual([400, errorBody(400, "The file is not a valid XLSX file: Couldn't unzip `.xlsx` file contents", 'Bad Request')]);
+      const truncated = (await xlsxFile([['phone_number'], ['+14155550101']])).subarray(0, 300);
+      const form = new FormData();
+      form.append('file', new Blob([truncated]), 'leads.xlsx');
+      const cut = await context().binary(A)('POST', `/v1/campaigns-leads/upload-file/${id}`, { body: form });
+      expect([cut.status, cut.body.message]).toEqual([400, expect.stringMatching(/^The file is not a valid XLSX file: /)]);
       const png = await call('POST', `/v1/campaigns-leads/upload-file/${id}`, { body: csvForm('\x89PNG', 'photo.png', 'image/png') });
       expect([png.status, png.body]).toEqual([400, errorBody(400, 'Only CSV, XLSX and XLS files are allowed', 'Bad Request')]);
+      expect((await call('GET', `/v1/campaigns/${id}`)).body.total_leads).toBe(0);
     });
 
     it('needs the file field', async () => {

@@ -78,17 +78,17 @@ export interface EndedBatchCall {
   end_reason: string;
 }
 
-/** Filters of `GET /v1/batch-calls/{id}` (D22); lists are JSON arrays, bounds ISO times or milliseconds. */
+/** Filters of `GET /v1/batch-calls/{id}` (the batch-calls OpenAPI); lists are JSON arrays, bounds ISO times or milliseconds. */
 export interface BatchCallFilter {
   agentIds?: string[];
   callIds?: string[];
   batchIds?: string[];
   from?: string;
   to?: string;
-  type?: string;
-  direction?: string;
+  types?: string[];
+  directions?: string[];
   versions?: string[];
-  sentiment?: string;
+  sentiments?: string[];
   createdFrom?: string;
   createdBefore?: string;
   durationAbove?: number;
@@ -291,10 +291,10 @@ export class BatchStore {
     add('from_number = @from', 'from', filter.from);
     add('to_number = @to', 'to', filter.to);
     // Every batch call is an outbound phone call.
-    add("'phone' = @type", 'type', filter.type);
-    add("'outbound' = @direction", 'direction', filter.direction);
+    add(`'phone' IN (SELECT value FROM json_each(@types))`, 'types', filter.types);
+    add(`'outbound' IN (SELECT value FROM json_each(@directions))`, 'directions', filter.directions);
     add(inList('CAST(agent_version_number AS TEXT)', 'versions'), 'versions', filter.versions);
-    add('sentiment = @sentiment', 'sentiment', filter.sentiment);
+    add(inList('sentiment', 'sentiments'), 'sentiments', filter.sentiments);
     add('created_at >= @createdFrom', 'createdFrom', filter.createdFrom);
     add('created_at < @createdBefore', 'createdBefore', filter.createdBefore);
     add('duration_seconds * 1000 > @durationAbove', 'durationAbove', filter.durationAbove);

@@ -2,7 +2,7 @@ import { ReplyError, type Handler, type RequestContext, type VendorEnvironment }
 import { randomId } from '../../../store/ids.js';
 import { sendEvent } from '../dialer.js';
 import { badRequest, dialnexaErrors, notFound, payloadTooLarge } from '../errors.js';
-import { assertCsv, MAX_UPLOAD_BYTES, readLeadsFile } from '../leads-file.js';
+import { MAX_UPLOAD_BYTES, readLeadsFile, readLeadsTable } from '../leads-file.js';
 import { batchPolicy } from '../batch-calls/dialer.js';
 import { presentBatchCall, presentBatchSummary, type PresentedBatchCall } from '../batch-calls/present.js';
 import { VENDOR, type BatchQueue } from '../batch-calls/queue.js';
@@ -91,12 +91,11 @@ export function batchCallHandlers({ store, queue, campaigns, environment }: Batc
       const file = request.files.file;
       if (!file) throw new ReplyError(badRequest('file must be a file upload, not a text field'));
       if (file.size > MAX_UPLOAD_BYTES) throw new ReplyError(payloadTooLarge());
-      assertCsv(file);
       const now = request.now();
       const schedule = readSchedule(body, now);
       const workspace = workspaceOf(request.sandbox);
       const agent = resolveAgentVersion(workspace, body.agent_id, body.agent_version_number);
-      const { leads: numbers } = readLeadsFile(await file.text(), (fields) => fields.phone_number);
+      const { leads: numbers } = readLeadsFile(await readLeadsTable(file), (fields) => fields.phone_number);
       if (numbers.length === 0) throw new ReplyError(badRequest('The uploaded file has no row with a phone_number'));
       assertDestinationsEnabled(workspace, numbers);
 
@@ -314,10 +313,10 @@ function callFilter(query: CallsQuery): Omit<BatchCallFilter, 'limit' | 'offset'
     batchIds: list(query.batch_call_id),
     from: number(query.from),
     to: number(query.to),
-    type: query.type,
-    direction: query.call_direction,
+    types: list(query.type),
+    directions: list(query.call_direction),
     versions: list(query.agent_version_id),
-    sentiment: query.sentiment,
+    sentiments: list(query.sentiment),
     createdFrom,
     createdBefore,
     durationAbove: query.duration_greater_than,

@@ -5,6 +5,7 @@ import { badRequest, notFound } from '../errors.js';
 import { organizationId, presentCampaign } from '../present.js';
 import { assertAgentChangeAllowed, initialStatus, nextStatus, type RequestedStatus } from '../rules.js';
 import type { CampaignRow, DialnexaStore } from '../store.js';
+import { agentFromNumber, workspaceOf } from '../workspace.js';
 
 interface RetryConfigInput {
   max_retries?: number;
@@ -14,7 +15,7 @@ interface RetryConfigInput {
 interface CreateCampaignBody {
   name: string;
   agent_id: string;
-  from_phone_number: string;
+  from_phone_number?: string;
   scheduled_at?: string;
   max_concurrent_calls?: number;
   retry_config?: RetryConfigInput;
@@ -33,21 +34,29 @@ interface UpdateCampaignBody {
 /** Not documented; see x-mock-inferred on createCampaign. */
 const DEFAULTS = { max_concurrent_calls: 1, max_retries: 2, retry_interval_minutes: 30 };
 
-/** The Scale tier's workspace concurrency (D18), unless the keys file sets `dialnexa.concurrency_limit`. */
-const DEFAULT_CONCURRENCY_LIMIT = 100;
-
 export function findCampaign(store: DialnexaStore, request: RequestContext, id: string): CampaignRow {
   const campaign = store.getCampaign(request.sandbox.id, id);
   if (!campaign) throw new ReplyError(notFound('Campaign not found'));
   return campaign;
 }
 
-/** `max_concurrent_calls` is bounded by the workspace concurrency limit (D3, D18). */
+/** `max_concurrent_calls` is "subject to the workspace concurrency limit" ("Update a campaign"). */
 function assertWithinConcurrencyLimit(request: RequestContext, requested: number | undefined): void {
   if (requested === undefined) return;
-  const limit = (request.sandbox.access.vendors.dialnexa?.concurrency_limit as number | undefined) ?? DEFAULT_CONCURRENCY_LIMIT;
+  const limit = workspaceOf(request.sandbox).concurrencyLimit;
   if (requested > limit) {
     throw new ReplyError(badRequest(`max_concurrent_calls (${requested}) exceeds the workspace concurrency limit (${limit})`));
+  }
+}
+
+/**
+ * "Update a campaign" names the retry settings `retry_config` in its request schema and example,
+ * and `retry_policy` in its parameter table. The mock reads `retry_config`; `retry_policy` is
+ * refused rather than ignored, so a client that follows the table learns it at once.
+ */
+function assertNoRetryPolicy(body: object): void {
+  if ('retry_policy' in body) {
+    throw new ReplyError(badRequest('property retry_policy should not exist; send the retry settings as retry_config'));
   }
 }
 
@@ -71,15 +80,16 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
   return {
     createCampaign(request) {
       const body = request.body as CreateCampaignBody;
+      assertNoRetryPolicy(body);
       assertWithinConcurrencyLimit(request, body.max_concurrent_calls);
       const now = request.now();
       const scheduledAt = body.scheduled_at === undefined ? null : canonicalTime(body.scheduled_at);
-      const created = store.insertCampaign({
+      const campaign = {
         sandbox_id: request.sandbox.id,
         id: randomId('cmp_'),
         name: body.name,
         agent_id: body.agent_id,
-        from_phone_number: body.from_phone_number,
+        from_phone_number: body.from_phone_number ?? agentFromNumber(workspaceOf(request.sandbox), body.agent_id),
         status: initialStatus(scheduledAt, now),
         max_concurrent_calls: body.max_concurrent_calls ?? DEFAULTS.max_concurrent_calls,
         scheduled_at: scheduledAt,
@@ -87,8 +97,12 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
         retry_interval_minutes: body.retry_config?.retry_interval_minutes ?? DEFAULTS.retry_interval_minutes,
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
-      });
-      syncCampaign(environment.simulator, created, now.getTime());
+      };
+      const created = environment.db.transaction(() => {
+        const row = store.insertCampaign(campaign);
+        syncCampaign(environment.simulator, row, now.getTime());
+        return row;
+      })();
       return { status: 201, body: presentCampaign(created, organizationOf(request)) };
     },
 
@@ -99,6 +113,7 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
 
     updateCampaign(request) {
       const body = request.body as UpdateCampaignBody;
+      assertNoRetryPolicy(body);
       const campaign = findCampaign(store, request, request.params.id as string);
       if (body.agent_id !== undefined && body.agent_id !== campaign.agent_id) {
         assertAgentChangeAllowed(store.campaignHasCalls(request.sandbox.id, campaign.id));
@@ -118,10 +133,14 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
         status: body.status === undefined ? campaign.status : nextStatus(campaign.status, body.status, scheduledAt, now),
         updated_at: now.toISOString(),
       };
-      const saved = store.updateCampaign(updated);
-      syncCampaign(environment.simulator, saved, now.getTime());
-      const presented = presentCampaign(saved, organizationOf(request));
-      if (saved.status === 'paused' && campaign.status !== 'paused') sendEvent(store, environment.webhooks, saved.sandbox_id, 'campaign.paused', now.getTime(), presented);
+      // The row, the simulation and the webhook queue change together or not at all.
+      const presented = environment.db.transaction(() => {
+        const saved = store.updateCampaign(updated);
+        syncCampaign(environment.simulator, saved, now.getTime());
+        const answer = presentCampaign(saved, organizationOf(request));
+        if (saved.status === 'paused' && campaign.status !== 'paused') sendEvent(store, environment.webhooks, saved.sandbox_id, 'campaign.paused', now.getTime(), answer);
+        return answer;
+      })();
       return { status: 200, body: presented };
     },
   };

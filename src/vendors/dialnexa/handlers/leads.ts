@@ -1,11 +1,11 @@
 import { ReplyError, type Handler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
-import { dequeueLead, queueLeads } from '../dialer.js';
+import { dequeueLead, queueLeads, syncCampaign } from '../dialer.js';
 import { toE164 } from '../../../formats/phone.js';
 import { randomId } from '../../../store/ids.js';
 import { badRequest, notFound, payloadTooLarge } from '../errors.js';
-import { assertCsv, INVALID_PHONE, MAX_UPLOAD_BYTES, readLeadsFile } from '../leads-file.js';
+import { INVALID_PHONE, MAX_UPLOAD_BYTES, readLeadsFile, readLeadsTable } from '../leads-file.js';
 import { presentLead } from '../present.js';
-import { assertLeadRemovable, assertLeadsCanBeAdded } from '../rules.js';
+import { assertLeadRemovable, assertLeadsCanBeAdded, statusWithNewLeads } from '../rules.js';
 import type { DialnexaStore, LeadRow } from '../store.js';
 import { findCampaign } from './campaigns.js';
 
@@ -35,13 +35,34 @@ function leadPhoneNumber(body: CreateLeadBody): string {
   return e164;
 }
 
-export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironment): Record<string, Handler> {
+export function leadHandlers(store: DialnexaStore, { db, simulator }: VendorEnvironment): Record<string, Handler> {
+  /**
+   * Adds leads to a campaign and queues them for the dialer, in one transaction. The campaign is
+   * read again inside it, so one cancelled while a file was being read takes nothing. A completed
+   * campaign becomes running again: campaigns are ongoing ("Create a campaign").
+   */
+  const addLeads = (request: RequestContext, campaignId: string, leads: readonly LeadRow[], at: Date): void =>
+    db.transaction(() => {
+      const campaign = findCampaign(store, request, campaignId);
+      assertLeadsCanBeAdded(campaign.status);
+      store.insertLeads(leads);
+      const status = statusWithNewLeads(campaign.status);
+      let dialing = campaign;
+      if (status !== campaign.status) {
+        store.setCampaignStatus(campaign.sandbox_id, campaign.id, status, at.toISOString());
+        dialing = { ...campaign, status };
+        syncCampaign(simulator, dialing, at.getTime());
+      }
+      queueLeads(simulator, dialing, leads, at.getTime());
+    })();
+
   return {
     createCampaignLead(request) {
       const body = request.body as CreateLeadBody;
       const campaign = findCampaign(store, request, body.campaignId);
       assertLeadsCanBeAdded(campaign.status);
-      const lead = store.insertLead({
+      const now = request.now();
+      const lead: LeadRow = {
         sandbox_id: request.sandbox.id,
         id: randomId('lead_'),
         campaign_id: campaign.id,
@@ -50,9 +71,9 @@ export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironm
         status: 'pending',
         variables: JSON.stringify(body.notes ?? {}),
         call_log_id: null,
-        created_at: request.now().toISOString(),
-      });
-      queueLeads(simulator, campaign, [lead], request.now().getTime());
+        created_at: now.toISOString(),
+      };
+      addLeads(request, campaign.id, [lead], now);
       return { status: 201, body: presentLead(lead) };
     },
 
@@ -73,11 +94,10 @@ export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironm
       const file = request.files.file;
       if (!file) throw new ReplyError(badRequest('file must be a file upload, not a text field'));
       if (file.size > MAX_UPLOAD_BYTES) throw new ReplyError(payloadTooLarge());
-      assertCsv(file);
       const campaign = findCampaign(store, request, request.params.campaignId as string);
       assertLeadsCanBeAdded(campaign.status);
 
-      const { leads, skipped } = readLeadsFile<LeadRow>(await file.text(), (fields) => ({
+      const { leads, skipped } = readLeadsFile<LeadRow>(await readLeadsTable(file), (fields) => ({
         sandbox_id: request.sandbox.id,
         id: randomId('lead_'),
         campaign_id: campaign.id,
@@ -88,8 +108,7 @@ export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironm
         call_log_id: null,
         created_at: request.now().toISOString(),
       }));
-      store.insertLeads(leads);
-      queueLeads(simulator, campaign, leads, request.now().getTime());
+      addLeads(request, campaign.id, leads, request.now());
       const queued = `${leads.length} ${leads.length === 1 ? 'lead' : 'leads'} queued successfully.`;
       const skippedNote = skipped === 0 ? '' : ` ${skipped} ${skipped === 1 ? 'row' : 'rows'} skipped due to missing phone_number.`;
       return {
