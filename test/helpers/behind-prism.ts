@@ -31,14 +31,20 @@ export interface BehindPrism {
  *
  * Call it inside a `describe`; it registers the hooks.
  */
-export function behindPrism(options: { spec: string; keysFile?: string; auth: Auth; minimumRequests: number }): BehindPrism {
+export function behindPrism(options: { spec: string; keysFile?: string; auth: Auth; minimumRequests: number; speed?: number }): BehindPrism {
   let server: RunningServer;
   let strictProxy: PrismProxy;
   let lenientProxy: PrismProxy;
   const seen = { requests: 0, violations: [] as Array<{ request: string; violation: PrismViolation }> };
 
   beforeAll(async () => {
-    server = await startServer({ port: 0, strict: true, logger: createLogger('silent'), ...(options.keysFile ? { keysFile: options.keysFile } : {}) });
+    server = await startServer({
+      port: 0,
+      strict: true,
+      logger: createLogger('silent'),
+      ...(options.keysFile ? { keysFile: options.keysFile } : {}),
+      ...(options.speed === undefined ? {} : { speed: options.speed }),
+    });
     [strictProxy, lenientProxy] = await Promise.all([
       startPrismProxy(options.spec, server.url, { errors: true }),
       startPrismProxy(options.spec, server.url, { errors: false }),

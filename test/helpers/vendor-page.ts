@@ -16,6 +16,8 @@ export interface PageCheck {
   key: string;
   /** Calls with this check's key. */
   call: Caller;
+  /** Calls with this check's key straight to the server, for binary bodies Prism's proxy would re-encode (XLSX). */
+  direct: Caller;
   /** Calls with another key (`null`: no credential). */
   as(key: string | null): Caller;
   /** Moves this check's sandbox clock forward, running what falls due. */
@@ -64,16 +66,18 @@ export function describeVendorPage(vendor: string, pageId: string, checks: PageC
     describe('over HTTP', () => {
       let server: RunningServer;
       beforeAll(async () => {
-        server = await startServer({ port: 0, strict: true, logger: createLogger('silent'), ...(options.keysFile ? { keysFile: options.keysFile } : {}) });
+        server = await startServer({ port: 0, strict: true, speed: 0, logger: createLogger('silent'), ...(options.keysFile ? { keysFile: options.keysFile } : {}) });
       });
       afterAll(() => server?.close());
       const as = (key: string | null) => makeCaller((path, init) => fetch(`${server.url}${path}`, init), key, options.auth);
-      registerFacts(page, checks, (fact) => context(`pg_${pageId}_${fact.id}`, as, (key, seconds) => server.mock.advanceClock(key, seconds).then(() => undefined), () => server.mock, false));
+      registerFacts(page, checks, (fact) =>
+        context(`pg_${pageId}_${fact.id}`, as, as, (key, seconds) => server.mock.advanceClock(key, seconds).then(() => undefined), () => server.mock, false),
+      );
     });
 
     describe('behind prism proxy --errors', () => {
-      const prism = behindPrism({ spec, auth: options.auth, minimumRequests: 1, ...(options.keysFile ? { keysFile: options.keysFile } : {}) });
-      registerFacts(page, checks, (fact) => context(`pp_${pageId}_${fact.id}`, prism.as, prism.advance, prism.mock, true));
+      const prism = behindPrism({ spec, auth: options.auth, minimumRequests: 1, speed: 0, ...(options.keysFile ? { keysFile: options.keysFile } : {}) });
+      registerFacts(page, checks, (fact) => context(`pp_${pageId}_${fact.id}`, prism.as, prism.direct, prism.advance, prism.mock, true));
     });
   });
 }
@@ -90,11 +94,26 @@ function registerFacts(page: VendorPage, checks: PageChecks, contextOf: (fact: P
 function context(
   key: string,
   as: (key: string | null) => Caller,
+  direct: (key: string) => Caller,
   advance: (key: string, seconds: number) => Promise<void>,
   mock: () => MockApp,
   viaPrism: boolean,
 ): PageCheck {
-  return { key, call: as(key), as, advance: (seconds) => advance(key, seconds), mock, viaPrism };
+  return { key, call: as(key), direct: direct(key), as, advance: (seconds) => advance(key, seconds), mock, viaPrism };
+}
+
+/**
+ * Runs `use` against a server of its own started with a keys file (a key denied a permission,
+ * say), straight over HTTP, and stops it afterwards. The server is strict, so its answers are
+ * checked against the spec.
+ */
+export async function withKeysFile(keysFile: string, auth: Auth, use: (as: (key: string | null) => Caller) => Promise<void>): Promise<void> {
+  const server = await startServer({ port: 0, strict: true, speed: 0, keysFile, logger: createLogger('silent') });
+  try {
+    await use((key) => makeCaller((path, init) => fetch(`${server.url}${path}`, init), key, auth));
+  } finally {
+    await server.close();
+  }
 }
 
 /**

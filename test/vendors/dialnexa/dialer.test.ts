@@ -31,6 +31,20 @@ describe('DialNexa campaigns in the dialer simulation', () => {
   const inProgress = () =>
     mock.db.prepare("SELECT count(*) FROM dialnexa_leads WHERE status = 'in_progress'").pluck().get() as number;
 
+  it('leaves a draft campaign (from the bundled fixture) undialed until it is started', async () => {
+    const loaded = await mock.app.request(`/__admin/fixtures?key=${KEY}`, { method: 'POST', body: JSON.stringify({ name: 'dialnexa/campaigns' }) });
+    expect(loaded.status, await loaded.text()).toBe(200);
+    expect((await call('GET', '/v1/campaigns/cmp_fxdraft00001')).body).toMatchObject({ status: 'draft', total_leads: 1, pending_calls: 1 });
+    await advance(3600);
+    expect((await call('GET', '/v1/campaigns/cmp_fxdraft00001')).body).toMatchObject({ status: 'draft', completed_calls: 0 });
+    const paused = await call('PATCH', '/v1/campaigns/cmp_fxdraft00001', { body: { status: 'paused' } });
+    expect([paused.status, paused.body.message]).toEqual([409, 'Cannot pause a draft campaign']);
+    const started = await call('PATCH', '/v1/campaigns/cmp_fxdraft00001', { body: { status: 'running' } });
+    expect([started.status, started.body.status]).toEqual([200, 'running']);
+    await advance(600);
+    expect((await call('GET', '/v1/campaigns/cmp_fxdraft00001')).body).toMatchObject({ status: 'completed', completed_calls: 1, pending_calls: 0 });
+  });
+
   it('runs a campaign to completion at its concurrency, retrying busy and no answer but not failed', async () => {
     const { id } = await createCampaign({ max_concurrent_calls: 2, retry_config: { max_retries: 2, retry_interval_minutes: 10 } });
     await upload(id, ['+14155551000', '+14155551001', '+14155550001', '+14155550002', '+14155550003', '+14155550004']);

@@ -176,6 +176,20 @@ export function describeDialnexaApi(context: () => DialnexaSuiteContext, { viaPr
     });
   });
 
+  describe('paths, as NestJS on Express matches them', () => {
+    it('ignores letter case and a trailing slash, and keeps the id as sent', async () => {
+      const { id } = await createCampaign();
+      const loose = await call('GET', `/V1/Campaigns/${id}/`, { invalid: true });
+      expect([loose.status, loose.body.id]).toEqual([200, id]);
+      const renamed = await call('PATCH', `/v1/CAMPAIGNS/${id}/`, { body: { name: 'Loose path' }, invalid: true });
+      expect([renamed.status, renamed.body.name]).toEqual([200, 'Loose path']);
+      const upper = await call('GET', `/v1/campaigns/${id.toUpperCase()}`);
+      expect([upper.status, upper.body]).toEqual([404, errorBody(404, 'Campaign not found', 'Not Found')]);
+      const created = await call('POST', '/v1/Campaigns/', { body: validCampaign, invalid: true });
+      expect(created.status).toBe(201);
+    });
+  });
+
   describe('GET /v1/campaigns/{id}', () => {
     it('returns the campaign with its counters', async () => {
       const created = await createCampaign();
