@@ -23,7 +23,11 @@ export interface InferredMark {
   why: string;
 }
 
-/** `documented`: nothing the operation answers is inferred; `inferred`: the operation itself is marked. */
+/**
+ * `documented`: a vendor page or published file documents the operation (its `externalDocs`) and
+ * nothing it answers is inferred; `partly inferred`: documented, with inferred details;
+ * `inferred`: no vendor source documents the operation at all.
+ */
 export type Fidelity = 'documented' | 'partly inferred' | 'inferred';
 
 export interface OperationFidelity {
@@ -31,11 +35,18 @@ export interface OperationFidelity {
   method: string;
   path: string;
   fidelity: Fidelity;
-  /** Marks on the operation itself. */
+  /** The vendor page or file that documents the operation (its `externalDocs`), or null. */
+  source: { description: string; url: string } | null;
+  /** Marks on the operation itself: rules or details of it that are the mock's reading. */
   operation: InferredMark[];
   /** Marks on its parameters and request body, and the schemas they use. */
   request: InferredMark[];
-  /** Marks on each documented status's response and the schemas it uses; a status with none is documented. */
+  /**
+   * Per status: `inferred` when the response object itself is marked (the vendor does not
+   * document that status for the operation), else `documented`.
+   */
+  statuses: Record<string, 'documented' | 'inferred'>;
+  /** Marks on each status's response and everything it uses (its schemas, examples). */
   responses: Record<string, InferredMark[]>;
   /** Marks on the security schemes it accepts. */
   security: InferredMark[];
@@ -90,20 +101,27 @@ export function specFidelity(file: string): SpecFidelity {
         [operation.requestBody, `${opPointer}/requestBody`],
       ]);
       const responses: Record<string, InferredMark[]> = {};
+      const statuses: Record<string, 'documented' | 'inferred'> = {};
       for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, unknown>)) {
-        responses[status] = reached([[response, `${opPointer}/responses/${escape(status)}`]]);
+        const pointer = `${opPointer}/responses/${escape(status)}`;
+        responses[status] = reached([[response, pointer]]);
+        statuses[status] = marks.has(referencedPointer(response) ?? pointer) ? 'inferred' : 'documented';
       }
       const requirements = (operation.security ?? document.security ?? []) as Array<Record<string, unknown>>;
       const schemes = [...new Set(requirements.flatMap((r) => Object.keys(r)))];
       const security = reached(schemes.map((name) => [{ $ref: `#/components/securitySchemes/${escape(name)}` }, `${opPointer}/security`]));
-      const anyBelow = request.length + security.length + Object.values(responses).flat().length > 0;
+      const anyMark = own !== undefined || request.length + security.length + Object.values(responses).flat().length > 0;
+      const docs = operation.externalDocs as { description?: string; url?: string } | undefined;
+      const source = docs?.url ? { description: docs.description ?? docs.url, url: docs.url } : null;
       operations.push({
         operationId: String(operation.operationId ?? `${method.toUpperCase()} ${path}`),
         method: method.toUpperCase(),
         path,
-        fidelity: own ? 'inferred' : anyBelow ? 'partly inferred' : 'documented',
+        fidelity: source === null ? 'inferred' : anyMark ? 'partly inferred' : 'documented',
+        source,
         operation: own ? [own] : [],
         request,
+        statuses,
         responses,
         security,
       });
@@ -155,6 +173,12 @@ function reachMarks(document: Record<string, unknown>, start: Array<[unknown, st
   return [...found.values()].sort((a, b) => a.line - b.line);
 }
 
+/** The JSON pointer a local `$ref` value points at, or undefined when the value is not one. */
+function referencedPointer(value: unknown): string | undefined {
+  const ref = typeof value === 'object' && value !== null ? (value as { $ref?: unknown }).$ref : undefined;
+  return typeof ref === 'string' && ref.startsWith('#/') ? ref.slice(1) : undefined;
+}
+
 function resolvePointer(document: unknown, pointer: string): unknown {
   let node = document;
   for (const raw of pointer.split('/').slice(1)) {
@@ -202,21 +226,19 @@ export function formatFidelity(specs: Array<{ vendor: string; title: string; fid
     const width = Math.max(...fidelity.operations.map((op) => op.operationId.length));
     for (const op of fidelity.operations) {
       lines.push(`  ${op.operationId.padEnd(width)}  ${op.fidelity.padEnd(15)}  ${op.method} ${op.path}`);
+      lines.push(`      source: ${op.source ? `${op.source.description} (${op.source.url})` : 'none: no vendor page or file documents this operation'}`);
       for (const mark of op.operation) lines.push(`      operation (line ${mark.line}): ${clip(mark.why, verbose)}`);
-      const inferredStatuses = Object.entries(op.responses).filter(([, marks]) => marks.length > 0);
-      const documentedStatuses = Object.entries(op.responses).filter(([, marks]) => marks.length === 0).map(([status]) => status);
-      if (inferredStatuses.length > 0) {
-        lines.push(`      responses documented: ${documentedStatuses.join(', ') || 'none'}; inferred: ${inferredStatuses.map(([status]) => status).join(', ')}`);
-        const byMark = new Map<string, { mark: InferredMark; statuses: string[] }>();
-        for (const [status, marks] of inferredStatuses) {
-          for (const mark of marks) {
-            const entry = byMark.get(mark.pointer) ?? { mark, statuses: [] };
-            entry.statuses.push(status);
-            byMark.set(mark.pointer, entry);
-          }
+      const byStatus = (kind: 'documented' | 'inferred') => Object.keys(op.statuses).filter((status) => op.statuses[status] === kind);
+      lines.push(`      statuses documented: ${byStatus('documented').join(', ') || 'none'}; inferred: ${byStatus('inferred').join(', ') || 'none'}`);
+      const byMark = new Map<string, { mark: InferredMark; statuses: string[] }>();
+      for (const [status, marks] of Object.entries(op.responses)) {
+        for (const mark of marks) {
+          const entry = byMark.get(mark.pointer) ?? { mark, statuses: [] };
+          entry.statuses.push(status);
+          byMark.set(mark.pointer, entry);
         }
-        for (const { mark, statuses } of byMark.values()) lines.push(`        ${statuses.join(', ')}: ${mark.label} (line ${mark.line}): ${clip(mark.why, verbose)}`);
       }
+      for (const { mark, statuses } of byMark.values()) lines.push(`        ${statuses.join(', ')}: ${mark.label} (line ${mark.line}): ${clip(mark.why, verbose)}`);
       for (const mark of op.request) lines.push(`      request: ${mark.label} (line ${mark.line}): ${clip(mark.why, verbose)}`);
       for (const mark of op.security) lines.push(`      credential: ${mark.label} (line ${mark.line}): ${clip(mark.why, verbose)}`);
     }

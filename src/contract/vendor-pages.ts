@@ -118,3 +118,36 @@ export function readVendorPages(path: string): VendorPages {
   if (problems.length > 0) throw new ConfigError(`campaign-mock: ${path}:\n  ${problems.join('\n  ')}`);
   return { ...value, file: path };
 }
+
+/**
+ * The pages files for a person: per page its title, address and operations, then every fact —
+ * what the page says, what the mock does, and where.
+ */
+export function formatVendorPages(files: Array<{ title: string; pages: VendorPages }>, { verbose = false } = {}): string {
+  const lines: string[] = [];
+  for (const { title, pages } of files) {
+    const facts = pages.pages.reduce((sum, page) => sum + page.facts.length, 0);
+    lines.push(`${title}: ${pages.pages.length} ${pages.pages.length === 1 ? 'page' : 'pages'} checked line by line, ${facts} facts (${relative(pages.file)})`);
+    for (const page of pages.pages) {
+      lines.push(`  "${page.title}" ${page.url}`);
+      lines.push(`  operations: ${page.operations.join(', ')}; ${page.facts.length} facts, each a test in test/vendor-pages/${pages.vendor}-${page.id}.test.ts`);
+      for (const fact of page.facts) {
+        lines.push(`    ${fact.id} (${fact.kind})`);
+        lines.push(`      page: ${clip(fact.page, verbose)}`);
+        lines.push(`      mock: ${clip(fact.mock, verbose)}`);
+        lines.push(`      where: ${fact.where.join(', ')}`);
+      }
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function relative(path: string): string {
+  const at = path.lastIndexOf('/specs/pages/');
+  return at === -1 ? path : path.slice(at + 1);
+}
+
+function clip(text: string, verbose: boolean): string {
+  return verbose || text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
