@@ -58,7 +58,7 @@ export function forcedReply(vendor: VendorModule, operation: OperationSpec, want
   return { status, ...(body === undefined ? {} : { body }), ...(wanted.headers ? { headers: wanted.headers } : {}) };
 }
 
-/** The 429 answer with `Retry-After` and whatever rate-limit headers the response documents (D12 for DialNexa). */
+/** The 429 answer with `Retry-After` and whatever rate-limit headers the response documents ("Rate limits" for DialNexa). */
 export function rateLimitedReply(vendor: VendorModule, operation: OperationSpec, retryAfter: number, limit: number, now: Date): Reply | string {
   const reply = forcedReply(vendor, operation, { status: 429 });
   if (typeof reply === 'string') return reply;

@@ -43,7 +43,7 @@ interface OutboxRow {
 const RETRY_DELAYS_MS = [1000, 5000];
 const TIMEOUT_MS = 5000;
 
-/** HMAC-SHA256 of the raw body, hex: what `X-DialNexa-Signature: sha256=<hex>` carries (D14). */
+/** HMAC-SHA256 of the raw body, hex: what `X-DialNexa-Signature: sha256=<hex>` carries ("Register a webhook"). */
 export function hmacSha256Hex(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }

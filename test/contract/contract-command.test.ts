@@ -141,7 +141,7 @@ describe('campaign-mock fidelity', () => {
       expect(own?.marks).toBe(text.match(/x-mock-inferred:/g)?.length);
     }
     // The statuses the DialNexa pages document are documented, whatever details of them are inferred.
-    const dialnexa = report[0]?.operations as Array<{ operationId: string; fidelity: string; source: { url: string } | null; statuses: Record<string, string>; responses: Record<string, Array<{ label: string; line: number }>> }>;
+    const dialnexa = report[0]?.operations as unknown as Array<{ operationId: string; fidelity: string; source: { url: string } | null; statuses: Record<string, string>; responses: Record<string, Array<{ label: string; line: number }>> }>;
     const op = (id: string) => dialnexa.find((o) => o.operationId === id);
     expect([op('createCampaign')?.statuses['201'], op('createCampaign')?.statuses['400']]).toEqual(['documented', 'documented']);
     expect([op('getCampaign')?.statuses['404'], op('getCampaign')?.statuses['403']]).toEqual(['documented', 'documented']);

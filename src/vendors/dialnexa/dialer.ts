@@ -11,8 +11,8 @@ import type { CampaignRow, CampaignStatus, DialnexaStore } from './store.js';
 /**
  * DialNexa campaigns in the dialer simulation. Settings map onto the neutral policy:
  * max_concurrent_calls → concurrency; retry_config → attempts and delay, retrying No Answer and
- * Busy but not Failed (D19); scheduled_at → the first call. Calls come back as call logs, lead
- * statuses (and so the counters), the campaign's own status, and signed webhooks (D14).
+ * Busy but not Failed ("Auto-retry"); scheduled_at → the first call. Calls come back as call logs, lead
+ * statuses (and so the counters), the campaign's own status, and signed webhooks ("Register a webhook").
  */
 
 const VENDOR = 'dialnexa';
@@ -44,7 +44,7 @@ export function dequeueLead(simulator: Simulator, campaign: CampaignRow, leadId:
   simulator.removeContact(campaign.sandbox_id, VENDOR, campaign.id, leadId);
 }
 
-/** How each outcome reads in a call log (D9's end_reason values, D15's call statuses). */
+/** How each outcome reads in a call log (the end_reason values of "List call logs", the call statuses of "Batch call retries and statuses"). */
 export const CALL_LOG: Record<Outcome, { status: string; endReason: string; connected: boolean; event: string }> = {
   completed: { status: 'completed', endReason: 'user_disconnected', connected: true, event: 'call.completed' },
   short: { status: 'completed', endReason: 'user_disconnected', connected: true, event: 'call.completed' },
@@ -58,7 +58,7 @@ export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 
 /**
  * Sends an event to every active webhook subscribed to it, signed with the webhook's secret:
- * `X-DialNexa-Signature: sha256=<hex HMAC-SHA256 of the raw body>` (D14). The payload's shape is
+ * `X-DialNexa-Signature: sha256=<hex HMAC-SHA256 of the raw body>` ("Register a webhook"). The payload's shape is
  * not documented: `{event, created_at, data}` (marked inferred in the spec).
  */
 export function sendEvent(store: DialnexaStore, webhooks: WebhookDispatcher, sandboxId: number, event: string, at: number, data: unknown): void {
@@ -105,7 +105,7 @@ export function createDialnexaDialerEffects(store: DialnexaStore, { webhooks }: 
     },
 
     campaignStarted({ sandboxId, campaignRef }, at) {
-      // A scheduled (active, D15) campaign is running once its first call goes out.
+      // A scheduled (active, "Batch call retries and statuses") campaign is running once its first call goes out.
       store.activateCampaign(sandboxId, campaignRef, iso(at));
     },
 

@@ -3,7 +3,7 @@ import type { ValidationIssue } from '../../engine/issues.js';
 import type { Reply } from '../../engine/vendor.js';
 
 /**
- * Validation messages DialNexa's published OpenAPI (D22) gives word for word, by operation: they
+ * Validation messages DialNexa's published OpenAPI (the batch-calls OpenAPI) gives word for word, by operation: they
  * replace NestJS's generic wording for the issues they cover.
  */
 const DOCUMENTED_MESSAGES: Record<string, (issue: ValidationIssue) => string | undefined> = {
@@ -15,9 +15,9 @@ const DOCUMENTED_MESSAGES: Record<string, (issue: ValidationIssue) => string | u
   updateBatchCallStatus: (issue) => (issue.location === 'body' && issue.path[0] === 'action' ? 'Invalid action. Must be one of: pause, resume, cancel' : undefined),
 };
 
-/** DialNexa answers in NestJS's envelope `{statusCode, message, error}` (D11). */
+/** DialNexa answers in NestJS's envelope `{statusCode, message, error}` ("Errors"). */
 export const dialnexaErrors = nestErrorEnvelope({
-  // The published OpenAPI's wording (D22); D13 shows plain "Unauthorized". See specs/dialnexa.yaml.
+  // The published OpenAPI's wording (the batch-calls OpenAPI); "Authentication" shows plain "Unauthorized". See specs/dialnexa.yaml.
   unauthorized: 'API key is missing or invalid',
   forbidden: 'You do not have permission to access this resource',
   internalError: 'Internal server error',

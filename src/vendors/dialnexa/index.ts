@@ -28,7 +28,7 @@ export const dialnexa: VendorModule = {
   // NestJS on Express: its router ignores letter case and a trailing slash.
   pathMatching: 'express',
   keySettings: WORKSPACE_SETTINGS_SCHEMA,
-  // JSON: no documented limit, 1 MB here. Files: 10 MB (D7, D22), plus room for the multipart framing.
+  // JSON: no documented limit, 1 MB here. Files: 10 MB ("Bulk upload leads via file", the batch-calls OpenAPI), plus room for the multipart framing.
   bodyLimits: { json: 1024 * 1024, multipart: MAX_UPLOAD_BYTES + 64 * 1024 },
   fixtures: dialnexaFixtures,
   createDialerEffects(environment) {

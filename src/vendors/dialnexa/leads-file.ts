@@ -10,9 +10,9 @@ import { badRequest } from './errors.js';
  * other column a variable of the lead.
  */
 
-/** D7, D22: the file is at most 10 MB. */
+/** "Bulk upload leads via file", the batch-calls OpenAPI: the file is at most 10 MB. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-/** D7: at most 15 columns besides `phone_number`. */
+/** "Bulk upload leads via file": at most 15 columns besides `phone_number`. */
 const MAX_CUSTOM_COLUMNS = 15;
 export const INVALID_PHONE = 'phone_number must be a valid E.164 phone number';
 
@@ -54,8 +54,8 @@ export async function readLeadsTable(file: File): Promise<CsvTable> {
 }
 
 /**
- * Reads the rows of an uploaded file. Rows without a phone number are skipped (D7's example
- * message); any other bad row fails the whole upload with the rows named, so nothing is
+ * Reads the rows of an uploaded file. Rows without a phone number are skipped (the example
+ * message of "Bulk upload leads via file"); any other bad row fails the whole upload with the rows named, so nothing is
  * half-imported.
  */
 export function readLeadsFile<T>({ header, rows }: CsvTable, toLead: (fields: LeadFields) => T): { leads: T[]; skipped: number } {

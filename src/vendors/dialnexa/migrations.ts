@@ -91,7 +91,7 @@ export const dialnexaMigrations: Migration[] = [
     `,
   },
   {
-    // Batch calls (D22): batches, and the call logs of their recipients, first calls and retries.
+    // Batch calls (the batch-calls OpenAPI): batches, and the call logs of their recipients, first calls and retries.
     id: 'dialnexa/002-batch-calls',
     sql: `
       CREATE TABLE dialnexa_batches (
@@ -161,7 +161,7 @@ export const dialnexaMigrations: Migration[] = [
       CREATE INDEX dialnexa_batch_calls_by_time ON dialnexa_batch_calls (sandbox_id, batch_id, created_at);
       CREATE INDEX dialnexa_batch_calls_by_status ON dialnexa_batch_calls (sandbox_id, batch_id, status);
 
-      -- The batch counters (D22) follow its call logs inside the writing transaction.
+      -- The batch counters (the batch-calls OpenAPI) follow its call logs inside the writing transaction.
       CREATE TRIGGER dialnexa_batch_retry_counted AFTER INSERT ON dialnexa_batch_calls WHEN NEW.depth > 0 BEGIN
         UPDATE dialnexa_batches SET
           retries_1 = retries_1 + (NEW.depth = 1),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CallLogRow, CampaignRow, LeadRow, WebhookRow } from './store.js';
 
-/** How DialNexa's resources read on the wire (D1, D4, D8, D14). */
+/** How DialNexa's resources read on the wire ("Create a campaign", "Add a lead to a campaign", "List call logs for a campaign", "Register a webhook"). */
 
 /** The organization id of a sandbox's key: derived from the key, so stable across resets and restarts. */
 export function organizationId(key: string): string {

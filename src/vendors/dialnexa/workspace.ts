@@ -6,13 +6,13 @@ import { badRequest, notFound } from './errors.js';
 
 /**
  * A DialNexa workspace as a keys file describes it (`dialnexa:` in a key's entry): its concurrency
- * limit (D18), its agents and their versions (D22), and the destinations its telephony
- * configuration does not enable (D11, D22). Without a keys file, every setting is at its default.
+ * limit ("Concurrency and limits"), its agents and their versions (the batch-calls OpenAPI), and the destinations its telephony
+ * configuration does not enable ("Errors", the batch-calls OpenAPI). Without a keys file, every setting is at its default.
  */
 
-/** The Scale tier's workspace concurrency (D18). */
+/** The Scale tier's workspace concurrency ("Concurrency and limits"). */
 export const DEFAULT_CONCURRENCY_LIMIT = 100;
-/** The outbound number of an agent the keys file does not describe: D22's example number. */
+/** The outbound number of an agent the keys file does not describe: the batch-calls OpenAPI's example number. */
 export const DEFAULT_FROM_NUMBER = '+14155552671';
 
 interface AgentSettings {
@@ -37,10 +37,10 @@ export const WORKSPACE_SETTINGS_SCHEMA: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    concurrency_limit: { type: 'integer', minimum: 1, description: `Workspace concurrency limit (D18); default ${DEFAULT_CONCURRENCY_LIMIT}.` },
+    concurrency_limit: { type: 'integer', minimum: 1, description: `Workspace concurrency limit ("Concurrency and limits"); default ${DEFAULT_CONCURRENCY_LIMIT}.` },
     agents: {
       type: 'object',
-      description: 'The agents batch calls may use, by agent_id (D22); without it every agent exists with every version published.',
+      description: 'The agents batch calls may use, by agent_id (the batch-calls OpenAPI); without it every agent exists with every version published.',
       additionalProperties: {
         type: 'object',
         required: ['published_versions'],
@@ -54,7 +54,7 @@ export const WORKSPACE_SETTINGS_SCHEMA: JsonSchema = {
     },
     blocked_destinations: {
       type: 'array',
-      description: 'Number prefixes the workspace may not call: a batch with such a recipient is a 403 (D22).',
+      description: 'Number prefixes the workspace may not call: a batch with such a recipient is a 403 (the batch-calls OpenAPI).',
       items: { type: 'string', pattern: '^\\+[0-9]{1,15}$' },
     },
   },
@@ -74,9 +74,9 @@ export function workspaceOf(sandbox: Sandbox): DialnexaWorkspace {
 }
 
 /**
- * The agent version a batch call uses and its outbound number (D22): the version asked for, or
+ * The agent version a batch call uses and its outbound number (the batch-calls OpenAPI): the version asked for, or
  * the agent's latest published one. A draft is a 400, a missing agent or version a 404, with
- * D22's messages.
+ * the batch-calls OpenAPI's messages.
  */
 export function resolveAgentVersion(workspace: DialnexaWorkspace, agentId: string, requested: number | undefined): { version: number | null; fromNumber: string } {
   if (!workspace.agents) return { version: requested ?? null, fromNumber: DEFAULT_FROM_NUMBER };
@@ -105,7 +105,7 @@ export function agentFromNumber(workspace: DialnexaWorkspace, agentId: string): 
   return workspace.agents?.[agentId]?.from_number ?? DEFAULT_FROM_NUMBER;
 }
 
-/** D22's 403 for a destination the workspace's telephony configuration does not enable. */
+/** the batch-calls OpenAPI's 403 for a destination the workspace's telephony configuration does not enable. */
 export function assertDestinationsEnabled(workspace: DialnexaWorkspace, numbers: Iterable<string>): void {
   if (workspace.blockedDestinations.length === 0) return;
   for (const number of numbers) {

@@ -70,7 +70,7 @@ interface CallLog {
 }
 
 /**
- * Every DialNexa batch-calls operation (D22), its documented statuses and messages, and how
+ * Every DialNexa batch-calls operation (the batch-calls OpenAPI), its documented statuses and messages, and how
  * batches take turns and dial. Registered in process, behind `prism proxy --errors` with our
  * spec, and behind it with DialNexa's own published file.
  */

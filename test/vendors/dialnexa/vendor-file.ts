@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * DialNexa's own published OpenAPI for batch calls (D22). It carries no license, so it is not in
+ * DialNexa's own published OpenAPI for batch calls (the batch-calls OpenAPI). It carries no license, so it is not in
  * the repository: it is read from the shared reference folder beside the checkout, else from the
  * workspace's, and the tests that need it are skipped when neither exists.
  */

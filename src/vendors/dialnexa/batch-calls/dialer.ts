@@ -11,10 +11,10 @@ import type { BatchCallStatus, BatchRow, BatchStore } from './store.js';
 
 /**
  * DialNexa batches in the dialer simulation. A batch maps onto the neutral policy: the workspace
- * concurrency limit (D18) → concurrency; its retries of busy and unanswered calls (D19);
+ * concurrency limit ("Concurrency and limits") → concurrency; its retries of busy and unanswered calls ("Auto-retry");
  * `starts_at` / `ends_at` → its start and end; `calling_hours_start` / `calling_hours_end` → a
  * daily window in UTC. Calls come back as the batch's call logs (and so its counters), its
- * status, the organization's next turn, and signed webhooks (D14).
+ * status, the organization's next turn, and signed webhooks ("Register a webhook").
  */
 
 const BATCH_ID = /^batch_/;
@@ -97,7 +97,7 @@ export function createBatchDialerEffects(store: BatchStore, queue: BatchQueue, c
         end_reason: shape.endReason,
       });
       if (!log) return;
-      // A retry is a call log of its own from the moment it is scheduled (D22's retry counts).
+      // A retry is a call log of its own from the moment it is scheduled (the batch-calls OpenAPI's retry counts).
       if (call.retryAt !== null) {
         store.insertCall({
           sandbox_id: sandboxId,

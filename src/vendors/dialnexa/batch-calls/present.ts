@@ -1,6 +1,6 @@
 import type { BatchCallRow, BatchRow } from './store.js';
 
-/** How DialNexa's batches and their calls read on the wire (D22). */
+/** How DialNexa's batches and their calls read on the wire (the batch-calls OpenAPI). */
 
 /** A batch as `GET /v1/batch-calls` lists it, with its progress counters. */
 export function presentBatchSummary(row: BatchRow) {
@@ -32,7 +32,7 @@ export function presentBatchSummary(row: BatchRow) {
   };
 }
 
-/** A call of a batch: D22's example fields, its schema's `duration` (seconds), `sentiment` and `end_reason`. */
+/** A call of a batch: the batch-calls OpenAPI's example fields, its schema's `duration` (seconds), `sentiment` and `end_reason`. */
 export function presentBatchCall(row: BatchCallRow) {
   return {
     id: row.id,

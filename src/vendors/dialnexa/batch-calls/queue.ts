@@ -5,7 +5,7 @@ import type { BatchRow, BatchStore } from './store.js';
 export const VENDOR = 'dialnexa';
 
 /**
- * "Batches run one at a time per organization" (D22): the organization's turn, and who gets it.
+ * "Batches run one at a time per organization" (the batch-calls OpenAPI): the organization's turn, and who gets it.
  *
  * At most one batch is `running`. The others wait in the order they became ready (their
  * `starts_at`, or their creation): `waiting` ones, and `scheduled` ones whose start has come. When

@@ -3,9 +3,9 @@ import { badRequest } from '../errors.js';
 import type { BatchStatus } from './store.js';
 
 /**
- * DialNexa's batch status rules, in one place. Documented (D22): `pause`, `resume` and `cancel`,
+ * DialNexa's batch status rules, in one place. Documented (the batch-calls OpenAPI): `pause`, `resume` and `cancel`,
  * a 400 for an action the current status does not allow, and cancel removes the queued calls;
- * "pause <-> resume are mutually reversing; cancel is terminal" (D23). Which status allows which
+ * "pause <-> resume are mutually reversing; cancel is terminal" ("Update Batch Call Status"). Which status allows which
  * action is inferred, and marked so on updateBatchCallStatus in the spec.
  */
 
@@ -17,14 +17,14 @@ const ALLOWED_FROM: Record<BatchAction, readonly BatchStatus[]> = {
   cancel: ['running', 'waiting', 'scheduled', 'paused'],
 };
 
-/** D22's answer names the batch a campaign: "Campaign paused successfully". */
+/** the batch-calls OpenAPI's answer names the batch a campaign: "Campaign paused successfully". */
 export const ACTION_MESSAGES: Record<BatchAction, string> = {
   pause: 'Campaign paused successfully',
   resume: 'Campaign resumed successfully',
   cancel: 'Campaign cancelled successfully',
 };
 
-/** Retries of busy and unanswered calls (D19 retries them by default; the count and delay are inferred). */
+/** Retries of busy and unanswered calls ("Auto-retry" retries them by default; the count and delay are inferred). */
 export const BATCH_RETRIES = { count: 2, intervalMinutes: 30 } as const;
 
 export function assertActionAllowed(status: BatchStatus, action: BatchAction): void {

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 
-/** A batch's status (D22's enum, less `initiated`, `draft` and `deleted`, which the mock never stores). */
+/** A batch's status (the batch-calls OpenAPI's enum, less `initiated`, `draft` and `deleted`, which the mock never stores). */
 export type BatchStatus = 'waiting' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
 
 export interface BatchRow {
@@ -44,7 +44,7 @@ export interface BatchRow {
 type Counters = 'attempted_0' | 'attempted_1' | 'attempted_2' | 'attempted_3' | 'attempted_4' | 'retries_1' | 'retries_2' | 'retries_3' | 'retries_4' | 'picked_up_calls' | 'last_call_sent_at';
 export type NewBatch = Omit<BatchRow, Counters | 'armed' | 'handed_over'>;
 
-/** Per-recipient call statuses (D15) that the mock's batch calls take. */
+/** Per-recipient call statuses ("Batch call retries and statuses") that the mock's batch calls take. */
 export type BatchCallStatus = 'created' | 'initiated' | 'completed' | 'busy' | 'no_answer' | 'failed' | 'cancelled' | 'retry_expired';
 
 export interface BatchCallRow {
@@ -261,7 +261,7 @@ export class BatchStore {
     return this.#cancelWaitingCalls.run(sandboxId, batchId).changes;
   }
 
-  /** A batch that ended with calls never placed: first calls are `cancelled`, retries `retry_expired` (D15). */
+  /** A batch that ended with calls never placed: first calls are `cancelled`, retries `retry_expired` ("Batch call retries and statuses"). */
   expireWaitingCalls(sandboxId: number, batchId: string): void {
     this.#expireWaitingCalls.run(sandboxId, batchId);
   }

@@ -53,11 +53,11 @@ interface CallsQuery {
   columns?: string;
 }
 
-/** D22 does not say what a well-formed id is; see BatchCallId in the spec. */
+/** the batch-calls OpenAPI does not say what a well-formed id is; see BatchCallId in the spec. */
 const BATCH_ID_FORMAT = /^batch_[A-Za-z0-9]+$/;
-/** D15: the legacy `active` is a batch ready or scheduled but not dialing. */
+/** "Batch call retries and statuses": the legacy `active` is a batch ready or scheduled but not dialing. */
 const LEGACY_ACTIVE = ['waiting', 'scheduled'];
-/** D22: "Omitting both transcript and summary raises the single-export limit from 5000 to 10000 rows." */
+/** the batch-calls OpenAPI: "Omitting both transcript and summary raises the single-export limit from 5000 to 10000 rows." */
 const EXPORT_LIMIT = { allColumns: 5000, withoutTranscriptAndSummary: 10_000 };
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
 const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -240,7 +240,7 @@ interface Schedule {
 }
 
 /**
- * The scheduling fields of a create (D22): `starts_at` empty or absent starts at once; times
+ * The scheduling fields of a create (the batch-calls OpenAPI): `starts_at` empty or absent starts at once; times
  * canonical (ISO 8601 with milliseconds and Z). Every problem is reported at once, as NestJS does.
  */
 function readSchedule(body: CreateBatchCallBody, now: Date): Schedule {
@@ -279,7 +279,7 @@ function readSchedule(body: CreateBatchCallBody, now: Date): Schedule {
   return schedule;
 }
 
-/** D22's non-blocking warning: the batches ahead, counted by kind, and each of them. */
+/** the batch-calls OpenAPI's non-blocking warning: the batches ahead, counted by kind, and each of them. */
 function schedulingWarning(ahead: readonly BatchRow[]) {
   const kinds = (['running', 'waiting', 'scheduled'] as const)
     .map((kind) => ({ kind, count: ahead.filter((batch) => batch.status === kind).length }))
@@ -298,7 +298,7 @@ function schedulingWarning(ahead: readonly BatchRow[]) {
   };
 }
 
-/** The filters of `GET /v1/batch-calls/{id}` (D22); see the spec for how each one reads. */
+/** The filters of `GET /v1/batch-calls/{id}` (the batch-calls OpenAPI); see the spec for how each one reads. */
 function callFilter(query: CallsQuery): Omit<BatchCallFilter, 'limit' | 'offset'> {
   const list = (value: string | undefined) => (value === undefined ? undefined : value.split(',').map((item) => item.trim()));
   // A `+` sent unencoded in a query string reads as a space: numbers compare by their digits.

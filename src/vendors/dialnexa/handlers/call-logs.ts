@@ -21,14 +21,14 @@ interface CallLogQuery extends PageQuery {
   created_at?: 'asc' | 'desc';
 }
 
-/** D10: `page` from 1, `limit` 20 by default. */
+/** "Pagination": `page` from 1, `limit` 20 by default. */
 function pageOf(query: PageQuery): { page: number; limit: number; offset: number } {
   const page = query.page ?? 1;
   const limit = query.limit ?? 20;
   return { page, limit, offset: (page - 1) * limit };
 }
 
-/** A page in D10's envelope, with an ETag; a 304 when it matches If-None-Match (D9, D10). */
+/** A page in the envelope of "Pagination", with an ETag; a 304 when it matches If-None-Match ("List call logs", "Pagination"). */
 function listReply(request: RequestContext, store: DialnexaStore, filter: Omit<CallLogFilter, 'limit' | 'offset'>, query: PageQuery): Reply {
   const { page, limit, offset } = pageOf(query);
   const { rows, total } = store.listCallLogs(request.sandbox.id, { ...filter, limit, offset });

@@ -60,7 +60,7 @@ function assertNoRetryPolicy(body: object): void {
   }
 }
 
-/** ISO 8601 with milliseconds and Z, as DialNexa writes timestamps (D1). */
+/** ISO 8601 with milliseconds and Z, as DialNexa writes timestamps ("Create a campaign"). */
 function canonicalTime(value: string): string {
   return new Date(value).toISOString();
 }

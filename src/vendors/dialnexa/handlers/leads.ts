@@ -19,12 +19,12 @@ interface CreateLeadBody {
 
 function findLead(store: DialnexaStore, request: RequestContext): LeadRow {
   const lead = store.getLead(request.sandbox.id, request.params.id as string);
-  // D5, D6: a removed lead reads as missing.
+  // "Get a campaign lead", "Remove a campaign lead": a removed lead reads as missing.
   if (!lead || lead.status === 'removed') throw new ReplyError(notFound('Lead not found'));
   return lead;
 }
 
-/** `countryCode + phoneNumber` (D4); a `phoneNumber` already in E.164 stands alone. */
+/** `countryCode + phoneNumber` ("Add a lead to a campaign"); a `phoneNumber` already in E.164 stands alone. */
 function leadPhoneNumber(body: CreateLeadBody): string {
   const written = body.phoneNumber.trim();
   if (!written.startsWith('+') && body.countryCode === undefined) {

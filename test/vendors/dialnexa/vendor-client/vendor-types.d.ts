@@ -1,5 +1,5 @@
 /**
- * The types openapi-typescript generates from DialNexa's published batch-calls OpenAPI (D22).
+ * The types openapi-typescript generates from DialNexa's published batch-calls OpenAPI (the batch-calls OpenAPI).
  * generate.ts writes them into `generated/` (git-ignored: the vendor's file carries no license)
  * as a second declaration of this module, which adds `paths` to `Generated`. Until then
  * `Generated` is empty and client.ts falls back to loose types, so the project type-checks on a
