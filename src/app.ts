@@ -16,7 +16,7 @@ import { Journal } from './journal/journal.js';
 import { loadScenarios } from './scenarios/catalog.js';
 import { ScenarioRuntime, unknownScenario } from './scenarios/runtime.js';
 import { createLogger, type Logger } from './logger.js';
-import { openDatabase } from './store/database.js';
+import { lockDatabaseFile, openDatabase } from './store/database.js';
 import { migrate } from './store/migrations.js';
 import { SandboxRegistry, sandboxMigrations, type Sandbox } from './store/sandboxes.js';
 import { simMigrations } from './sim/migrations.js';
@@ -93,11 +93,22 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const keys = options.keysFile ? loadKeys(options.keysFile, specs) : undefined;
   const compiled = compileSpecs([...specs.values()]);
 
-  const db = openDatabase(options.db);
+  const unlock = options.db && options.db !== ':memory:' ? lockDatabaseFile(options.db) : () => {};
+  let db: Database;
+  try {
+    db = openDatabase(options.db);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const closeDatabase = () => {
+    db.close();
+    unlock();
+  };
   try {
     migrate(db, [...sandboxMigrations, ...simMigrations, ...VENDORS.flatMap((vendor) => vendor.migrations)]);
   } catch (error) {
-    db.close();
+    closeDatabase();
     throw error;
   }
   const simulator = new Simulator(db);
@@ -123,7 +134,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     });
     if (options.scenario !== undefined && !scenarioCatalog.has(options.scenario)) throw new Error(unknownScenario(options.scenario, scenarioCatalog));
   } catch (error) {
-    db.close();
+    closeDatabase();
     throw error;
   }
   const sandboxes = new SandboxRegistry(db, keys, options.scenario ?? null);
@@ -215,7 +226,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     close: () => {
       clearInterval(ticker);
       void webhooks.close();
-      db.close();
+      closeDatabase();
     },
   };
 }

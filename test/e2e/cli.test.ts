@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -123,6 +123,47 @@ describe('the campaign-mock process', () => {
     await holder.stop();
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain(`campaign-mock: port ${port} on 127.0.0.1 is already in use`);
+  });
+  describe('a --db file it cannot serve: exit code 1 and one line that names the file', () => {
+    it('a second mock on a file another mock holds is told its pid', async () => {
+      const db = join(dir, 'held.sqlite');
+      const first = await startMockProcess(['--port', '0', '--db', db, '--log-level', 'warn']);
+      try {
+        const second = await runCli(['--port', '0', '--db', db]);
+        expect([second.code, second.stderr]).toEqual([1, `campaign-mock: the database ${db} is already in use by pid ${first.child.pid} (lock file ${db}.lock); stop that mock, or pass another --db\n`]);
+        expect((await fetch(`${first.url}/__admin/health`)).status).toBe(200);
+      } finally {
+        await first.stop();
+      }
+    });
+
+    it('a file that is not a database, or a damaged one', async () => {
+      const junk = join(dir, 'junk.sqlite');
+      writeFileSync(junk, 'phone_number\n+14155550100\n'.repeat(100));
+      const res = await runCli(['--port', '0', '--db', junk]);
+      expect([res.code, res.stderr]).toEqual([1, `campaign-mock: ${junk} is not a campaign-mock database or it is damaged (file is not a database); move it aside, or pass another --db\n`]);
+    });
+
+    it('a read-only file', async () => {
+      const readOnlyDir = join(dir, 'read-only');
+      mkdirSync(readOnlyDir);
+      const db = join(readOnlyDir, 'mock.sqlite');
+      const maker = await startMockProcess(['--port', '0', '--db', db, '--log-level', 'warn']);
+      await maker.stop();
+      // The file is read-only; its folder is not, so the lock file can still be taken.
+      chmodSync(db, 0o444);
+      chmodSync(readOnlyDir, 0o777);
+      chmodSync(dir, 0o755);
+      // Root may write any file: run the mock as an ordinary user then.
+      const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      const res = await runCli(['--port', '0', '--db', db], {}, asUser);
+      expect([res.code, res.stderr]).toEqual([1, `campaign-mock: the database ${db} is read-only (the file is not writable); make the file and its folder writable, or pass another --db\n`]);
+      // A folder that is not writable cannot hold the lock file, the WAL or a new database.
+      chmodSync(readOnlyDir, 0o555);
+      const folder = await runCli(['--port', '0', '--db', db], {}, asUser);
+      chmodSync(readOnlyDir, 0o755);
+      expect([folder.code, folder.stderr]).toEqual([1, `campaign-mock: the database ${db} is read-only (its folder is not writable); make the file and its folder writable, or pass another --db\n`]);
+    });
   });
 });
 
