@@ -7,6 +7,8 @@ export interface ServerOptions extends MockAppOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
+  /** How long `close()` lets requests in flight finish before cutting their connections. Default 5 s. */
+  shutdownGraceMs?: number;
 }
 
 /** A mock listening on a port. */
@@ -19,8 +21,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** How long `close()` waits for requests in flight before cutting their connections. */
-const DRAIN_TIMEOUT_MS = 5000;
+/** How long `close()` waits for requests in flight before cutting their connections, unless told otherwise. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 
 /**
  * Starts the mock on a port.
@@ -54,7 +56,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close() {
       closing ??= new Promise<void>((resolve) => {
         const http = server as Server;
-        const force = setTimeout(() => http.closeAllConnections(), DRAIN_TIMEOUT_MS);
+        const force = setTimeout(() => http.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
         http.close(() => {
           clearTimeout(force);
           mock.close();

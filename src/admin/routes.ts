@@ -19,6 +19,11 @@ export interface AdminOptions {
   fixtures: FixtureCatalog;
 }
 
+/** The most one `POST /__admin/clock/advance` moves a clock: a year of 366 days. */
+export const MAX_ADVANCE_SECONDS = 366 * 86_400;
+/** No sandbox clock passes the last instant ISO 8601 writes with a four-digit year. */
+const LATEST_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** An error of the mock itself (not a vendor's): `campaign-mock:` and what to do next. */
 export function adminError(message: string) {
   return { error: `campaign-mock: ${message}` };
@@ -84,9 +89,12 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
 
   admin.post('/clock/advance', async (c) => {
     const sandbox = sandboxOf(c);
-    const seconds = await jsonBody(c, '{"seconds": N} with N ≥ 0', (body) =>
-      typeof body.seconds === 'number' && Number.isFinite(body.seconds) && body.seconds >= 0 ? body.seconds : undefined,
+    const seconds = await jsonBody(c, `{"seconds": N} with 0 ≤ N ≤ ${MAX_ADVANCE_SECONDS}`, (body) =>
+      typeof body.seconds === 'number' && Number.isFinite(body.seconds) && body.seconds >= 0 && body.seconds <= MAX_ADVANCE_SECONDS ? body.seconds : undefined,
     );
+    if (clocks.now(sandbox).getTime() + seconds * 1000 > LATEST_TIME_MS) {
+      throw new AdminError(400, `the clock of "${sandbox.key}" cannot pass ${new Date(LATEST_TIME_MS).toISOString()}; reset the sandbox to start its clock again from now`);
+    }
     return c.json({ now: (await advanceClock(sandbox.key, seconds)).toISOString() });
   });
 

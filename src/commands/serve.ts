@@ -39,6 +39,9 @@ Options (each also read from the environment variable shown):
                         [CAMPAIGN_MOCK_LOG_LEVEL; default info]
       --log-format <f>  text (a line for a person) or json (one object per line, for a
                         log collector) [CAMPAIGN_MOCK_LOG_FORMAT; default text]
+      --shutdown-grace <s>  on SIGTERM or SIGINT, let requests in flight finish for up to
+                        this many seconds, then cut their connections and exit
+                        [CAMPAIGN_MOCK_SHUTDOWN_GRACE; default 5]
       --strict          answer a reply that breaks its spec with a 500 instead of
                         only logging it (for CI) [CAMPAIGN_MOCK_STRICT=1]
       --help            show this help
@@ -90,6 +93,7 @@ interface ServeSettings {
   logLevel: LogLevel;
   logFormat: LogFormat;
   strict: boolean;
+  shutdownGraceMs: number;
 }
 
 function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | 'help' {
@@ -113,6 +117,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
         strict: { type: 'boolean' },
+        'shutdown-grace': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -135,6 +140,9 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
   if (!/^\d+(\.\d+)?$/.test(speedText) || speed > 100_000) throw new UsageError(`--speed must be a number from 0 to 100000, got "${speedText}"`);
   const limitText = values['journal-limit'] ?? env.CAMPAIGN_MOCK_JOURNAL_LIMIT ?? '10000';
   if (!/^[1-9]\d*$/.test(limitText)) throw new UsageError(`--journal-limit must be a positive whole number, got "${limitText}"`);
+  const graceText = values['shutdown-grace'] ?? env.CAMPAIGN_MOCK_SHUTDOWN_GRACE ?? '5';
+  const grace = Number(graceText);
+  if (!/^\d+(\.\d+)?$/.test(graceText) || grace > 3600) throw new UsageError(`--shutdown-grace must be a number of seconds from 0 to 3600, got "${graceText}"`);
   const db = values.db ?? env.CAMPAIGN_MOCK_DB;
   const keys = values.keys ?? env.CAMPAIGN_MOCK_KEYS;
   const scenario = values.scenario ?? env.CAMPAIGN_MOCK_SCENARIO;
@@ -153,6 +161,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
     logLevel,
     logFormat,
     strict: values.strict ?? ['1', 'true'].includes(env.CAMPAIGN_MOCK_STRICT ?? ''),
+    shutdownGraceMs: Math.round(grace * 1000),
   };
 }
 
@@ -176,6 +185,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number | u
     journalLimit: settings.journalLimit,
     webhookAllow: settings.webhookAllow,
     strict: settings.strict,
+    shutdownGraceMs: settings.shutdownGraceMs,
     logger,
   });
   const lines = [
@@ -199,7 +209,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number | u
   }
 
   const stop = (signal: string) => {
-    logger.info(`${signal}: finishing requests in flight, then closing the database`);
+    logger.info(`${signal}: finishing requests in flight (for up to ${settings.shutdownGraceMs / 1000} s), then closing the database`);
     server.close().then(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

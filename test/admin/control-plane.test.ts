@@ -53,9 +53,17 @@ describe('the control plane over HTTP', () => {
     it('refuses a missing key, a missing body and a negative advance', async () => {
       expect(await json(admin('GET', '/clock'))).toEqual({ status: 400, body: { error: 'campaign-mock: GET /__admin/clock needs ?key=<the API key of the sandbox>' } });
       const noBody = await json(admin('POST', '/clock/advance?key=k'));
-      expect([noBody.status, noBody.body.error]).toEqual([400, 'campaign-mock: POST /__admin/clock/advance needs a JSON body {"seconds": N} with N ≥ 0']);
+      expect([noBody.status, noBody.body.error]).toEqual([400, 'campaign-mock: POST /__admin/clock/advance needs a JSON body {"seconds": N} with 0 ≤ N ≤ 31622400']);
       const negative = await json(admin('POST', '/clock/advance?key=k', { seconds: -5 }));
-      expect([negative.status, negative.body.error]).toEqual([400, 'campaign-mock: POST /__admin/clock/advance needs a JSON body {"seconds": N} with N ≥ 0, got {"seconds":-5}']);
+      expect([negative.status, negative.body.error]).toEqual([400, 'campaign-mock: POST /__admin/clock/advance needs a JSON body {"seconds": N} with 0 ≤ N ≤ 31622400, got {"seconds":-5}']);
+      const huge = await json(admin('POST', '/clock/advance?key=k', { seconds: 1e13 }));
+      expect([huge.status, huge.body.error]).toEqual([400, 'campaign-mock: POST /__admin/clock/advance needs a JSON body {"seconds": N} with 0 ≤ N ≤ 31622400, got {"seconds":10000000000000}']);
+      const created = await fetch(`${server.url}/v1/campaigns`, { method: 'POST', headers: { authorization: 'Bearer k', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'After', agent_id: 'agt_1' }) });
+      expect(created.status, 'the sandbox still works after a refused advance').toBe(201);
+      const late = server.mock.sandboxes.resolve('late') as NonNullable<ReturnType<typeof server.mock.sandboxes.resolve>>;
+      server.mock.sandboxes.saveClock(late, { virtualMs: Date.parse('9999-12-31T23:59:00.000Z'), wallMs: Date.now() });
+      const past = await json(admin('POST', '/clock/advance?key=late', { seconds: 3600 }));
+      expect([past.status, past.body.error]).toEqual([400, 'campaign-mock: the clock of "late" cannot pass 9999-12-31T23:59:59.999Z; reset the sandbox to start its clock again from now']);
     });
   });
 

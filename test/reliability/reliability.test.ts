@@ -117,6 +117,24 @@ describe('a file database', () => {
   });
 });
 
+describe('a shutdown grace period', () => {
+  it('cuts a request still in flight once --shutdown-grace has passed, and exits cleanly', async () => {
+    const scenarios = mkdtempSync(join(dir, 'scenarios-'));
+    writeFileSync(join(scenarios, 'slower.yaml'), 'name: test-very-slow-create\ndescription: Creating a campaign takes 20 s.\nrules:\n  - match: { operationId: createCampaign }\n    latency: 20000\n');
+    const mock = await startMockProcess(['--port', '0', '--log-level', 'warn', '--scenarios', scenarios, '--shutdown-grace', '0.5']);
+    const headers = { ...dialnexa('grace'), 'x-mock-scenario': 'test-very-slow-create' };
+    const inFlight = fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers, body: JSON.stringify(campaign) }).then(
+      (res) => res.status,
+      () => 'cut',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    expect(await mock.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await inFlight).toBe('cut');
+  });
+});
+
 describe('misbehaving clients', () => {
   let mock: Mock;
   afterAll(() => mock?.close());
