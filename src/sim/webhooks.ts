@@ -1,7 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import { createHmac } from 'node:crypto';
-import { isIP } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { Logger } from '../logger.js';
+import { WebhookTargets, type SelfAddress } from './webhook-targets.js';
 
 /** A webhook a vendor sends: queued inside the simulation's transaction, sent after it commits. */
 export interface OutgoingWebhook {
@@ -48,23 +51,33 @@ export function hmacSha256Hex(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 
+/** Deliveries under way at once for one sandbox: its slow receivers hold only these. */
+const PER_SANDBOX = 8;
+/** Deliveries under way at once in all. */
+const IN_ALL = 256;
+
 /**
- * Sends vendors' webhooks, only to hosts the user allowed: loopback always, others named with
- * `--webhook-allow`. Sending never holds up a request: webhooks wait in an outbox table and go
- * out in the background, with a timeout and retries; `flush` lets `clock/advance` wait for a
- * sandbox's before it answers.
+ * Sends vendors' webhooks, only where they may go (see WebhookTargets). Sending never holds up a
+ * request: webhooks wait in an outbox table and go out in the background, with a timeout and
+ * retries. Each sandbox has a lane of its own, so one sandbox's slow or hanging receivers delay
+ * nobody else's webhooks, requests or clock; `flush` lets `clock/advance` wait for one sandbox's.
+ * A send a crash interrupted is retried when the mock starts again.
  */
 export class WebhookDispatcher {
-  readonly #allowed: ReadonlySet<string>;
+  readonly #targets: WebhookTargets;
   readonly #listeners = new Map<string, (ref: string, result: DeliveryResult) => void>();
+  /** Deliveries queued in a lane or under way, by outbox row: so none is sent twice at once. */
+  readonly #inFlight = new Map<number, { sandboxId: number; done: Promise<void> }>();
+  readonly #lanes = new Map<number, { running: number; waiting: Array<() => void> }>();
+  #running = 0;
+  readonly #waiting: Array<() => void> = [];
   #timer: NodeJS.Timeout | undefined;
-  #sending: Promise<void> = Promise.resolve();
   #closed = false;
   readonly #insert;
   readonly #due;
   readonly #dueForSandbox;
+  readonly #nextDue;
   readonly #update;
-  readonly #pendingCount;
   readonly #forSandbox;
 
   constructor(
@@ -72,36 +85,32 @@ export class WebhookDispatcher {
     allowedHosts: readonly string[],
     private readonly logger: Logger,
   ) {
-    this.#allowed = new Set(allowedHosts.map((host) => host.toLowerCase()));
+    this.#targets = new WebhookTargets(allowedHosts);
     this.#insert = db.prepare(
       "INSERT INTO webhook_outbox (sandbox_id, vendor, ref, url, headers, body, status, due_ms, created_at, max_attempts) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
     );
-    this.#due = db.prepare("SELECT * FROM webhook_outbox WHERE status = 'pending' AND due_ms <= ? ORDER BY id LIMIT 100");
-    this.#dueForSandbox = db.prepare("SELECT * FROM webhook_outbox WHERE status = 'pending' AND sandbox_id = ? AND attempts = 0 ORDER BY id LIMIT 100");
+    this.#due = db.prepare("SELECT * FROM webhook_outbox WHERE status = 'pending' AND due_ms <= ? ORDER BY id LIMIT 500");
+    this.#dueForSandbox = db.prepare("SELECT * FROM webhook_outbox WHERE status = 'pending' AND sandbox_id = ? AND attempts = 0 ORDER BY id");
+    this.#nextDue = db.prepare("SELECT min(due_ms) FROM webhook_outbox WHERE status = 'pending' AND due_ms > ?").pluck();
     this.#update = db.prepare('UPDATE webhook_outbox SET status = ?, attempts = ?, due_ms = ?, response_status = ?, error = ?, delivered_at = ? WHERE id = ?');
-    this.#pendingCount = db.prepare("SELECT count(*) FROM webhook_outbox WHERE status = 'pending'").pluck();
     this.#forSandbox = db.prepare(
       'SELECT id, vendor, url, status, attempts, response_status, error, created_at, delivered_at, body FROM webhook_outbox WHERE sandbox_id = ? ORDER BY id',
     );
+    // A send that a crash cut short counts as a failed attempt: try again now (or record the failure).
+    db.prepare(
+      "UPDATE webhook_outbox SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END, due_ms = ?, error = coalesce(error, 'the mock stopped while sending') WHERE status = 'sending'",
+    ).run(Date.now());
+    this.#schedule(0);
+  }
+
+  /** The port the mock listens on: webhooks never go back to it. */
+  setSelf(self: SelfAddress): void {
+    this.#targets.setSelf(self);
   }
 
   /** Hears the outcome of each of a vendor's webhooks that carried a `ref`. */
   onResult(vendor: string, listener: (ref: string, result: DeliveryResult) => void): void {
     this.#listeners.set(vendor, listener);
-  }
-
-  /** Whether webhooks may go to this URL's host. */
-  allows(url: string): boolean {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return false;
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
-    const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))) return true;
-    return this.#allowed.has('*') || this.#allowed.has(host) || this.#allowed.has(parsed.host.toLowerCase());
   }
 
   /** Every webhook a sandbox sent or tried to send, oldest first, for the control plane. */
@@ -115,72 +124,104 @@ export class WebhookDispatcher {
     this.#schedule(0);
   }
 
-  /** Sends a sandbox's webhooks not yet tried, and waits for them (retries stay in the background). */
-  flush(sandboxId: number): Promise<void> {
-    this.#sending = this.#sending.then(async () => {
-      if (!this.db.open) return;
-      const rows = this.#dueForSandbox.all(sandboxId) as OutboxRow[];
-      await Promise.all(rows.map((row) => this.#deliver(row)));
-    });
-    return this.#sending;
+  /**
+   * Sends a sandbox's webhooks not yet tried, and waits for them and for its sends under way
+   * (retries stay in the background). Other sandboxes' webhooks are not waited for.
+   */
+  async flush(sandboxId: number): Promise<void> {
+    if (!this.db.open) return;
+    for (const row of this.#dueForSandbox.all(sandboxId) as OutboxRow[]) this.#dispatch(row);
+    await Promise.all([...this.#inFlight.values()].filter((entry) => entry.sandboxId === sandboxId).map((entry) => entry.done));
   }
 
   /** Stops sending; resolves once the sends under way are done (their results are kept). */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    return this.#sending;
+    for (const wake of this.#waiting.splice(0)) wake();
+    for (const lane of this.#lanes.values()) for (const wake of lane.waiting.splice(0)) wake();
+    await Promise.all([...this.#inFlight.values()].map((entry) => entry.done));
   }
 
   #schedule(delayMs: number): void {
     if (this.#closed || this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#sending = this.#sending.then(() => this.#sendDue()).catch((error: Error) => this.logger.error(`webhook sending failed: ${error.message}`));
+      try {
+        this.#sendDue();
+      } catch (error) {
+        this.logger.error(`webhook sending failed: ${(error as Error).message}`);
+      }
     }, delayMs);
     this.#timer.unref();
   }
 
-  async #sendDue(): Promise<void> {
-    for (;;) {
-      if (!this.db.open || this.#closed) return;
-      const rows = this.#due.all(Date.now()) as OutboxRow[];
-      if (rows.length === 0) break;
-      await Promise.all(rows.map((row) => this.#deliver(row)));
+  /** Hands every due webhook to its sandbox's lane, then sleeps until the next retry is due. */
+  #sendDue(): void {
+    if (!this.db.open || this.#closed) return;
+    const now = Date.now();
+    const rows = this.#due.all(now) as OutboxRow[];
+    for (const row of rows) this.#dispatch(row);
+    const next = this.#nextDue.get(now) as number | null;
+    if (next !== null) this.#schedule(Math.max(0, next - now));
+  }
+
+  #dispatch(row: OutboxRow): void {
+    if (this.#inFlight.has(row.id) || this.#closed) return;
+    const done = this.#inLane(row.sandbox_id, () => this.#deliver(row))
+      .catch((error: Error) => this.logger.error(`webhook to ${row.url} failed: ${error.message}`))
+      .finally(() => {
+        this.#inFlight.delete(row.id);
+        // Due webhooks beyond what the last pass took, or queued while this one was sent.
+        this.#schedule(0);
+      });
+    this.#inFlight.set(row.id, { sandboxId: row.sandbox_id, done });
+  }
+
+  /** Runs a delivery when its sandbox's lane, and the mock as a whole, have room for it. */
+  async #inLane(sandboxId: number, deliver: () => Promise<void>): Promise<void> {
+    let lane = this.#lanes.get(sandboxId);
+    if (!lane) {
+      lane = { running: 0, waiting: [] };
+      this.#lanes.set(sandboxId, lane);
     }
-    if (this.db.open && (this.#pendingCount.get() as number) > 0) this.#schedule(500);
+    while (lane.running >= PER_SANDBOX && !this.#closed) await new Promise<void>((wake) => lane?.waiting.push(wake));
+    lane.running++;
+    try {
+      while (this.#running >= IN_ALL && !this.#closed) await new Promise<void>((wake) => this.#waiting.push(wake));
+      if (this.#closed) return;
+      this.#running++;
+      try {
+        await deliver();
+      } finally {
+        this.#running--;
+        this.#waiting.shift()?.();
+      }
+    } finally {
+      lane.running--;
+      lane.waiting.shift()?.();
+      if (lane.running === 0 && lane.waiting.length === 0) this.#lanes.delete(sandboxId);
+    }
   }
 
   async #deliver(row: OutboxRow): Promise<void> {
+    if (!this.db.open) return;
     const attempts = row.attempts + 1;
-    if (!this.allows(row.url)) {
-      const error = `campaign-mock: webhooks may not go to ${row.url}; start the mock with --webhook-allow ${safeHost(row.url)} to allow that host`;
+    const target = await this.#targets.check(row.url);
+    if (!this.db.open) return;
+    if ('refused' in target) {
+      const error = `campaign-mock: ${target.refused}`;
       this.logger.warn(error);
       return this.#record(row, { status: 'refused', attempts, responseStatus: null, error, at: new Date() });
     }
-    // Claim the row before sending, so a concurrent flush does not send it twice.
+    // Claimed before sending: a crash now leaves it `sending`, retried at the next start.
     this.#update.run('sending', attempts, Date.now(), null, null, null, row.id);
-    let responseStatus: number | null = null;
-    let error: string | null = null;
-    try {
-      const response = await fetch(row.url, {
-        method: 'POST',
-        headers: JSON.parse(row.headers) as Record<string, string>,
-        body: row.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      responseStatus = response.status;
-      await response.body?.cancel();
-      if (response.status >= 200 && response.status < 300) {
-        return this.#record(row, { status: 'delivered', attempts, responseStatus, error: null, at: new Date() });
-      }
-      error = `the receiver answered ${response.status}`;
-    } catch (failure) {
-      error = (failure as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (failure as Error).message;
-    }
+    const { responseStatus, error } = await post(row.url, target, JSON.parse(row.headers) as Record<string, string>, row.body);
     if (!this.db.open) return;
+    if (responseStatus !== null && responseStatus >= 200 && responseStatus < 300) {
+      return this.#record(row, { status: 'delivered', attempts, responseStatus, error: null, at: new Date() });
+    }
     if (attempts < row.max_attempts && !this.#closed) {
       const delay = RETRY_DELAYS_MS[attempts - 1] ?? 5000;
       this.#update.run('pending', attempts, Date.now() + delay, responseStatus, error, null, row.id);
@@ -198,10 +239,36 @@ export class WebhookDispatcher {
   }
 }
 
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
+/**
+ * POSTs a webhook to the address it was checked at (not to whatever the name resolves to now),
+ * following no redirect, within the timeout. Resolves with the receiver's status, or the error.
+ */
+function post(url: string, target: { address: string; family: 4 | 6 }, headers: Record<string, string>, body: string): Promise<{ responseStatus: number | null; error: string | null }> {
+  return new Promise((resolve) => {
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const pinned: LookupFunction = (_host, options, callback) => {
+      if ((options as { all?: boolean }).all) (callback as (error: null, addresses: Array<{ address: string; family: number }>) => void)(null, [target]);
+      else callback(null, target.address, target.family);
+    };
+    let settled = false;
+    const finish = (result: { responseStatus: number | null; error: string | null }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      resolve(result);
+    };
+    const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: pinned }, (response) => {
+      const status = response.statusCode ?? null;
+      response.resume();
+      response.once('end', () => finish({ responseStatus: status, error: status !== null && status >= 200 && status < 300 ? null : `the receiver answered ${status}` }));
+      response.once('error', (error) => finish({ responseStatus: status, error: error.message }));
+    });
+    const deadline = setTimeout(() => {
+      finish({ responseStatus: null, error: `no answer within ${TIMEOUT_MS / 1000} s` });
+      request.destroy();
+    }, TIMEOUT_MS);
+    deadline.unref();
+    request.once('error', (error) => finish({ responseStatus: null, error: error.message }));
+    request.end(body);
+  });
 }
