@@ -47,7 +47,7 @@ async function versusPrism() {
   const key = 'bench';
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   // Data for the mock: a campaign to read and update, and call logs to list.
-  await fetch(`${mock.url}/__admin/fixtures?key=${key}`, { method: 'POST', body: JSON.stringify({ name: 'dialnexa/campaigns' }) });
+  await fetch(`${mock.url}/__admin/fixtures?key=${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'dialnexa/campaigns' }) });
   const created = await (await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Bench', agent_id: 'agt_1', from_phone_number: '+14155550100' }) })).json();
   const operations = [
     { name: 'GET a campaign', method: 'GET', path: `/v1/campaigns/${created.id}`, expect: 200 },
@@ -112,7 +112,7 @@ async function resetTimes() {
     const one = [];
     const all = [];
     for (let i = 0; i < 20; i++) {
-      await fetch(`${mock.url}/__admin/fixtures?key=reset_${i}`, { method: 'POST', body: JSON.stringify({ name: 'dialnexa/campaigns' }) });
+      await fetch(`${mock.url}/__admin/fixtures?key=reset_${i}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'dialnexa/campaigns' }) });
       let started = performance.now();
       await fetch(`${mock.url}/__admin/reset?key=reset_${i}`, { method: 'POST' });
       one.push(performance.now() - started);
@@ -193,7 +193,7 @@ async function dialer100k() {
   await mock.app.request(`/v1/campaigns-leads/upload-file/${campaign.id}`, { method: 'POST', headers: { authorization: 'Bearer dialer' }, body: form });
   const uploadMs = performance.now() - started;
   started = performance.now();
-  await mock.app.request('/__admin/clock/advance?key=dialer', { method: 'POST', body: JSON.stringify({ seconds: 30 * 86_400 }) });
+  await mock.app.request('/__admin/clock/advance?key=dialer', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 30 * 86_400 }) });
   const runMs = performance.now() - started;
   const done = await (await mock.app.request(`/v1/campaigns/${campaign.id}`, { headers })).json();
   mock.close();

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { docsRoutes } from './admin/docs.js';
+import { adminGuard } from './admin/guard.js';
 import { adminError, adminRoutes } from './admin/routes.js';
 import { Clocks } from './clock/clock.js';
 import { loadKeysFile, type KeyList } from './config/keys-file.js';
@@ -55,6 +56,10 @@ export interface MockAppOptions {
   journalLimit?: number;
   /** Hosts (or host:port) webhooks may go to besides loopback; `*` for any. */
   webhookAllow?: string[];
+  /** When set, `/__admin` (but `/__admin/health`) needs this token. */
+  adminToken?: string;
+  /** Host names the control plane answers to besides loopback, IP addresses and single-label names. */
+  allowedHosts?: string[];
 }
 
 /** A built mock: the Hono app and what it owns. */
@@ -165,6 +170,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
   const looselyRouted = [...specs].filter(([vendor]) => vendor.pathMatching === 'express');
   const app = new Hono({ getPath: routingPath(looselyRouted.map(([vendor, spec]) => ({ basePath: vendor.basePath, templates: spec.operations.map((op) => op.path) }))) });
+  app.use('/__admin/*', ...adminGuard({ ...(options.adminToken ? { token: options.adminToken } : {}), allowedHosts: options.allowedHosts ?? [] }));
   app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR }));
   app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock, reset, webhooks }));
   for (const [vendor, spec] of specs) {

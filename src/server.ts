@@ -13,8 +13,10 @@ export interface ServerOptions extends MockAppOptions {
 
 /** A mock listening on a port. */
 export interface RunningServer {
-  /** `http://host:port`, no trailing slash. */
+  /** `http://host:port`, no trailing slash; for a server bound to every interface, loopback's. */
   url: string;
+  /** The address the server is bound to, as `host:port` (`0.0.0.0:4010` for every interface). */
+  boundAddress: string;
   port: number;
   mock: MockApp;
   /** Stops accepting connections, lets requests in flight finish, then closes the database. */
@@ -53,6 +55,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return {
     url: `http://${urlHost === '0.0.0.0' || urlHost === '[::]' ? '127.0.0.1' : urlHost}:${address.port}`,
     port: address.port,
+    boundAddress: `${urlHost}:${address.port}`,
     mock,
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -66,7 +66,7 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
       throw new AdminError(400, `${c.req.method} ${c.req.path} needs a JSON body ${describe}`);
     }
     const value = typeof body === 'object' && body !== null ? check(body as Record<string, unknown>) : undefined;
-    if (value === undefined) throw new AdminError(400, `${c.req.method} ${c.req.path} needs a JSON body ${describe}, got ${JSON.stringify(body)}`);
+    if (value === undefined) throw new AdminError(400, `${c.req.method} ${c.req.path} needs a JSON body ${describe}, got ${excerpt(JSON.stringify(body))}`);
     return value;
   };
 
@@ -171,4 +171,9 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
   admin.get('/violations', (c) => c.json({ violations: journal.find({ ...journalQuery(c), violationsOnly: true }) }));
 
   return admin;
+}
+
+/** A value as an error quotes it: whole when short, else its start and its length. */
+function excerpt(text: string): string {
+  return text.length <= 120 ? text : `${text.slice(0, 100)}… (${text.length} characters)`;
 }

@@ -39,6 +39,12 @@ Options (each also read from the environment variable shown):
                         [CAMPAIGN_MOCK_LOG_LEVEL; default info]
       --log-format <f>  text (a line for a person) or json (one object per line, for a
                         log collector) [CAMPAIGN_MOCK_LOG_FORMAT; default text]
+      --admin-token <t> require this token on /__admin (but /__admin/health), sent as
+                        "Authorization: Bearer <t>" or "X-Admin-Token: <t>"; set it whenever
+                        the mock listens beyond loopback [CAMPAIGN_MOCK_ADMIN_TOKEN]
+      --allow-host <name>  also answer /__admin under this host name (loopback, IP
+                        addresses and single-label names such as a Docker service always
+                        work); repeatable [CAMPAIGN_MOCK_ALLOWED_HOSTS, names separated by ',']
       --shutdown-grace <s>  on SIGTERM or SIGINT, let requests in flight finish for up to
                         this many seconds, then cut their connections and exit
                         [CAMPAIGN_MOCK_SHUTDOWN_GRACE; default 5]
@@ -94,6 +100,8 @@ interface ServeSettings {
   logFormat: LogFormat;
   strict: boolean;
   shutdownGraceMs: number;
+  adminToken?: string;
+  allowedHosts: string[];
 }
 
 function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | 'help' {
@@ -118,6 +126,8 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
         'log-format': { type: 'string' },
         strict: { type: 'boolean' },
         'shutdown-grace': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
         help: { type: 'boolean' },
       },
     });
@@ -143,6 +153,8 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
   const graceText = values['shutdown-grace'] ?? env.CAMPAIGN_MOCK_SHUTDOWN_GRACE ?? '5';
   const grace = Number(graceText);
   if (!/^\d+(\.\d+)?$/.test(graceText) || grace > 3600) throw new UsageError(`--shutdown-grace must be a number of seconds from 0 to 3600, got "${graceText}"`);
+  const adminToken = values['admin-token'] ?? env.CAMPAIGN_MOCK_ADMIN_TOKEN;
+  if (adminToken !== undefined && adminToken.length < 8) throw new UsageError('--admin-token must be at least 8 characters long');
   const db = values.db ?? env.CAMPAIGN_MOCK_DB;
   const keys = values.keys ?? env.CAMPAIGN_MOCK_KEYS;
   const scenario = values.scenario ?? env.CAMPAIGN_MOCK_SCENARIO;
@@ -162,6 +174,8 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSettings | '
     logFormat,
     strict: values.strict ?? ['1', 'true'].includes(env.CAMPAIGN_MOCK_STRICT ?? ''),
     shutdownGraceMs: Math.round(grace * 1000),
+    ...(adminToken ? { adminToken } : {}),
+    allowedHosts: values['allow-host'] ?? (env.CAMPAIGN_MOCK_ALLOWED_HOSTS ? env.CAMPAIGN_MOCK_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : []),
   };
 }
 
@@ -186,10 +200,14 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number | u
     webhookAllow: settings.webhookAllow,
     strict: settings.strict,
     shutdownGraceMs: settings.shutdownGraceMs,
+    ...(settings.adminToken ? { adminToken: settings.adminToken } : {}),
+    allowedHosts: settings.allowedHosts,
     logger,
   });
+  const everywhere = !isLoopbackHost(settings.host);
+  const bound = everywhere ? ` (bound to ${server.boundAddress}, every address of this machine that can reach it)` : '';
   const lines = [
-    `campaign-mock ${VERSION} listening on ${server.url} (${settings.db ? `database ${settings.db}` : 'in-memory database'})`,
+    `campaign-mock ${VERSION} listening on ${server.url}${bound} (${settings.db ? `database ${settings.db}` : 'in-memory database'})`,
     ...server.mock.vendors.map((v) => `  ${v.title.padEnd(10)} ${server.url}${v.basePath}`),
     `  ${'admin'.padEnd(10)} ${server.url}/__admin`,
   ];
@@ -206,6 +224,12 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number | u
           })
         : lines.join('\n');
     process.stdout.write(`${started}\n`);
+  }
+
+  if (everywhere && !settings.adminToken) {
+    process.stderr.write(
+      `campaign-mock: WARNING: listening on ${server.boundAddress} without an admin token: anyone who can reach this port can read every sandbox and reset them all through /__admin. Set --admin-token (or CAMPAIGN_MOCK_ADMIN_TOKEN).\n`,
+    );
   }
 
   const stop = (signal: string) => {
@@ -225,3 +249,7 @@ export const serveCommand: Command = {
   help: HELP,
   run: serve,
 };
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1' || host === '[::1]';
+}

@@ -122,7 +122,7 @@ describe('the control plane over HTTP', () => {
       writeFileSync(join(folder, 'asisso', 'contradiction.yaml'), bundled.replace('    workflow_id: 42', '    workflow_id: 99'));
       const mock = createMockApp({ fixtureDirs: [folder], strict: true, logger: createLogger('silent') });
       try {
-        const res = await mock.app.request('/__admin/fixtures?key=fx_bad', { method: 'POST', body: JSON.stringify({ name: 'asisso/contradiction' }) });
+        const res = await mock.app.request('/__admin/fixtures?key=fx_bad', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'asisso/contradiction' }) });
         expect(res.status).toBe(409);
         expect(((await res.json()) as { error: string }).error).toMatch(/^campaign-mock: Asisso fixture campaign \d+ names workflow 99, which the fixture's workflows do not list$/);
         const list = await mock.app.request('/api/v1/campaign/', { headers: { 'x-api-key': 'fx_bad' } });
@@ -243,8 +243,8 @@ describe('sandbox clocks and scenarios in a file database', () => {
     const db = join(folder, 'mock.sqlite');
     try {
       const first = createMockApp({ db, logger: createLogger('silent'), speed: 0 });
-      const advanced = (await (await first.app.request('/__admin/clock/advance?key=k', { method: 'POST', body: '{"seconds": 7200}' })).json()) as { now: string };
-      await first.app.request('/__admin/scenario?key=k', { method: 'PUT', body: '{"name": "dialnexa-rate-limited"}' });
+      const advanced = (await (await first.app.request('/__admin/clock/advance?key=k', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seconds": 7200}' })).json()) as { now: string };
+      await first.app.request('/__admin/scenario?key=k', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"name": "dialnexa-rate-limited"}' });
       first.close();
       const second = createMockApp({ db, logger: createLogger('silent'), speed: 0 });
       expect(await (await second.app.request('/__admin/clock?key=k')).json()).toEqual({ now: advanced.now });

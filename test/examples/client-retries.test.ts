@@ -23,6 +23,7 @@ it('retries through two 500s and succeeds', async () => {
   const key = 'dnx_test_retries'; // a sandbox of its own: parallel tests never interfere
   await fetch(`${mock.url}/__admin/scenario?key=${key}`, {
     method: 'PUT',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'dialnexa-retry-then-succeed' }),
   });
 

@@ -82,7 +82,7 @@ export function behindPrism(options: { spec: string; keysFile?: string; auth: Au
       await fetch(`${server.url}/__admin/reset`, { method: 'POST' });
     },
     advance: async (key, seconds) => {
-      await fetch(`${server.url}/__admin/clock/advance?key=${encodeURIComponent(key)}`, { method: 'POST', body: JSON.stringify({ seconds }) });
+      await fetch(`${server.url}/__admin/clock/advance?key=${encodeURIComponent(key)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
     },
   };
 }

@@ -32,7 +32,7 @@ describe('sandboxes', () => {
   beforeAll(async () => {
     mock = createMockApp({ strict: true, speed: 0, logger: createLogger('silent') });
     for (const fixture of ['dialnexa/campaigns', 'asisso/campaigns', 'sarvam/campaigns']) {
-      const res = await mock.app.request(`/__admin/fixtures?key=${A}`, { method: 'POST', body: JSON.stringify({ name: fixture }) });
+      const res = await mock.app.request(`/__admin/fixtures?key=${A}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: fixture }) });
       expect(res.status).toBe(200);
     }
     aCampaign = ((await call(A, 'POST', '/v1/campaigns', { name: 'Mine', agent_id: 'agt_a', from_phone_number: '+14155550100', scheduled_at: '2099-01-01T00:00:00Z' })).body as { id: string }).id;
@@ -81,11 +81,11 @@ describe('sandboxes', () => {
         for (const [method, rawPath, body] of requests) {
           const path = rawPath.replace('__A__', aCampaign).replace('__LEAD__', aLead);
           if (method === 'FIXTURE') {
-            await mock.app.request(`/__admin/fixtures?key=${B}`, { method: 'POST', body: JSON.stringify({ name: path }) });
+            await mock.app.request(`/__admin/fixtures?key=${B}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: path }) });
             continue;
           }
           if (method === 'ADVANCE') {
-            await mock.app.request(`/__admin/clock/advance?key=${B}`, { method: 'POST', body: JSON.stringify({ seconds: Number(path) }) });
+            await mock.app.request(`/__admin/clock/advance?key=${B}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: Number(path) }) });
             continue;
           }
           const res = await call(B, method, path, body);

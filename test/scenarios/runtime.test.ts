@@ -48,7 +48,7 @@ describe('scenario rules', () => {
   });
 
   it('`call` fires on the n-th matching request only, matching path parameters', async () => {
-    await mock.app.request('/__admin/fixtures?key=dnx_test_a', { method: 'POST', body: JSON.stringify({ name: 'dialnexa/campaigns' }) });
+    await mock.app.request('/__admin/fixtures?key=dnx_test_a', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'dialnexa/campaigns' }) });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await call('GET', '/v1/campaigns/cmp_fxrunning001', { headers: inScenario })).status);
     expect(statuses).toEqual([200, 404, 200]);

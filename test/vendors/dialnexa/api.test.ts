@@ -16,7 +16,7 @@ describe('DialNexa API, in process', () => {
         await mock.app.request('/__admin/reset', { method: 'POST' });
       },
       advance: async (key, seconds) => {
-        await mock.app.request(`/__admin/clock/advance?key=${key}`, { method: 'POST', body: JSON.stringify({ seconds }) });
+        await mock.app.request(`/__admin/clock/advance?key=${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
       },
     }),
     { viaPrism: false },

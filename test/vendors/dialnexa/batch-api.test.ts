@@ -13,7 +13,7 @@ describe('DialNexa batch calls, in process', () => {
         await mock.app.request('/__admin/reset', { method: 'POST' });
       },
       advance: async (key, seconds) => {
-        await mock.app.request(`/__admin/clock/advance?key=${key}`, { method: 'POST', body: JSON.stringify({ seconds }) });
+        await mock.app.request(`/__admin/clock/advance?key=${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
       },
       now: (key) => mock.clocks.now(mock.sandboxes.resolve(key) as NonNullable<ReturnType<typeof mock.sandboxes.resolve>>).getTime(),
     }),

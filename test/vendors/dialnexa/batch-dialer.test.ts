@@ -22,7 +22,7 @@ describe('DialNexa batch calls in the dialer simulation', () => {
   });
   const KEY = 'dnx_test_a';
   const advance = async (seconds: number) => {
-    await mock.app.request(`/__admin/clock/advance?key=${KEY}`, { method: 'POST', body: JSON.stringify({ seconds }) });
+    await mock.app.request(`/__admin/clock/advance?key=${KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
   };
   const createBatch = async (numbers: string[], fields: Record<string, string> = {}) => {
     const res = await call('POST', '/v1/batch-calls', { body: batchForm(leadsCsv(numbers), fields) });

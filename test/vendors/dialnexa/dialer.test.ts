@@ -15,7 +15,7 @@ describe('DialNexa campaigns in the dialer simulation', () => {
   });
   const KEY = 'dnx_test_a';
   const advance = async (seconds: number) => {
-    const res = await mock.app.request(`/__admin/clock/advance?key=${KEY}`, { method: 'POST', body: JSON.stringify({ seconds }) });
+    const res = await mock.app.request(`/__admin/clock/advance?key=${KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
     return ((await res.json()) as { now: string }).now;
   };
   const createCampaign = async (body: Record<string, unknown> = {}) =>
@@ -32,7 +32,7 @@ describe('DialNexa campaigns in the dialer simulation', () => {
     mock.db.prepare("SELECT count(*) FROM dialnexa_leads WHERE status = 'in_progress'").pluck().get() as number;
 
   it('leaves a draft campaign (from the bundled fixture) undialed until it is started', async () => {
-    const loaded = await mock.app.request(`/__admin/fixtures?key=${KEY}`, { method: 'POST', body: JSON.stringify({ name: 'dialnexa/campaigns' }) });
+    const loaded = await mock.app.request(`/__admin/fixtures?key=${KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'dialnexa/campaigns' }) });
     expect(loaded.status, await loaded.text()).toBe(200);
     expect((await call('GET', '/v1/campaigns/cmp_fxdraft00001')).body).toMatchObject({ status: 'draft', total_leads: 1, pending_calls: 1 });
     await advance(3600);
