@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Clocks } from '../clock/clock.js';
+import { keyHash } from '../engine/credentials.js';
 import { FixtureConflict, type FixtureCatalog } from '../fixtures/catalog.js';
 import type { Journal, JournalQuery } from '../journal/journal.js';
 import { unknownScenario, type ScenarioRuntime } from '../scenarios/runtime.js';
@@ -18,6 +19,9 @@ export interface AdminOptions {
   scenarios: ScenarioRuntime;
   fixtures: FixtureCatalog;
 }
+
+const DEFAULT_JOURNAL_PAGE = 1000;
+const MAX_JOURNAL_PAGE = 10_000;
 
 /** The most one `POST /__admin/clock/advance` moves a clock: a year of 366 days. */
 export const MAX_ADVANCE_SECONDS = 366 * 86_400;
@@ -154,21 +158,52 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
     const query: JournalQuery = {};
     const key = c.req.query('key');
     const operationId = c.req.query('operation');
-    const since = c.req.query('since');
-    const until = c.req.query('until');
-    for (const [name, value] of [['since', since], ['until', until]] as const) {
-      if (value !== undefined && Number.isNaN(Date.parse(value))) throw new AdminError(400, `?${name}= must be an ISO 8601 time, got "${value}"`);
-    }
     if (key !== undefined) query.key = key;
     if (operationId !== undefined) query.operationId = operationId;
-    if (since !== undefined) query.since = new Date(since).toISOString();
-    if (until !== undefined) query.until = new Date(until).toISOString();
+    for (const name of ['since', 'until'] as const) {
+      const value = c.req.query(name);
+      if (value === undefined) continue;
+      const ms = Date.parse(value);
+      if (Number.isNaN(ms)) throw new AdminError(400, `?${name}= must be an ISO 8601 time, got "${excerpt(value)}"`);
+      query[name] = ms;
+    }
     return query;
   };
 
-  admin.get('/requests', (c) => c.json({ requests: journal.find(journalQuery(c)), capacity: journal.capacity }));
+  /**
+   * A page of journal entries, oldest first: `?limit=` (default 1,000, at most 10,000) from the
+   * entry after `?after=<id>`; `next` is the `after` of the next page, or null. Without `?key=`,
+   * entries name their sandbox by a hash of its key (`keyHash`), never by the key: the journal
+   * of every tenant must not hand out the others' keys.
+   */
+  const journalPage = (c: Context, entries: ReturnType<Journal['find']>) => {
+    const limit = wholeNumber(c, 'limit', 1, MAX_JOURNAL_PAGE) ?? DEFAULT_JOURNAL_PAGE;
+    const after = wholeNumber(c, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const from = entries.findIndex((entry) => entry.id > after);
+    const page = from === -1 ? [] : entries.slice(from, from + limit);
+    const last = page[page.length - 1];
+    const next = last !== undefined && from + limit < entries.length ? last.id : null;
+    const withKeys = c.req.query('key') !== undefined;
+    return { entries: withKeys ? page : page.map(({ key, ...entry }) => ({ ...entry, key: null, keyHash: key === null ? null : keyHash(key) })), next };
+  };
 
-  admin.get('/violations', (c) => c.json({ violations: journal.find({ ...journalQuery(c), violationsOnly: true }) }));
+  const wholeNumber = (c: Context, name: string, min: number, max: number): number | undefined => {
+    const text = c.req.query(name);
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) throw new AdminError(400, `?${name}= must be a whole number from ${min} to ${max}, got "${excerpt(text)}"`);
+    return value;
+  };
+
+  admin.get('/requests', (c) => {
+    const { entries, next } = journalPage(c, journal.find(journalQuery(c)));
+    return c.json({ requests: entries, capacity: journal.capacity, next });
+  });
+
+  admin.get('/violations', (c) => {
+    const { entries, next } = journalPage(c, journal.find({ ...journalQuery(c), violationsOnly: true }));
+    return c.json({ violations: entries, next });
+  });
 
   return admin;
 }

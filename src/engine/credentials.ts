@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SecurityRequirementObject, SecuritySchemeObject } from './openapi.js';
 
 /**
@@ -49,4 +50,12 @@ function credentialFor({ headers, query }: { headers: Headers; query: URLSearchP
 
 function bearerToken(header: string | null): string | undefined {
   return /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
+}
+
+/**
+ * A key's name where the key itself must not appear (logs, the journal of every tenant): the
+ * first 12 hex digits of its SHA-256, the same for the same key every time.
+ */
+export function keyHash(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 12);
 }

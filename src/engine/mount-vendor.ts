@@ -2,13 +2,13 @@ import type { Context, Hono } from 'hono';
 import type { Logger } from '../logger.js';
 import type { Exchange, Interception, RequestHooks } from './hooks.js';
 import type { Sandbox, SandboxRegistry } from '../store/sandboxes.js';
-import { readApiKey } from './credentials.js';
+import { keyHash, readApiKey } from './credentials.js';
 import type { ParameterObject } from './openapi.js';
 import { issuesFromAjv, sortIssues, withNonFiniteNumbers, type ValidationIssue } from './issues.js';
 import { readRequestBody } from './request-body.js';
 import { checkReply } from './response-check.js';
 import { toRoutePath, type Spec } from './spec.js';
-import type { CompiledOperation, ParameterValidator } from './validators.js';
+import { redactSecrets, type CompiledOperation, type ParameterValidator } from './validators.js';
 import { ReplyError, type Handler, type Reply, type RequestContext, type VendorModule } from './vendor.js';
 
 export interface MountOptions {
@@ -137,7 +137,7 @@ async function serveOperation(c: Context, operation: CompiledOperation, handler:
     durationMs: exchange.durationMs,
     vendor: options.vendor.name,
     operationId: operation.spec.operationId,
-    key: answer.key,
+    keyHash: answer.key === null ? null : keyHash(answer.key),
     scenario: exchange.scenario,
   });
   return response;
@@ -194,7 +194,7 @@ async function answerRequest(c: Context, url: URL, operation: CompiledOperation,
     reply,
     key: sandbox.key,
     violations: sorted.map(describeViolation),
-    ...(body === undefined || body instanceof Uint8Array ? {} : { requestBody: body }),
+    ...(body === undefined || body instanceof Uint8Array ? {} : { requestBody: redactSecrets(body, operation.secretPaths) }),
     ...(interception ? { interception } : {}),
   });
 

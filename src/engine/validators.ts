@@ -20,6 +20,11 @@ export interface CompiledOperation {
    * pydantic do.
    */
   fieldOrder: Map<string, number>;
+  /**
+   * Body fields the spec marks `writeOnly` (a webhook's signing secret): kept out of the journal
+   * and the logs, as `[redacted]`. Each a path of property names; `*` for every item of an array.
+   */
+  secretPaths: string[][];
 }
 
 export interface ParameterValidator {
@@ -81,6 +86,9 @@ function lazyOperation(spec: OperationSpec, compile: () => Omit<CompiledOperatio
     get fieldOrder() {
       return get().fieldOrder;
     },
+    get secretPaths() {
+      return get().secretPaths;
+    },
   };
 }
 
@@ -119,7 +127,38 @@ function compileOperation(
       responses.set(status, first ? { mediaType: first } : {});
     }
   }
-  return { parameters, bodies, responses, fieldOrder };
+  const secretPaths: string[][] = [];
+  for (const media of Object.values(operation.requestBody?.content ?? {})) collectSecretPaths(media.schema ?? true, [], secretPaths, resolveRef, 0);
+  return { parameters, bodies, responses, fieldOrder, secretPaths };
+}
+
+/** Records the path of every `writeOnly` property, depth first. */
+function collectSecretPaths(schema: JsonSchema, path: string[], out: string[][], resolveRef: (ref: string) => JsonSchema | undefined, depth: number): void {
+  if (typeof schema !== 'object' || depth > 8) return;
+  const resolved = typeof schema.$ref === 'string' ? resolveRef(schema.$ref) : schema;
+  if (typeof resolved !== 'object') return;
+  if (resolved.writeOnly === true || schema.writeOnly === true) {
+    if (!out.some((known) => known.join('.') === path.join('.'))) out.push(path);
+    return;
+  }
+  if (resolved.items !== undefined) collectSecretPaths(resolved.items as JsonSchema, [...path, '*'], out, resolveRef, depth + 1);
+  for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const) {
+    for (const branch of (resolved[keyword] ?? []) as JsonSchema[]) collectSecretPaths(branch, path, out, resolveRef, depth + 1);
+  }
+  for (const [name, child] of Object.entries((resolved.properties ?? {}) as Record<string, JsonSchema>)) collectSecretPaths(child, [...path, name], out, resolveRef, depth + 1);
+}
+
+/** A copy of a body with its secret fields (see `secretPaths`) replaced by `[redacted]`. */
+export function redactSecrets(body: unknown, paths: readonly string[][]): unknown {
+  if (paths.length === 0) return body;
+  const redact = (value: unknown, path: readonly string[]): unknown => {
+    if (path.length === 0) return '[redacted]';
+    const [head, ...rest] = path as [string, ...string[]];
+    if (head === '*') return Array.isArray(value) ? value.map((item) => redact(item, rest)) : value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !(head in value)) return value;
+    return { ...(value as Record<string, unknown>), [head]: redact((value as Record<string, unknown>)[head], rest) };
+  };
+  return paths.reduce((redacted, path) => redact(redacted, path), body);
 }
 
 /** Records `prefix + dotted.path` for every property, depth first, in declaration order. */

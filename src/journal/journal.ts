@@ -6,10 +6,10 @@ const MAX_BODY_CHARS = 4096;
 export interface JournalQuery {
   key?: string;
   operationId?: string;
-  /** ISO 8601: entries at or after. */
-  since?: string;
-  /** ISO 8601: entries before. */
-  until?: string;
+  /** Entries at or after this time (ms since the epoch). */
+  since?: number;
+  /** Entries before this time (ms since the epoch). */
+  until?: number;
   /** Only entries whose request broke the contract. */
   violationsOnly?: boolean;
 }
@@ -52,8 +52,8 @@ export class Journal {
       (e) =>
         (query.key === undefined || e.key === query.key) &&
         (query.operationId === undefined || e.operationId === query.operationId) &&
-        (query.since === undefined || e.time >= query.since) &&
-        (query.until === undefined || e.time < query.until) &&
+        (query.since === undefined || Date.parse(e.time) >= query.since) &&
+        (query.until === undefined || Date.parse(e.time) < query.until) &&
         (!query.violationsOnly || e.violations.length > 0),
     );
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,10 +210,11 @@ describe('the control plane over HTTP', () => {
         replyViolations: [],
         requestBody: { name: 7 },
       });
+      // Without ?key=, entries name their sandbox by a hash of the key, never by the key.
       const byOperation = (await json(admin('GET', '/requests?operation=getCampaign'))).body.requests;
-      expect(byOperation.map((e: any) => [e.key, e.status])).toEqual([
-        ['j2', 404],
-        [null, 401],
+      expect(byOperation.map((e: any) => [e.key, e.keyHash, e.status])).toEqual([
+        [null, createHash('sha256').update('j2').digest('hex').slice(0, 12), 404],
+        [null, null, 401],
       ]);
       const violations = (await json(admin('GET', '/violations'))).body.violations;
       expect(violations.map((e: any) => e.violations[0])).toEqual([
@@ -223,6 +225,30 @@ describe('the control plane over HTTP', () => {
       const future = (await json(admin('GET', `/requests?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`))).body.requests;
       expect(future).toEqual([]);
       expect((await json(admin('GET', '/requests?since=yesterday'))).status).toBe(400);
+    });
+
+    it('keeps secrets out: a webhook signing secret reads [redacted], and no key is listed without ?key=', async () => {
+      await vendor('j3', 'POST', '/v1/user-webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['campaign.paused'], secret: 'whsec_do_not_show' });
+      const [mine] = (await json(admin('GET', '/requests?key=j3'))).body.requests;
+      expect(mine.requestBody).toEqual({ url: 'http://127.0.0.1:9/hooks', events: ['campaign.paused'], secret: '[redacted]' });
+      const everyone = await (await admin('GET', '/requests')).text();
+      expect(everyone).not.toContain('whsec_do_not_show');
+      expect(everyone).not.toContain('"j3"');
+    });
+
+    it('pages its answer, and compares times as times', async () => {
+      for (let i = 0; i < 7; i++) await vendor('paged', 'GET', `/v1/campaigns/cmp_${String(i).padStart(12, '0')}`);
+      const first = (await json(admin('GET', '/requests?key=paged&limit=3'))).body;
+      expect(first.requests.map((e: any) => e.path.slice(-1))).toEqual(['0', '1', '2']);
+      const second = (await json(admin('GET', `/requests?key=paged&limit=3&after=${first.next}`))).body;
+      expect(second.requests.map((e: any) => e.path.slice(-1))).toEqual(['3', '4', '5']);
+      const last = (await json(admin('GET', `/requests?key=paged&limit=3&after=${second.next}`))).body;
+      expect([last.requests.map((e: any) => e.path.slice(-1)), last.next]).toEqual([['6'], null]);
+      expect((await json(admin('GET', '/requests?limit=0'))).status).toBe(400);
+      // The same instant written with an offset: every entry is after an hour ago.
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      const withOffset = `${new Date(anHourAgo.getTime() + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;
+      expect((await json(admin('GET', `/requests?key=paged&since=${encodeURIComponent(withOffset)}`))).body.requests).toHaveLength(7);
     });
 
     it('keeps at most its limit, dropping the oldest, and forgets a reset sandbox', async () => {
