@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import type { Spec } from '../engine/spec.js';
+import type { Spec } from '../engine/spec/load.js';
 import type { VendorModule } from '../engine/vendor.js';
 import { adminError } from './routes.js';
 

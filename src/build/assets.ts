@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DOCS_ASSETS_DIR, SCENARIO_CACHE_FILE, SCENARIOS_DIR, SPEC_CACHE_DIR, SPECS_DIR } from '../app.js';
-import { parseSpecForCache } from '../engine/spec.js';
+import { parseSpecForCache } from '../engine/spec/load.js';
 import { scenarioCacheEntry } from '../scenarios/catalog.js';
 
 /**

@@ -3,7 +3,7 @@ import { SPECS_DIR, SPEC_CACHE_DIR } from '../app.js';
 import { PLANS } from '../contract/plans/index.js';
 import { formatReport } from '../contract/report.js';
 import { runContract } from '../contract/runner.js';
-import { loadSpec } from '../engine/spec.js';
+import { loadSpec } from '../engine/spec/load.js';
 import { VENDORS } from '../vendors/registry.js';
 import { UsageError, type Command } from './command.js';
 

@@ -1,5 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { JsonSchema } from '../engine/openapi.js';
+import type { JsonSchema } from '../engine/spec/openapi.js';
 import { ConfigError, describeSchemaErrors, readYamlFile } from './yaml-file.js';
 
 /** What one API key may do. */

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { isJsonMediaType, responseKeyFor, type CompiledOperation } from '../engine/validators.js';
+import { isJsonMediaType, responseKeyFor, type CompiledOperation } from '../engine/spec/compile.js';
 
 /**
  * One way an answer differs from what the spec allows: where, in words, and — when it is one

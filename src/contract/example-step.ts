@@ -1,4 +1,4 @@
-import type { OperationSpec, Spec } from '../engine/spec.js';
+import type { OperationSpec, Spec } from '../engine/spec/load.js';
 import { EXAMPLE_CSV, exampleOf, formExample, jsonExample } from './examples.js';
 import type { ContractStep, StepRequest } from './plan.js';
 

@@ -1,5 +1,5 @@
-import type { JsonSchema, MediaTypeObject } from '../engine/openapi.js';
-import { resolveRef, type Spec } from '../engine/spec.js';
+import type { JsonSchema, MediaTypeObject } from '../engine/spec/openapi.js';
+import { resolveRef, type Spec } from '../engine/spec/load.js';
 
 /**
  * Request values taken from a spec's own examples, for requests that keep to the spec: what the

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { LineCounter, Node } from 'yaml';
 import { yaml } from '../config/yaml.js';
-import { HTTP_METHODS } from '../engine/openapi.js';
+import { HTTP_METHODS } from '../engine/spec/openapi.js';
 
 /**
  * How far each answer of a vendor's spec can be trusted: every `x-mock-inferred` mark (a

@@ -1,6 +1,6 @@
-import type { SecuritySchemeObject } from '../engine/openapi.js';
-import type { OperationSpec, Spec } from '../engine/spec.js';
-import { compileSpecs, isJsonMediaType, type CompiledOperation } from '../engine/validators.js';
+import type { SecuritySchemeObject } from '../engine/spec/openapi.js';
+import type { OperationSpec, Spec } from '../engine/spec/load.js';
+import { compileSpecs, isJsonMediaType, type CompiledOperation } from '../engine/spec/compile.js';
 import { checkAnswer, excerpt, type Mismatch } from './answer-check.js';
 import { exampleStep } from './example-step.js';
 import type { ContractPlan, ContractStep, StepAnswer, StepRequest, Values } from './plan.js';

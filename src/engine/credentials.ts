@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SecurityRequirementObject, SecuritySchemeObject } from './openapi.js';
+import type { SecurityRequirementObject, SecuritySchemeObject } from './spec/openapi.js';
 
 /**
  * Reads the API key a request carries, as the operation's security requirements describe it

@@ -1,5 +1,5 @@
 import type { ValidationIssue } from './issues.js';
-import type { OperationSpec } from './spec.js';
+import type { OperationSpec } from './spec/load.js';
 import type { Reply, VendorModule } from './vendor.js';
 import type { Sandbox } from '../store/sandboxes.js';
 

@@ -3,12 +3,12 @@ import type { Logger } from '../logger.js';
 import type { Exchange, Interception, RequestHooks } from './hooks.js';
 import type { Sandbox, SandboxRegistry } from '../store/sandboxes.js';
 import { keyHash, readApiKey } from './credentials.js';
-import type { ParameterObject } from './openapi.js';
+import type { ParameterObject } from './spec/openapi.js';
 import { issuesFromAjv, sortIssues, withNonFiniteNumbers, type ValidationIssue } from './issues.js';
 import { readRequestBody } from './request-body.js';
 import { checkReply } from './response-check.js';
-import { toRoutePath, type Spec } from './spec.js';
-import { redactSecrets, type CompiledOperation, type ParameterValidator } from './validators.js';
+import { toRoutePath, type Spec } from './spec/load.js';
+import { redactSecrets, type CompiledOperation, type ParameterValidator } from './spec/compile.js';
 import { ReplyError, type Handler, type Reply, type RequestContext, type VendorModule } from './vendor.js';
 
 export interface MountOptions {

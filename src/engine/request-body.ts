@@ -1,6 +1,6 @@
 import type { ValidationIssue } from './issues.js';
-import type { RequestBodyObject } from './openapi.js';
-import { isJsonMediaType } from './validators.js';
+import type { RequestBodyObject } from './spec/openapi.js';
+import { isJsonMediaType } from './spec/compile.js';
 
 /** The outcome of reading a request body against what the operation accepts. */
 export type ReadBody =

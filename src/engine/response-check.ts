@@ -1,5 +1,5 @@
 import type { Reply } from './vendor.js';
-import { responseKeyFor, type CompiledOperation } from './validators.js';
+import { responseKeyFor, type CompiledOperation } from './spec/compile.js';
 
 /**
  * Checks a reply against the responses its operation documents: the status must be documented,

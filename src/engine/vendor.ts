@@ -5,9 +5,9 @@ import type { DialerEffects } from '../sim/model.js';
 import type { Simulator } from '../sim/simulator.js';
 import type { WebhookDispatcher } from '../sim/webhooks.js';
 import type { ValidationIssue } from './issues.js';
-import type { JsonSchema } from './openapi.js';
-import type { PathMatching } from './path-matching.js';
-import type { OperationSpec } from './spec.js';
+import type { JsonSchema } from './spec/openapi.js';
+import type { PathMatching } from './spec/routes.js';
+import type { OperationSpec } from './spec/load.js';
 
 /** What a handler answers: a status, a JSON body (or none) and extra headers. */
 export interface Reply {

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ValidationIssue } from '../engine/issues.js';
-import type { OperationSpec } from '../engine/spec.js';
+import type { OperationSpec } from '../engine/spec/load.js';
 import type { ErrorEnvelope, Reply } from '../engine/vendor.js';
 
 /**

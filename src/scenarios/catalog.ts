@@ -2,7 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, describeSchemaErrors, parseYamlFile, readConfigText, type YamlFile } from '../config/yaml-file.js';
-import { specHash, type Spec } from '../engine/spec.js';
+import { specHash, type Spec } from '../engine/spec/load.js';
 import type { VendorModule } from '../engine/vendor.js';
 import { documentedStatuses, namedExamples } from './forced-reply.js';
 import { SCENARIO_FILE_SCHEMA, type Scenario } from './scenario.js';

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import type { MediaTypeObject, ResponseObject } from '../engine/openapi.js';
-import type { OperationSpec } from '../engine/spec.js';
+import type { MediaTypeObject, ResponseObject } from '../engine/spec/openapi.js';
+import type { OperationSpec } from '../engine/spec/load.js';
 import type { Reply, VendorModule } from '../engine/vendor.js';
 
 /** What a rule or a `Prefer` header asks for. */

@@ -3,7 +3,7 @@ import { SPECS_DIR } from '../../src/app.js';
 import { PLANS } from '../../src/contract/plans/index.js';
 import { formatReport } from '../../src/contract/report.js';
 import { runContract } from '../../src/contract/runner.js';
-import { loadSpec } from '../../src/engine/spec.js';
+import { loadSpec } from '../../src/engine/spec/load.js';
 import { createLogger } from '../../src/logger.js';
 import { documentedStatuses } from '../../src/scenarios/forced-reply.js';
 import { startServer, type RunningServer } from '../../src/server.js';

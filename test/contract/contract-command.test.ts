@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPECS_DIR } from '../../src/app.js';
-import { loadSpec } from '../../src/engine/spec.js';
+import { loadSpec } from '../../src/engine/spec/load.js';
 import { VENDORS } from '../../src/vendors/registry.js';
 import { runCli, startMockProcess, type MockProcess } from '../helpers/process.js';
 

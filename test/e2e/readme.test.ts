@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS_DIR, SPECS_DIR } from '../../src/app.js';
-import { loadSpec } from '../../src/engine/spec.js';
+import { loadSpec } from '../../src/engine/spec/load.js';
 import { loadScenarios } from '../../src/scenarios/catalog.js';
 import { VENDORS } from '../../src/vendors/registry.js';
 import { MAGIC_ENDINGS } from '../../src/sim/outcomes.js';

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { mountVendor } from '../../src/engine/mount-vendor.js';
-import type { OpenApiDocument } from '../../src/engine/openapi.js';
-import { indexSpec } from '../../src/engine/spec.js';
-import { compileSpecs } from '../../src/engine/validators.js';
+import type { OpenApiDocument } from '../../src/engine/spec/openapi.js';
+import { indexSpec } from '../../src/engine/spec/load.js';
+import { compileSpecs } from '../../src/engine/spec/compile.js';
 import type { Handler, VendorModule } from '../../src/engine/vendor.js';
 import { openDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrations.js';

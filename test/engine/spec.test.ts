@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { indexSpec, toRoutePath } from '../../src/engine/spec.js';
-import type { OpenApiDocument } from '../../src/engine/openapi.js';
+import { indexSpec, toRoutePath } from '../../src/engine/spec/load.js';
+import type { OpenApiDocument } from '../../src/engine/spec/openapi.js';
 
 const doc = (paths: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   ({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths, ...extra }) as unknown as OpenApiDocument;

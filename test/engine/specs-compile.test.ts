@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SPECS_DIR } from '../../src/app.js';
-import { loadSpec } from '../../src/engine/spec.js';
-import { compileSpecs } from '../../src/engine/validators.js';
+import { loadSpec } from '../../src/engine/spec/load.js';
+import { compileSpecs } from '../../src/engine/spec/compile.js';
 import { VENDORS } from '../../src/vendors/registry.js';
 
 describe('the bundled specs', () => {

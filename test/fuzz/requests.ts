@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { JsonSchema, SecuritySchemeObject } from '../../src/engine/openapi.js';
-import type { OperationSpec, Spec } from '../../src/engine/spec.js';
-import { isJsonMediaType } from '../../src/engine/validators.js';
+import type { JsonSchema, SecuritySchemeObject } from '../../src/engine/spec/openapi.js';
+import type { OperationSpec, Spec } from '../../src/engine/spec/load.js';
+import { isJsonMediaType } from '../../src/engine/spec/compile.js';
 import { schemaArbitrary, type RefResolver } from '../helpers/schema-arbitrary.js';
 
 type Body = NonNullable<RequestInit['body']>;

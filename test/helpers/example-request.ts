@@ -1,6 +1,6 @@
 import { EXAMPLE_CSV, exampleOf, formExample, jsonExample } from '../../src/contract/examples.js';
-import type { SecuritySchemeObject } from '../../src/engine/openapi.js';
-import type { OperationSpec, Spec } from '../../src/engine/spec.js';
+import type { SecuritySchemeObject } from '../../src/engine/spec/openapi.js';
+import type { OperationSpec, Spec } from '../../src/engine/spec/load.js';
 
 /** A request that keeps to an operation's spec, built from the spec's own examples. */
 export interface ExampleRequest {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { JsonSchema } from '../../src/engine/openapi.js';
+import type { JsonSchema } from '../../src/engine/spec/openapi.js';
 
 type Schema = Record<string, unknown>;
 

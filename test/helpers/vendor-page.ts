@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAnswer } from '../../src/contract/answer-check.js';
 import { readVendorPages, type PageFact, type VendorPage } from '../../src/contract/vendor-pages.js';
-import { loadSpec } from '../../src/engine/spec.js';
-import { compileSpecs } from '../../src/engine/validators.js';
+import { loadSpec } from '../../src/engine/spec/load.js';
+import { compileSpecs } from '../../src/engine/spec/compile.js';
 import type { MockApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createMockApp, SCENARIOS_DIR } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { VENDORS } from '../../src/vendors/registry.js';
-import { loadSpec } from '../../src/engine/spec.js';
+import { loadSpec } from '../../src/engine/spec/load.js';
 import { SPECS_DIR } from '../../src/app.js';
 import { loadScenarios } from '../../src/scenarios/catalog.js';
 import { documentedStatuses } from '../../src/scenarios/forced-reply.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPECS_DIR } from '../../src/app.js';
-import { loadSpec } from '../../src/engine/spec.js';
+import { loadSpec } from '../../src/engine/spec/load.js';
 import { createLogger } from '../../src/logger.js';
 import { documentedStatuses } from '../../src/scenarios/forced-reply.js';
 import { startServer, type RunningServer } from '../../src/server.js';

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../../engine/openapi.js';
+import type { JsonSchema } from '../../engine/spec/openapi.js';
 import { ReplyError } from '../../engine/vendor.js';
 import type { Sandbox } from '../../store/sandboxes.js';
 import { nestError } from '../../envelopes/nestjs.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SPECS_DIR } from '../../../src/app.js';
-import { loadSpec } from '../../../src/engine/spec.js';
+import { loadSpec } from '../../../src/engine/spec/load.js';
 import { ASISSO_PATHS } from '../../../src/vendors/asisso/errors.js';
 
 describe("Asisso's trailing-slash redirect", () => {

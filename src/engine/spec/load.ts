@@ -15,7 +15,7 @@ import {
   type SecurityRequirementObject,
   type SecuritySchemeObject,
 } from './openapi.js';
-import { yaml } from '../config/yaml.js';
+import { yaml } from '../../config/yaml.js';
 
 /** One operation of a spec, with every non-schema `$ref` resolved. */
 export interface OperationSpec {

@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { addFormats } from './ajv-formats.js';
 import type { JsonSchema, ParameterObject } from './openapi.js';
-import type { OperationSpec, Spec } from './spec.js';
+import type { OperationSpec, Spec } from './load.js';
 
 /** OpenAPI's own schema keywords that JSON Schema does not define; ajv must accept them. */
 const OPENAPI_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDocs'];
