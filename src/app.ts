@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -7,8 +8,11 @@ import { adminGuard } from './admin/guard.js';
 import { adminError, adminRoutes } from './admin/routes.js';
 import { Clocks } from './clock/clock.js';
 import { loadKeysFile, type KeyList } from './config/keys-file.js';
-import { mountVendor, toResponse } from './engine/mount-vendor.js';
-import { routingPath } from './engine/spec/routes.js';
+import type { Pipeline } from './engine/pipeline/call.js';
+import { fromNode, toResponse, writeNode } from './engine/pipeline/incoming.js';
+import { mountVendor, serve as serveOperation } from './engine/pipeline/mount.js';
+import { serialise } from './engine/pipeline/7-check-reply.js';
+import { OperationRouter, routingPath } from './engine/spec/routes.js';
 import { loadSpec, type Spec } from './engine/spec/load.js';
 import { compileSpecs } from './engine/spec/compile.js';
 import type { VendorModule } from './engine/vendor.js';
@@ -79,6 +83,11 @@ export interface MockApp {
   advanceClock(key: string, seconds: number): Promise<Date>;
   /** Wipes one sandbox (data, clock, scenario, journal), or every sandbox. */
   reset(key?: string): void;
+  /**
+   * Serves a vendor operation straight from Node's request, without Hono's objects (the server's
+   * fast path). Returns false, having done nothing, for anything else: the caller hands it to Hono.
+   */
+  serveNode(req: IncomingMessage, res: ServerResponse): boolean;
   /** Stops the clock's ticking and the webhook sending, and closes the database. */
   close(): void;
 }
@@ -173,26 +182,55 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   app.use('/__admin/*', ...adminGuard({ ...(options.adminToken ? { token: options.adminToken } : {}), allowedHosts: options.allowedHosts ?? [] }));
   app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR }));
   app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock, reset, webhooks }));
-  for (const [vendor, spec] of specs) {
-    mountVendor(app, {
-      vendor,
-      spec,
-      operations: compiled.get(spec) ?? [],
-      handlers: vendor.createHandlers(environment),
-      sandboxes,
-      logger,
-      strict: options.strict ?? false,
-      now: (sandbox) => clocks.now(sandbox),
-      hooks,
-    });
-  }
+  const pipeline: Pipeline = {
+    sandboxes,
+    logger,
+    strict: options.strict ?? false,
+    now: (sandbox) => clocks.now(sandbox),
+    transaction: (sandbox, write) => {
+      try {
+        return db.transaction(write)();
+      } catch (error) {
+        // The rows are rolled back; what the simulation cached of them is dropped with them.
+        simulator.forget(sandbox.id);
+        throw error;
+      }
+    },
+    hooks,
+  };
+  const routes = [...specs].flatMap(([vendor, spec]) =>
+    mountVendor(app, { vendor, spec, operations: compiled.get(spec) ?? [], handlers: vendor.createHandlers(environment) }, pipeline).map((route) => ({
+      method: route.operation.spec.method.toUpperCase(),
+      template: route.operation.spec.path,
+      loose: vendor.pathMatching === 'express',
+      value: route,
+    })),
+  );
+  const router = new OperationRouter(routes);
+  const serveNode = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    // Percent-encoded paths are decoded by Hono's rules; HEAD is answered by Hono as a GET.
+    if (path.includes('%') || path.includes('\\')) return false;
+    const match = router.match(req.method ?? 'GET', path);
+    if (!match) return false;
+    serveOperation(match.value, fromNode(req, path, queryStart === -1 ? '' : url.slice(queryStart), match.params), pipeline).then(
+      (outgoing) => writeNode(req, res, outgoing),
+      (error: Error) => {
+        logger.error(`${req.method} ${path} failed: ${error.stack ?? error.message}`);
+        writeNode(req, res, { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(adminError(`internal error while serving ${req.method} ${path}: ${error.message}`)) });
+      },
+    );
+    return true;
+  };
 
   app.notFound((c) => {
     const vendor = VENDORS.find((v) => c.req.path === v.basePath || c.req.path.startsWith(`${v.basePath}/`));
     if (vendor) {
       const spec = specs.get(vendor) as Spec;
       const allowed = spec.operations.filter((op) => templateMatches(op.path, c.req.path)).map((op) => op.method.toUpperCase());
-      const response = toResponse(vendor.errors.routeNotFound(c.req.method, c.req.path, allowed));
+      const response = toResponse(serialise(vendor.errors.routeNotFound(c.req.method, c.req.path, allowed)));
       const url = new URL(c.req.url);
       journal.record({
         time: new Date().toISOString(),
@@ -228,6 +266,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     webhooks,
     advanceClock,
     reset,
+    serveNode,
     vendors: VENDORS.map(({ name, title, basePath }) => ({ name, title, basePath })),
     close: () => {
       clearInterval(ticker);

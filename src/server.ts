@@ -1,4 +1,5 @@
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
+import { createServer, type RequestListener, type ServerOptions as ServerOptionsOfHttp } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMockApp, type MockApp, type MockAppOptions } from './app.js';
@@ -37,9 +38,18 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const mock = createMockApp(options);
   const host = options.host ?? '127.0.0.1';
-  let server: ReturnType<typeof serve>;
+  let server: ReturnType<typeof createAdaptorServer>;
   const address = await new Promise<AddressInfo>((resolve, reject) => {
-    server = serve({ fetch: mock.app.fetch, port: options.port ?? 4010, hostname: host }, (info) => resolve(info));
+    server = createAdaptorServer({
+      fetch: mock.app.fetch,
+      hostname: host,
+      // Vendor operations are served straight from Node's request; the rest goes to Hono.
+      createServer: ((serverOptions: ServerOptionsOfHttp, listener: RequestListener) =>
+        createServer(serverOptions, (req, res) => {
+          if (!mock.serveNode(req, res)) void listener(req, res);
+        })) as unknown as typeof createServer,
+    });
+    server.listen(options.port ?? 4010, host, () => resolve(server.address() as AddressInfo));
     server.once('error', (error: NodeJS.ErrnoException) => {
       mock.close();
       reject(

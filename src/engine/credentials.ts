@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { SecurityRequirementObject, SecuritySchemeObject } from './spec/openapi.js';
 
+/** What credentials are read from: a request's headers (names lowercased) and query parameters. */
+export interface CredentialSource {
+  header(name: string): string | undefined;
+  queryParam(name: string): string | undefined;
+}
+
 /**
  * Reads the API key a request carries, as the operation's security requirements describe it
  * (OpenAPI 3.1 §4.8.30): any one requirement suffices, and within it every scheme must be met.
@@ -9,7 +15,7 @@ import type { SecurityRequirementObject, SecuritySchemeObject } from './spec/ope
  * @returns the key, or `undefined` when the request carries no usable credential.
  */
 export function readApiKey(
-  request: { headers: Headers; query: URLSearchParams },
+  request: CredentialSource,
   security: readonly SecurityRequirementObject[],
   schemes: Readonly<Record<string, SecuritySchemeObject>>,
 ): string | undefined {
@@ -29,26 +35,26 @@ export function readApiKey(
   return undefined;
 }
 
-function credentialFor({ headers, query }: { headers: Headers; query: URLSearchParams }, scheme: SecuritySchemeObject | undefined): string | undefined {
+function credentialFor(request: CredentialSource, scheme: SecuritySchemeObject | undefined): string | undefined {
   if (!scheme) return undefined;
   if (scheme.type === 'http' && scheme.scheme.toLowerCase() === 'bearer') {
-    return bearerToken(headers.get('authorization'));
+    return bearerToken(request.header('authorization'));
   }
   if (scheme.type === 'apiKey' && scheme.in === 'header') {
-    const value = headers.get(scheme.name)?.trim();
+    const value = request.header(scheme.name.toLowerCase())?.trim();
     if (!value) return undefined;
     // An API key sent in an Authorization header is commonly written as a bearer token: both
     // `Authorization: as_key` and `Authorization: Bearer as_key` name the same sandbox.
     return scheme.name.toLowerCase() === 'authorization' ? (bearerToken(value) ?? (/\s/.test(value) ? undefined : value)) : value;
   }
   if (scheme.type === 'apiKey' && scheme.in === 'query') {
-    const value = query.get(scheme.name)?.trim();
+    const value = request.queryParam(scheme.name)?.trim();
     return value ? value : undefined;
   }
   return undefined;
 }
 
-function bearerToken(header: string | null): string | undefined {
+function bearerToken(header: string | undefined): string | undefined {
   return /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
 }
 

@@ -25,6 +25,8 @@ export interface Exchange {
   replyViolations: string[];
   /** The request body as parsed (JSON, or form fields), when there is one. */
   requestBody?: unknown;
+  /** The body's length as sent, in bytes: the journal keeps only a note of a large one. */
+  requestBodyBytes?: number;
 }
 
 /** What a scenario sees of a request: authenticated and parsed, validated or not. */
@@ -34,7 +36,8 @@ export interface InterceptedRequest {
   sandbox: Sandbox;
   params: Record<string, unknown>;
   query: Record<string, unknown>;
-  headers: Record<string, string>;
+  /** One request header, by its lowercase name. */
+  header(name: string): string | undefined;
   body: unknown;
   /** What is wrong with the request; a scenario may answer anyway. */
   issues: readonly ValidationIssue[];

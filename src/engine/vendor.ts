@@ -31,24 +31,47 @@ export class ReplyError extends Error {
 
 /** Everything a handler may read about the request; already authenticated and validated. */
 export interface RequestContext {
-  sandbox: Sandbox;
-  operation: OperationSpec;
+  readonly sandbox: Sandbox;
+  readonly operation: OperationSpec;
   /** Path parameters, coerced to their schema types. */
-  params: Record<string, unknown>;
+  readonly params: Record<string, unknown>;
   /** Query parameters, coerced to their schema types. */
-  query: Record<string, unknown>;
+  readonly query: Record<string, unknown>;
   /** Request headers, names lowercased. */
-  headers: Record<string, string>;
+  readonly headers: Record<string, string>;
   /** The parsed JSON body, or the text fields of a form. */
-  body: unknown;
-  /** Files of a multipart body, by field name. */
-  files: Record<string, File>;
-  url: URL;
+  readonly body: unknown;
+  /** Files of a multipart body, by field name, already read. */
+  readonly files: Record<string, File>;
+  /** The request's URL as it reached the mock. */
+  readonly url: URL;
   /** The sandbox's current time. */
   now(): Date;
 }
 
-export type Handler = (request: RequestContext) => Reply | Promise<Reply>;
+/**
+ * Answers one operation. A write runs inside one transaction the engine owns, so everything it
+ * changes — rows, the simulation, queued webhooks — commits together or, when it throws, not at
+ * all; that is why a handler is synchronous. Work that must wait (parsing an uploaded workbook,
+ * fetching a file from a URL) goes in `prepare`, which runs before the transaction and hands its
+ * result to `handle`; `handle` re-reads whatever state the wait may have let change.
+ *
+ * @example
+ * const createCampaign: Handler = (request) => ({ status: 201, body: store.insert(request.body) });
+ * const uploadLeads: Handler<LeadsTable> = {
+ *   prepare: (request) => readLeadsTable(request.files.file),
+ *   handle: (request, table) => ({ status: 201, body: store.insertLeads(request.params.id, table) }),
+ * };
+ */
+export type Handler<Prepared = never> = ((request: RequestContext) => Reply) | PreparedHandler<Prepared>;
+
+export interface PreparedHandler<Prepared> {
+  prepare(request: RequestContext): Promise<Prepared>;
+  handle(request: RequestContext, prepared: Prepared): Reply;
+}
+
+/** Any handler, whatever its prepare step yields. */
+export type AnyHandler = ((request: RequestContext) => Reply) | PreparedHandler<unknown>;
 
 /** How a vendor writes the errors that the engine raises on its behalf. */
 export interface ErrorEnvelope {
@@ -105,7 +128,7 @@ export interface VendorModule {
   /** Largest accepted request body, in bytes, per kind of body. */
   bodyLimits: { json: number; multipart: number };
   /** Prepares statements once and returns the handlers, keyed by operationId. */
-  createHandlers(environment: VendorEnvironment): Record<string, Handler>;
+  createHandlers(environment: VendorEnvironment): Record<string, AnyHandler>;
   /**
    * A vendor's own access rule, checked with the key's permissions, before any validation (as an
    * auth dependency runs before the body is read): e.g. a key bound to one Sarvam workspace used

@@ -30,8 +30,12 @@ export class Journal {
   }
 
   record(exchange: Exchange): void {
-    const entry = { id: this.#nextId++, ...exchange };
-    if (exchange.requestBody !== undefined) {
+    const { requestBodyBytes, ...kept } = exchange;
+    const entry = { id: this.#nextId++, ...kept };
+    if (requestBodyBytes !== undefined) {
+      // The size as sent decides, without serialising the body again.
+      if (requestBodyBytes > MAX_BODY_CHARS) entry.requestBody = `<${requestBodyBytes} bytes, not kept>`;
+    } else if (exchange.requestBody !== undefined) {
       let text: string | undefined;
       try {
         text = JSON.stringify(exchange.requestBody);

@@ -22,13 +22,13 @@ export class ScenarioRuntime {
   ) {}
 
   intercept(request: InterceptedRequest): Interception | undefined {
-    const prefer = request.headers.prefer;
+    const prefer = request.header('prefer');
     if (prefer) {
       const wanted = parsePrefer(prefer);
       if (typeof wanted === 'string') return { source: `Prefer: ${prefer}`, refusal: wanted };
       if (wanted) return this.#answer(`Prefer: ${prefer}`, forcedReply(request.vendor, request.operation, wanted));
     }
-    const name = request.headers[SCENARIO_HEADER] ?? request.sandbox.scenario;
+    const name = request.header(SCENARIO_HEADER) ?? request.sandbox.scenario;
     if (!name) return undefined;
     const scenario = this.scenarios.get(name);
     if (!scenario) return { source: name, refusal: unknownScenario(name, this.scenarios) };

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keyHash } from '../../src/engine/credentials.js';
 import { VENDORS } from '../../src/vendors/registry.js';
 import { runCli, startMockProcess } from '../helpers/process.js';
 
@@ -84,8 +85,10 @@ describe('the campaign-mock process', () => {
     const lines = mock.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ level: 'info', url: mock.url, baseUrls: { dialnexa: `${mock.url}/v1`, asisso: `${mock.url}/api/v1`, sarvam: `${mock.url}/api/scheduling` } });
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: 'info', method: 'GET', path: '/v1/campaigns/cmp_000000000000', status: 404, vendor: 'dialnexa', operationId: 'getCampaign', key: 'dnx_test_e2e' }),
+      expect.objectContaining({ level: 'info', method: 'GET', path: '/v1/campaigns/cmp_000000000000', status: 404, vendor: 'dialnexa', operationId: 'getCampaign', keyHash: keyHash('dnx_test_e2e') }),
     );
+    // A log is no place for a credential: the key is named by its hash alone.
+    expect(mock.output()).not.toContain('dnx_test_e2e');
   });
 
   it('prints help and the version', async () => {

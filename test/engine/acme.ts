@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { mountVendor } from '../../src/engine/mount-vendor.js';
+import { mountVendor } from '../../src/engine/pipeline/mount.js';
 import type { OpenApiDocument } from '../../src/engine/spec/openapi.js';
 import { indexSpec } from '../../src/engine/spec/load.js';
 import { compileSpecs } from '../../src/engine/spec/compile.js';
-import type { Handler, VendorModule } from '../../src/engine/vendor.js';
+import type { AnyHandler, VendorModule } from '../../src/engine/vendor.js';
+import type { Database } from 'better-sqlite3';
 import { openDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrations.js';
 import { SandboxRegistry, sandboxMigrations } from '../../src/store/sandboxes.js';
@@ -50,7 +51,7 @@ export const acmeDocument = {
   components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } } },
 } as unknown as OpenApiDocument;
 
-export function acmeVendor(handlers: Record<string, Handler>, overrides: Partial<VendorModule> = {}): VendorModule {
+export function acmeVendor(handlers: Record<string, AnyHandler>, overrides: Partial<VendorModule> = {}): VendorModule {
   return {
     name: 'acme',
     title: 'Acme',
@@ -76,23 +77,30 @@ export function acmeVendor(handlers: Record<string, Handler>, overrides: Partial
 }
 
 export function mountAcme(
-  handlers: Record<string, Handler>,
-  options: { strict: boolean; logger?: Logger; document?: OpenApiDocument; vendor?: Partial<VendorModule> },
+  handlers: Record<string, AnyHandler>,
+  options: { strict: boolean; logger?: Logger; document?: OpenApiDocument; vendor?: Partial<VendorModule>; db?: Database },
 ) {
   const spec = indexSpec('acme.yaml', options.document ?? acmeDocument);
-  const db = openDatabase();
+  const db = options.db ?? openDatabase();
   migrate(db, [...sandboxMigrations, ...simMigrations]);
   const app = new Hono();
   const vendor = acmeVendor(handlers, options.vendor);
-  mountVendor(app, {
-    vendor,
-    spec,
-    operations: compileSpecs([spec]).get(spec) ?? [],
-    handlers: vendor.createHandlers({ db, simulator: new Simulator(db), webhooks: new WebhookDispatcher(db, [], createLogger('silent')) }),
-    sandboxes: new SandboxRegistry(db),
-    logger: options.logger ?? createLogger('silent'),
-    strict: options.strict,
-    now: () => new Date(),
-  });
+  const simulator = new Simulator(db);
+  mountVendor(
+    app,
+    {
+      vendor,
+      spec,
+      operations: compileSpecs([spec]).get(spec) ?? [],
+      handlers: vendor.createHandlers({ db, simulator, webhooks: new WebhookDispatcher(db, [], createLogger('silent')) }),
+    },
+    {
+      sandboxes: new SandboxRegistry(db),
+      logger: options.logger ?? createLogger('silent'),
+      strict: options.strict,
+      now: () => new Date(),
+      transaction: (_sandbox, write) => db.transaction(write)(),
+    },
+  );
   return app;
 }

@@ -49,3 +49,51 @@ function compileTemplate(template: string): LooseTemplate {
   const source = segments.map((segment) => (segment === null ? '([^/]+)' : segment.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&'))).join('/');
   return { pattern: new RegExp(`^${source}/?$`, 'i'), segments };
 }
+
+/**
+ * The server's own router for the operations of the vendors, so a request can be served without
+ * building Hono's request and response objects. It matches as Hono does (a parameter is one path
+ * segment; routes with more literal segments first), and a loose vendor's routes as Express does.
+ */
+export class OperationRouter<T> {
+  readonly #byMethod = new Map<string, Array<{ pattern: RegExp; names: string[]; value: T }>>();
+
+  constructor(routes: ReadonlyArray<{ method: string; template: string; loose: boolean; value: T }>) {
+    const ordered = [...routes].sort((a, b) => literalSegments(b.template) - literalSegments(a.template));
+    for (const { method, template, loose, value } of ordered) {
+      const names: string[] = [];
+      const source = template
+        .split('/')
+        .map((segment) => {
+          const parameter = /^\{([^}]+)\}$/.exec(segment);
+          if (!parameter) return segment.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+          names.push(parameter[1] as string);
+          return '([^/]+)';
+        })
+        .join('/');
+      const entries = this.#byMethod.get(method) ?? [];
+      entries.push({ pattern: new RegExp(loose ? `^${source}/?$` : `^${source}$`, loose ? 'i' : ''), names, value });
+      this.#byMethod.set(method, entries);
+    }
+  }
+
+  /** The route of a request path (percent-encoded as sent; one with `%` is left to Hono), with its parameters. */
+  match(method: string, path: string): { value: T; params: Record<string, string> } | undefined {
+    const entries = this.#byMethod.get(method);
+    if (!entries) return undefined;
+    for (const entry of entries) {
+      const found = entry.pattern.exec(path);
+      if (!found) continue;
+      const params: Record<string, string> = {};
+      entry.names.forEach((name, index) => {
+        params[name] = found[index + 1] as string;
+      });
+      return { value: entry.value, params };
+    }
+    return undefined;
+  }
+}
+
+function literalSegments(template: string): number {
+  return template.split('/').filter((segment) => segment !== '' && !segment.startsWith('{')).length;
+}

@@ -1,4 +1,5 @@
-import { ReplyError, type Handler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import type { CsvTable } from '../../../formats/csv.js';
 import { randomId } from '../../../store/ids.js';
 import { sendEvent } from '../dialer.js';
 import { badRequest, dialnexaErrors, notFound, payloadTooLarge } from '../errors.js';
@@ -19,6 +20,13 @@ interface CreateBatchCallBody {
   ends_at?: string;
   calling_hours_start?: string;
   calling_hours_end?: string;
+}
+
+/** What a batch's create has checked and read before it writes. */
+interface PreparedBatch {
+  schedule: Schedule;
+  agent: { version: number | null; fromNumber: string };
+  table: CsvTable;
 }
 
 interface ListQuery {
@@ -70,8 +78,8 @@ export interface BatchCallDependencies {
   environment: VendorEnvironment;
 }
 
-export function batchCallHandlers({ store, queue, campaigns, environment }: BatchCallDependencies): Record<string, Handler> {
-  const { simulator, webhooks, db } = environment;
+export function batchCallHandlers({ store, queue, campaigns, environment }: BatchCallDependencies): Record<string, AnyHandler> {
+  const { simulator, webhooks } = environment;
 
   /** The batch named in the path: a 400 for an id that cannot be one, 403 for another organization's, 404 for none. */
   const findBatch = (request: RequestContext): BatchRow => {
@@ -86,43 +94,49 @@ export function batchCallHandlers({ store, queue, campaigns, environment }: Batc
   const catchUp = (request: RequestContext) => queue.catchUp(request.sandbox.id, request.now().getTime());
 
   return {
-    async createBatchCall(request) {
-      const body = request.body as CreateBatchCallBody;
-      const file = request.files.file;
-      if (!file) throw new ReplyError(badRequest('file must be a file upload, not a text field'));
-      if (file.size > MAX_UPLOAD_BYTES) throw new ReplyError(payloadTooLarge());
-      const now = request.now();
-      const schedule = readSchedule(body, now);
-      const workspace = workspaceOf(request.sandbox);
-      const agent = resolveAgentVersion(workspace, body.agent_id, body.agent_version_number);
-      const { leads: numbers } = readLeadsFile(await readLeadsTable(file), (fields) => fields.phone_number);
-      if (numbers.length === 0) throw new ReplyError(badRequest('The uploaded file has no row with a phone_number'));
-      assertDestinationsEnabled(workspace, numbers);
+    createBatchCall: {
+      // The form's fields and the agent are checked before the file is read (an XLSX workbook is
+      // unzipped, which waits); the rows are read and the batch written in the handler proper.
+      async prepare(request): Promise<PreparedBatch> {
+        const body = request.body as CreateBatchCallBody;
+        const file = request.files.file;
+        if (!file) throw new ReplyError(badRequest('file must be a file upload, not a text field'));
+        if (file.size > MAX_UPLOAD_BYTES) throw new ReplyError(payloadTooLarge());
+        const schedule = readSchedule(body, request.now());
+        const workspace = workspaceOf(request.sandbox);
+        const agent = resolveAgentVersion(workspace, body.agent_id, body.agent_version_number);
+        return { schedule, agent, table: await readLeadsTable(file) };
+      },
+      handle(request, { schedule, agent, table }) {
+        const body = request.body as CreateBatchCallBody;
+        const workspace = workspaceOf(request.sandbox);
+        const { leads: numbers } = readLeadsFile(table, (fields) => fields.phone_number);
+        if (numbers.length === 0) throw new ReplyError(badRequest('The uploaded file has no row with a phone_number'));
+        assertDestinationsEnabled(workspace, numbers);
 
-      const sandboxId = request.sandbox.id;
-      const at = request.now();
-      catchUp(request);
-      const startsAt = schedule.startsAt === null ? at.getTime() : Date.parse(schedule.startsAt);
-      const ahead = store.ahead(sandboxId).filter((other) => other.status !== 'scheduled' || Date.parse(other.starts_at as string) <= startsAt);
-      const id = randomId('batch_');
-      const createdAt = at.toISOString();
-      const calls: NewBatchCall[] = numbers.map((number) => {
-        const callId = randomId('call_');
-        return {
-          sandbox_id: sandboxId,
-          id: callId,
-          batch_id: id,
-          recipient_id: callId,
-          depth: 0,
-          agent_id: body.agent_id,
-          agent_version_number: agent.version,
-          from_number: agent.fromNumber,
-          to_number: number,
-          created_at: createdAt,
-        };
-      });
-      const batch = db.transaction(() => {
-        const inserted = store.insertBatch(
+        const sandboxId = request.sandbox.id;
+        const at = request.now();
+        catchUp(request);
+        const startsAt = schedule.startsAt === null ? at.getTime() : Date.parse(schedule.startsAt);
+        const ahead = store.ahead(sandboxId).filter((other) => other.status !== 'scheduled' || Date.parse(other.starts_at as string) <= startsAt);
+        const id = randomId('batch_');
+        const createdAt = at.toISOString();
+        const calls: NewBatchCall[] = numbers.map((number) => {
+          const callId = randomId('call_');
+          return {
+            sandbox_id: sandboxId,
+            id: callId,
+            batch_id: id,
+            recipient_id: callId,
+            depth: 0,
+            agent_id: body.agent_id,
+            agent_version_number: agent.version,
+            from_number: agent.fromNumber,
+            to_number: number,
+            created_at: createdAt,
+          };
+        });
+        const batch = store.insertBatch(
           {
             sandbox_id: sandboxId,
             id,
@@ -146,23 +160,22 @@ export function batchCallHandlers({ store, queue, campaigns, environment }: Batc
           calls,
         );
         // Held until the organization's turn comes (see BatchQueue).
-        simulator.upsertCampaign(sandboxId, VENDOR, id, batchPolicy(inserted), 'paused', at.getTime());
+        simulator.upsertCampaign(sandboxId, VENDOR, id, batchPolicy(batch), 'paused', at.getTime());
         simulator.addContacts(sandboxId, VENDOR, id, calls.map((call) => ({ ref: call.id, phone: call.to_number })), at.getTime());
         queue.rebalance(sandboxId, at.getTime());
-        return inserted;
-      })();
-      return {
-        status: 201,
-        body: {
-          id: batch.id,
-          title: batch.title,
-          total_records: batch.total_records,
-          status: 'initiated',
-          from_number: batch.from_number,
-          ...(ahead.length > 0 ? { warning: schedulingWarning(ahead) } : {}),
-        },
-      };
-    },
+        return {
+          status: 201,
+          body: {
+            id: batch.id,
+            title: batch.title,
+            total_records: batch.total_records,
+            status: 'initiated',
+            from_number: batch.from_number,
+            ...(ahead.length > 0 ? { warning: schedulingWarning(ahead) } : {}),
+          },
+        };
+      },
+    } satisfies PreparedHandler<PreparedBatch>,
 
     listBatchCalls(request) {
       catchUp(request);
@@ -204,7 +217,7 @@ export function batchCallHandlers({ store, queue, campaigns, environment }: Batc
       const affectedCalls = { initiated: store.countCalls(sandboxId, batch.id, 'initiated'), queued: 0, removedFromQueue: 0, cancelledCallLogs: 0, resumedCallLogs: 0 };
       // Call logs are in the dialer's queue while the batch has the turn or waits for its start as the next.
       const inQueue = (row: BatchRow) => row.status === 'running' || row.armed === 1;
-      const updated = db.transaction(() => {
+      const updated = (() => {
         if (action === 'pause') {
           store.setStatus(sandboxId, batch.id, 'paused', now.toISOString());
           simulator.setState(sandboxId, VENDOR, batch.id, 'paused', at);

@@ -98,11 +98,8 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
       };
-      const created = environment.db.transaction(() => {
-        const row = store.insertCampaign(campaign);
-        syncCampaign(environment.simulator, row, now.getTime());
-        return row;
-      })();
+      const created = store.insertCampaign(campaign);
+      syncCampaign(environment.simulator, created, now.getTime());
       return { status: 201, body: presentCampaign(created, organizationOf(request)) };
     },
 
@@ -133,14 +130,10 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
         status: body.status === undefined ? campaign.status : nextStatus(campaign.status, body.status, scheduledAt, now),
         updated_at: now.toISOString(),
       };
-      // The row, the simulation and the webhook queue change together or not at all.
-      const presented = environment.db.transaction(() => {
-        const saved = store.updateCampaign(updated);
-        syncCampaign(environment.simulator, saved, now.getTime());
-        const answer = presentCampaign(saved, organizationOf(request));
-        if (saved.status === 'paused' && campaign.status !== 'paused') sendEvent(store, environment.webhooks, saved.sandbox_id, 'campaign.paused', now.getTime(), answer);
-        return answer;
-      })();
+      const saved = store.updateCampaign(updated);
+      syncCampaign(environment.simulator, saved, now.getTime());
+      const presented = presentCampaign(saved, organizationOf(request));
+      if (saved.status === 'paused' && campaign.status !== 'paused') sendEvent(store, environment.webhooks, saved.sandbox_id, 'campaign.paused', now.getTime(), presented);
       return { status: 200, body: presented };
     },
   };

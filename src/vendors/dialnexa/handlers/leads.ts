@@ -1,4 +1,5 @@
-import { ReplyError, type Handler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import type { CsvTable } from '../../../formats/csv.js';
 import { dequeueLead, queueLeads, syncCampaign } from '../dialer.js';
 import { toE164 } from '../../../formats/phone.js';
 import { randomId } from '../../../store/ids.js';
@@ -35,26 +36,25 @@ function leadPhoneNumber(body: CreateLeadBody): string {
   return e164;
 }
 
-export function leadHandlers(store: DialnexaStore, { db, simulator }: VendorEnvironment): Record<string, Handler> {
+export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironment): Record<string, AnyHandler> {
   /**
-   * Adds leads to a campaign and queues them for the dialer, in one transaction. The campaign is
-   * read again inside it, so one cancelled while a file was being read takes nothing. A completed
-   * campaign becomes running again: campaigns are ongoing ("Create a campaign").
+   * Adds leads to a campaign and queues them for the dialer (inside the request's transaction).
+   * The campaign is read again here, so one cancelled while a file was being read takes nothing.
+   * A completed campaign becomes running again: campaigns are ongoing ("Create a campaign").
    */
-  const addLeads = (request: RequestContext, campaignId: string, leads: readonly LeadRow[], at: Date): void =>
-    db.transaction(() => {
-      const campaign = findCampaign(store, request, campaignId);
-      assertLeadsCanBeAdded(campaign.status);
-      store.insertLeads(leads);
-      const status = statusWithNewLeads(campaign.status);
-      let dialing = campaign;
-      if (status !== campaign.status) {
-        store.setCampaignStatus(campaign.sandbox_id, campaign.id, status, at.toISOString());
-        dialing = { ...campaign, status };
-        syncCampaign(simulator, dialing, at.getTime());
-      }
-      queueLeads(simulator, dialing, leads, at.getTime());
-    })();
+  const addLeads = (request: RequestContext, campaignId: string, leads: readonly LeadRow[], at: Date): void => {
+    const campaign = findCampaign(store, request, campaignId);
+    assertLeadsCanBeAdded(campaign.status);
+    store.insertLeads(leads);
+    const status = statusWithNewLeads(campaign.status);
+    let dialing = campaign;
+    if (status !== campaign.status) {
+      store.setCampaignStatus(campaign.sandbox_id, campaign.id, status, at.toISOString());
+      dialing = { ...campaign, status };
+      syncCampaign(simulator, dialing, at.getTime());
+    }
+    queueLeads(simulator, dialing, leads, at.getTime());
+  };
 
   return {
     createCampaignLead(request) {
@@ -90,31 +90,38 @@ export function leadHandlers(store: DialnexaStore, { db, simulator }: VendorEnvi
       return { status: 200, body: { message: 'Lead removed from campaign.' } };
     },
 
-    async uploadCampaignLeads(request) {
-      const file = request.files.file;
-      if (!file) throw new ReplyError(badRequest('file must be a file upload, not a text field'));
-      if (file.size > MAX_UPLOAD_BYTES) throw new ReplyError(payloadTooLarge());
-      const campaign = findCampaign(store, request, request.params.campaignId as string);
-      assertLeadsCanBeAdded(campaign.status);
-
-      const { leads, skipped } = readLeadsFile<LeadRow>(await readLeadsTable(file), (fields) => ({
-        sandbox_id: request.sandbox.id,
-        id: randomId('lead_'),
-        campaign_id: campaign.id,
-        name: fields.name ?? null,
-        phone_number: fields.phone_number as string,
-        status: 'pending',
-        variables: JSON.stringify(fields.variables),
-        call_log_id: null,
-        created_at: request.now().toISOString(),
-      }));
-      addLeads(request, campaign.id, leads, request.now());
-      const queued = `${leads.length} ${leads.length === 1 ? 'lead' : 'leads'} queued successfully.`;
-      const skippedNote = skipped === 0 ? '' : ` ${skipped} ${skipped === 1 ? 'row' : 'rows'} skipped due to missing phone_number.`;
-      return {
-        status: 201,
-        body: { campaign_id: campaign.id, leads_created: leads.length, leads_skipped: skipped, message: queued + skippedNote },
-      };
-    },
+    uploadCampaignLeads: {
+      // Reading the file waits (an XLSX workbook is unzipped); the campaign is checked first, so
+      // a request for a missing or cancelled one is refused without reading it.
+      async prepare(request): Promise<CsvTable> {
+        const file = request.files.file;
+        if (!file) throw new ReplyError(badRequest('file must be a file upload, not a text field'));
+        if (file.size > MAX_UPLOAD_BYTES) throw new ReplyError(payloadTooLarge());
+        assertLeadsCanBeAdded(findCampaign(store, request, request.params.campaignId as string).status);
+        return readLeadsTable(file);
+      },
+      handle(request, table) {
+        const campaignId = request.params.campaignId as string;
+        const now = request.now();
+        const { leads, skipped } = readLeadsFile<LeadRow>(table, (fields) => ({
+          sandbox_id: request.sandbox.id,
+          id: randomId('lead_'),
+          campaign_id: campaignId,
+          name: fields.name ?? null,
+          phone_number: fields.phone_number as string,
+          status: 'pending',
+          variables: JSON.stringify(fields.variables),
+          call_log_id: null,
+          created_at: now.toISOString(),
+        }));
+        addLeads(request, campaignId, leads, now);
+        const queued = `${leads.length} ${leads.length === 1 ? 'lead' : 'leads'} queued successfully.`;
+        const skippedNote = skipped === 0 ? '' : ` ${skipped} ${skipped === 1 ? 'row' : 'rows'} skipped due to missing phone_number.`;
+        return {
+          status: 201,
+          body: { campaign_id: campaignId, leads_created: leads.length, leads_skipped: skipped, message: queued + skippedNote },
+        };
+      },
+    } satisfies PreparedHandler<CsvTable>,
   };
 }

@@ -1,4 +1,4 @@
-import { ReplyError, type Handler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
 import { valueError } from '../../../envelopes/fastapi.js';
 import { randomId } from '../../../store/ids.js';
 import { notFound } from '../errors.js';
@@ -40,7 +40,7 @@ type CohortOutcome = CohortRecords | { failure: string };
  */
 function saveCohort(
   store: SarvamStore,
-  { db, simulator }: VendorEnvironment,
+  { simulator }: VendorEnvironment,
   at: WorkspaceRequest,
   campaign: CampaignRow,
   name: string,
@@ -76,11 +76,11 @@ function saveCohort(
     app_variables: JSON.stringify(user.app_variables),
     app_overrides: user.app_overrides === null ? null : JSON.stringify(user.app_overrides),
   }));
-  return db.transaction(() => {
-    store.insertCohort(cohort, users);
-    queueCohortUsers(simulator, campaign, users, now.getTime());
-    return cohort;
-  })();
+  // The pipeline runs a handler in one transaction: the cohort, its users and the dialer's queue
+  // are written together or not at all.
+  store.insertCohort(cohort, users);
+  queueCohortUsers(simulator, campaign, users, now.getTime());
+  return cohort;
 }
 
 /** The campaign of the path, if it may take a cohort: active, scheduled or paused (S8). */
@@ -106,52 +106,60 @@ async function fileText(file: File, field: string): Promise<string> {
   }
 }
 
-export function cohortHandlers(store: SarvamStore, environment: VendorEnvironment): Record<string, Handler> {
+export function cohortHandlers(store: SarvamStore, environment: VendorEnvironment): Record<string, AnyHandler> {
   return {
-    async 'create-cohort'(request) {
-      const body = request.body as CreateCohortBody;
-      const at = enterWorkspace(store, request);
-      const campaign = campaignTakingCohorts(store, at, request);
-      // The spec's CohortTransformation schema has already held the body to the mapping's shape.
-      const transformation = body.cohort_transformation === undefined ? DEFAULT_TRANSFORMATION : (readTransformation(body.cohort_transformation) as CohortTransformation);
-      // Read after every check, so a refused request fetches nothing.
-      const source = await readCohortSource(body.source.url);
-      let outcome: CohortOutcome;
-      if ('failure' in source) {
-        outcome = source;
-      } else {
+    'create-cohort': {
+      // Checked before the fetch, so a refused request fetches nothing; checked again after it,
+      // because the campaign may have been cancelled or deleted while the source was read.
+      async prepare(request): Promise<CohortOutcome> {
+        const body = request.body as CreateCohortBody;
+        campaignTakingCohorts(store, enterWorkspace(store, request), request);
+        // The spec's CohortTransformation schema has already held the body to the mapping's shape.
+        const transformation = body.cohort_transformation === undefined ? DEFAULT_TRANSFORMATION : (readTransformation(body.cohort_transformation) as CohortTransformation);
+        const source = await readCohortSource(body.source.url);
+        if ('failure' in source) return source;
         const records = readCohortCsv(source.text, transformation);
-        outcome = typeof records === 'string' ? { failure: `the source file ${records}` } : records;
-      }
-      return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, body.name, 'url', outcome)) };
-    },
+        return typeof records === 'string' ? { failure: `the source file ${records}` } : records;
+      },
+      handle(request, outcome) {
+        const at = enterWorkspace(store, request);
+        const campaign = campaignTakingCohorts(store, at, request);
+        return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, (request.body as CreateCohortBody).name, 'url', outcome)) };
+      },
+    } satisfies PreparedHandler<CohortOutcome>,
 
-    async 'upload-cohort'(request) {
-      const { name } = request.body as { name: string };
-      const at = enterWorkspace(store, request);
-      // The spec requires cohort_file, and uploadedFile refuses it as text: it is a file here.
-      const csvFile = uploadedFile(request, 'cohort_file') as File;
-      const transformationFile = uploadedFile(request, 'cohort_transformation_file');
-      const campaign = campaignTakingCohorts(store, at, request);
+    'upload-cohort': {
+      async prepare(request): Promise<CohortRecords> {
+        const at = enterWorkspace(store, request);
+        // The spec requires cohort_file, and uploadedFile refuses it as text: it is a file here.
+        const csvFile = uploadedFile(request, 'cohort_file') as File;
+        const transformationFile = uploadedFile(request, 'cohort_transformation_file');
+        campaignTakingCohorts(store, at, request);
 
-      let transformation = DEFAULT_TRANSFORMATION;
-      if (transformationFile) {
-        const text = await fileText(transformationFile, 'cohort_transformation_file');
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch (error) {
-          throw new ReplyError(valueError(['body', 'cohort_transformation_file'], `cohort_transformation_file is not valid JSON: ${(error as Error).message}`, transformationFile.name));
+        let transformation = DEFAULT_TRANSFORMATION;
+        if (transformationFile) {
+          const text = await fileText(transformationFile, 'cohort_transformation_file');
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch (error) {
+            throw new ReplyError(valueError(['body', 'cohort_transformation_file'], `cohort_transformation_file is not valid JSON: ${(error as Error).message}`, transformationFile.name));
+          }
+          const read = readTransformation(parsed);
+          if (typeof read === 'string') throw new ReplyError(valueError(['body', 'cohort_transformation_file'], `cohort_transformation_file ${read}`, transformationFile.name));
+          transformation = read;
         }
-        const read = readTransformation(parsed);
-        if (typeof read === 'string') throw new ReplyError(valueError(['body', 'cohort_transformation_file'], `cohort_transformation_file ${read}`, transformationFile.name));
-        transformation = read;
-      }
-      const records = readCohortCsv(await fileText(csvFile, 'cohort_file'), transformation);
-      // S7: "a header row and at least one data row".
-      if (typeof records === 'string') throw new ReplyError(valueError(['body', 'cohort_file'], `cohort_file ${records}`, csvFile.name));
-      return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, name, 'file_upload', records)) };
-    },
+        const records = readCohortCsv(await fileText(csvFile, 'cohort_file'), transformation);
+        // Sarvam's cohort pages ask for a header row and at least one data row.
+        if (typeof records === 'string') throw new ReplyError(valueError(['body', 'cohort_file'], `cohort_file ${records}`, csvFile.name));
+        return records;
+      },
+      handle(request, records) {
+        const at = enterWorkspace(store, request);
+        const campaign = campaignTakingCohorts(store, at, request);
+        return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, (request.body as { name: string }).name, 'file_upload', records)) };
+      },
+    } satisfies PreparedHandler<CohortRecords>,
 
     'stream-cohort'(request) {
       const body = request.body as StreamCohortBody;

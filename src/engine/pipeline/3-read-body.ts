@@ -1,9 +1,45 @@
-import type { ValidationIssue } from './issues.js';
-import type { RequestBodyObject } from './spec/openapi.js';
-import { isJsonMediaType } from './spec/compile.js';
+import type { ValidationIssue } from '../issues.js';
+import type { RequestBodyObject } from '../spec/openapi.js';
+import { isJsonMediaType } from '../spec/compile.js';
+import type { Call } from './call.js';
+
+/**
+ * Reads and parses the body the operation takes, never more than the vendor's limit allows: a
+ * body over it is refused from its Content-Length, or as soon as it passes the limit while being
+ * read (413 in the vendor's envelope). What cannot be parsed — malformed JSON, a media type the
+ * operation does not take, a body missing where one is required — becomes a validation issue.
+ * Multipart files are read whole here, before any handler runs.
+ */
+export async function readBody(call: Call): Promise<void> {
+  const { vendor, operation } = call.route;
+  const requestBody = operation.spec.requestBody;
+  if (!requestBody) return;
+  const read = await readRequestBody(call, { requestBody, limits: vendor.bodyLimits, emptyJsonBody: vendor.emptyJsonBody });
+  switch (read.kind) {
+    case 'tooLarge':
+      call.violations.push(`body: larger than the ${read.limit}-byte limit`);
+      call.reply = vendor.errors.payloadTooLarge(read.limit);
+      return;
+    case 'invalid':
+      call.issues.push(read.issue);
+      return;
+    case 'json':
+      call.body = read.value;
+      call.mediaType = read.mediaType;
+      return;
+    case 'form':
+      call.body = read.fields;
+      call.files = read.files;
+      call.mediaType = read.mediaType;
+      return;
+    case 'raw':
+      call.body = read.bytes;
+      return;
+  }
+}
 
 /** The outcome of reading a request body against what the operation accepts. */
-export type ReadBody =
+type ReadBody =
   | { kind: 'none' }
   | { kind: 'json'; mediaType: string; value: unknown }
   | { kind: 'form'; mediaType: string; fields: Record<string, unknown>; files: Record<string, File> }
@@ -11,29 +47,29 @@ export type ReadBody =
   | { kind: 'tooLarge'; limit: number }
   | { kind: 'invalid'; issue: ValidationIssue };
 
-export interface BodyRules {
+interface BodyRules {
   requestBody: RequestBodyObject;
   limits: { json: number; multipart: number };
   emptyJsonBody: 'empty-object' | 'missing';
 }
 
-/**
- * Reads and parses a request body, never more than the limit allows: a body over the limit is
- * refused from its Content-Length, or as soon as the stream passes the limit.
- */
-export async function readRequestBody(request: Request, rules: BodyRules): Promise<ReadBody> {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+async function readRequestBody(call: Call, rules: BodyRules): Promise<ReadBody> {
+  const { incoming } = call;
   const accepted = Object.keys(rules.requestBody.content);
   const acceptsJson = accepted.find(isJsonMediaType);
-  const contentType = request.headers.get('content-type');
+  const contentType = incoming.header('content-type');
   const baseType = contentType?.split(';')[0]?.trim().toLowerCase();
   const mediaType = baseType === undefined ? acceptsJson : accepted.find((m) => m.toLowerCase() === baseType);
   const isMultipart = mediaType === 'multipart/form-data';
   const limit = isMultipart ? rules.limits.multipart : rules.limits.json;
 
-  const declaredLength = Number(request.headers.get('content-length'));
+  const declaredLength = Number(incoming.header('content-length'));
   if (Number.isFinite(declaredLength) && declaredLength > limit) return { kind: 'tooLarge', limit };
-  const bytes = await readLimited(request, limit);
+  const bytes = await incoming.readBody(limit);
   if (bytes === undefined) return { kind: 'tooLarge', limit };
+  call.bodyBytes = bytes.length;
 
   if (bytes.length === 0 && (mediaType === undefined || mediaType === acceptsJson)) {
     if (acceptsJson && rules.emptyJsonBody === 'empty-object') return { kind: 'json', mediaType: acceptsJson, value: {} };
@@ -58,7 +94,7 @@ export async function readRequestBody(request: Request, rules: BodyRules): Promi
   }
   if (isJsonMediaType(mediaType)) {
     try {
-      return { kind: 'json', mediaType, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
+      return { kind: 'json', mediaType, value: JSON.parse(utf8.decode(bytes)) };
     } catch (error) {
       return {
         kind: 'invalid',
@@ -88,30 +124,4 @@ export async function readRequestBody(request: Request, rules: BodyRules): Promi
     return { kind: 'form', mediaType, fields, files };
   }
   return { kind: 'raw', mediaType, bytes };
-}
-
-/** The body's bytes, or `undefined` once it passes `limit`. */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { acmeDocument, mountAcme } from './acme.js';
@@ -8,7 +9,7 @@ const post = (body: unknown, headers: Record<string, string> = { 'x-key': 'k1', 
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
-describe('mountVendor', () => {
+describe('the request pipeline', () => {
   it('fails startup naming operations without handlers and handlers without operations', () => {
     expect(() => mountAcme({ createGadget: () => ({ status: 200 }) }, { strict: true })).toThrow(
       /operation "createWidget" in specs\/acme\.yaml has no handler[\s\S]*handler "createGadget" in src\/vendors\/acme\/ has no operation/,
@@ -83,5 +84,53 @@ describe('mountVendor', () => {
     const app = mountAcme({ createWidget: () => ({ status: 201, body: { id: 1 } }) }, { strict: true });
     const res = await app.request('/acme/widgets', post({ name: 'x'.repeat(2000) }));
     expect(res.status).toBe(413);
+  });
+
+  it('runs a write in one transaction: a throw after the first row leaves no row behind', async () => {
+    const db = new BetterSqlite3(':memory:');
+    db.exec('CREATE TABLE widgets (name TEXT)');
+    const insert = db.prepare('INSERT INTO widgets (name) VALUES (?)');
+    const app = mountAcme(
+      {
+        createWidget: (request) => {
+          const { name } = request.body as { name: string };
+          insert.run(name);
+          if (name === 'half') throw new Error('after the first row');
+          insert.run(`${name}-2`);
+          return { status: 201, body: { id: 1 } };
+        },
+      },
+      { strict: true, db },
+    );
+    expect((await app.request('/acme/widgets', post({ name: 'half' }))).status).toBe(500);
+    expect(db.prepare('SELECT count(*) AS n FROM widgets').get()).toEqual({ n: 0 });
+    expect((await app.request('/acme/widgets', post({ name: 'whole' }))).status).toBe(201);
+    expect(db.prepare('SELECT name FROM widgets ORDER BY name').all()).toEqual([{ name: 'whole' }, { name: 'whole-2' }]);
+  });
+
+  it('waits for a prepare step outside the transaction and hands its result to handle', async () => {
+    const order: string[] = [];
+    const app = mountAcme(
+      {
+        createWidget: {
+          prepare: async (request) => {
+            order.push('prepare');
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            return (request.body as { name: string }).name.length;
+          },
+          handle: (_request, length: number) => {
+            order.push('handle');
+            return { status: 201, body: { id: length } };
+          },
+        },
+      },
+      { strict: true },
+    );
+    const res = await app.request('/acme/widgets', post({ name: 'four' }));
+    expect([res.status, await res.json(), order]).toEqual([201, { id: 4 }, ['prepare', 'handle']]);
+  });
+
+  it('fails startup for an async handler, which could not run inside a transaction', () => {
+    expect(() => mountAcme({ createWidget: (async () => ({ status: 201, body: { id: 1 } })) as never }, { strict: true })).toThrow(/handler "createWidget" is async/);
   });
 });

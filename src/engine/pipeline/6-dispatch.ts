@@ -1,0 +1,85 @@
+import { ReplyError, type AnyHandler, type Reply, type RequestContext } from '../vendor.js';
+import type { Call, Pipeline } from './call.js';
+
+/**
+ * Runs the vendor's handler. Its `prepare` step, if it has one, runs first (it may wait: for a
+ * file to be parsed, a URL to be fetched); then the handler proper runs, a write inside one
+ * transaction, so a refusal (`ReplyError`) or a failure anywhere in it leaves nothing behind.
+ * A failure is logged and answered with the vendor's 500; a scenario's amendments are merged in.
+ */
+export async function dispatch(call: Call, pipeline: Pipeline): Promise<void> {
+  const sandbox = call.sandbox;
+  if (!sandbox || call.interception?.drop || call.interception?.refusal !== undefined) return;
+  const { route } = call;
+  const request = requestContext(call, pipeline);
+  let reply: Reply;
+  try {
+    reply = await handle(route.handler, request, route.writes ? (write) => pipeline.transaction(sandbox, write) : (read) => read());
+  } catch (error) {
+    if (error instanceof ReplyError) {
+      reply = error.reply;
+    } else {
+      pipeline.logger.error(`${route.vendor.name}.${route.operation.spec.operationId} failed: ${(error as Error).stack ?? String(error)}`);
+      reply = route.vendor.errors.internalError();
+    }
+  }
+  const override = call.interception?.override;
+  call.reply = override ? applyOverride(reply, override) : reply;
+}
+
+async function handle(handler: AnyHandler, request: RequestContext, run: <T>(work: () => T) => T): Promise<Reply> {
+  if (typeof handler === 'function') return run(() => synchronous(handler(request)));
+  const prepared = await handler.prepare(request);
+  return run(() => synchronous(handler.handle(request, prepared)));
+}
+
+/** A handler must answer without waiting (see Handler): a promise here would escape its transaction. */
+function synchronous(reply: Reply): Reply {
+  if (typeof (reply as unknown as PromiseLike<unknown>)?.then === 'function') {
+    throw new Error('campaign-mock: a handler answered with a promise; move what it waits for into its prepare step');
+  }
+  return reply;
+}
+
+/** What a handler reads of the request; the headers and the URL are built only when read. */
+function requestContext(call: Call, pipeline: Pipeline): RequestContext {
+  const { incoming } = call;
+  const sandbox = call.sandbox as NonNullable<Call['sandbox']>;
+  let headers: Record<string, string> | undefined;
+  let url: URL | undefined;
+  return {
+    sandbox,
+    operation: call.route.operation.spec,
+    params: call.params,
+    query: call.query,
+    get headers() {
+      return (headers ??= incoming.headers());
+    },
+    body: call.body,
+    files: call.files,
+    get url() {
+      return (url ??= new URL(`${incoming.path}${incoming.query}`, `http://${incoming.header('host') ?? 'localhost'}`));
+    },
+    now: () => pipeline.now(sandbox),
+  };
+}
+
+/** Merges a scenario's headers and body into the handler's reply (objects deeply, other values replaced). */
+function applyOverride(reply: Reply, override: { headers?: Record<string, string>; body?: unknown }): Reply {
+  return {
+    ...reply,
+    headers: { ...reply.headers, ...override.headers },
+    ...(override.body === undefined ? {} : { body: deepMerge(reply.body, override.body) }),
+  };
+}
+
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) merged[key] = deepMerge(base[key], value);
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
