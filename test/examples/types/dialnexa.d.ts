@@ -505,6 +505,7 @@ export interface components {
             /** Format: uri */
             url: string;
             events: components["schemas"]["WebhookEvent"][];
+            /** @description Signs each delivery; stored, never returned, and kept out of the journal and the logs. */
             secret?: string;
             /** @default true */
             is_active?: boolean;
