@@ -118,7 +118,7 @@ export interface VendorModule {
   validationStatus: number;
   /**
    * How an empty JSON body is read: `empty-object` as `{}` (Express/NestJS body parsing) or
-   * `missing` (FastAPI reports the body itself as missing).
+   * `missing` (FastAPI reports the body itself as missing, and reads a JSON `null` body so too).
    */
   emptyJsonBody: 'empty-object' | 'missing';
   /** How request paths meet the spec's templates (see PathMatching); `exact` when absent. */

@@ -89,3 +89,25 @@ export function parseCsv(text: string): CsvTable {
   const [headerRow, ...rows] = records;
   return { header: headerRow ? headerRow.fields.map((name) => name.trim()) : [], rows };
 }
+
+/**
+ * Writes rows as CSV the way Python's `csv.writer` does by default: a field is quoted only when
+ * it holds a comma, a quote or a line break (quotes doubled), null reads as an empty field, and
+ * every row ends in CRLF.
+ *
+ * @example
+ * formatCsv([['a', 'b, c'], [1, null]]); // 'a,"b, c"\r\n1,\r\n'
+ */
+export function formatCsv(rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
+  let out = '';
+  for (const row of rows) {
+    out += row.map(csvField).join(',') + '\r\n';
+  }
+  return out;
+}
+
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

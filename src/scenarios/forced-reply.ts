@@ -51,6 +51,11 @@ export function forcedReply(vendor: VendorModule, operation: OperationSpec, want
     body = example.value;
   }
   if (body === undefined && media) body = fittingExample(media, operation.operationId);
+  if (body === undefined && !media) {
+    // A text answer (a CSV file): its example, sent with its media type.
+    const text = Object.entries(response.content ?? {}).find(([, content]) => typeof content.example === 'string');
+    if (text) return { status, body: text[1].example, headers: { 'content-type': text[0], ...wanted.headers } };
+  }
   if (body === undefined && media) {
     if (status < 400) return `campaign-mock: ${where} status ${status} has no example in the spec; give the body in the rule`;
     body = vendor.errors.error(status, STATUS_CODES[status] ?? `Error ${status}`).body;

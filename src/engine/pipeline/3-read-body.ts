@@ -73,10 +73,7 @@ async function readRequestBody(call: Call, rules: BodyRules): Promise<ReadBody> 
 
   if (bytes.length === 0 && (mediaType === undefined || mediaType === acceptsJson)) {
     if (acceptsJson && rules.emptyJsonBody === 'empty-object') return { kind: 'json', mediaType: acceptsJson, value: {} };
-    if (rules.requestBody.required) {
-      return { kind: 'invalid', issue: { location: 'body', path: [], keyword: 'bodyRequired', params: {}, message: 'a request body is required' } };
-    }
-    return { kind: 'none' };
+    return missingBody(rules);
   }
   if (mediaType === undefined) {
     return {
@@ -94,7 +91,10 @@ async function readRequestBody(call: Call, rules: BodyRules): Promise<ReadBody> 
   }
   if (isJsonMediaType(mediaType)) {
     try {
-      return { kind: 'json', mediaType, value: JSON.parse(utf8.decode(bytes)) };
+      const value: unknown = JSON.parse(utf8.decode(bytes));
+      // FastAPI reads a JSON `null` as no body at all.
+      if (value === null && rules.emptyJsonBody === 'missing') return missingBody(rules);
+      return { kind: 'json', mediaType, value };
     } catch (error) {
       return {
         kind: 'invalid',
@@ -124,4 +124,11 @@ async function readRequestBody(call: Call, rules: BodyRules): Promise<ReadBody> 
     return { kind: 'form', mediaType, fields, files };
   }
   return { kind: 'raw', mediaType, bytes };
+}
+
+function missingBody(rules: BodyRules): ReadBody {
+  if (rules.requestBody.required) {
+    return { kind: 'invalid', issue: { location: 'body', path: [], keyword: 'bodyRequired', params: {}, message: 'a request body is required' } };
+  }
+  return { kind: 'none' };
 }

@@ -6,7 +6,7 @@ import { badRequest } from './errors.js';
 import type { QueuedRun } from './store.js';
 
 /**
- * Reads a campaign's CSV source as Dograh does (G4 `source_sync.py`, `sources/csv.py`): headers
+ * Reads a campaign's CSV source as Dograh does (Dograh's code `source_sync.py`, `sources/csv.py`): headers
  * trimmed and lowercased, a `phone_number` column, every phone number with its country code,
  * no number twice. Rows without a number are skipped. Any other problem is a 400 with Dograh's
  * message, naming at most five rows.
@@ -58,7 +58,7 @@ export function readContacts(sourceId: string, content: Uint8Array | null): Queu
   return contacts.map(({ row: _row, ...contact }) => contact);
 }
 
-/** G4 `_format_rows`: five row numbers, then "and N more". */
+/** Dograh's code `_format_rows`: five row numbers, then "and N more". */
 function rowList(rows: number[]): string {
   return rows.length > 5 ? `${rows.slice(0, 5).join(', ')} and ${rows.length - 5} more` : rows.join(', ');
 }

@@ -4,7 +4,7 @@ import type { RetryConfig } from './settings.js';
 /**
  * How Asisso's campaign counters follow from the calls placed, in one place: the fixture loader
  * works them out from a fixture's calls, the dialer keeps them as calls happen (Dograh's
- * orchestrator, G5, and telephony status callbacks).
+ * orchestrator, Dograh's campaign runner, and telephony status callbacks).
  *
  * - `processed_rows`: contacts with at least one call placed; Dograh counts a dispatched queued
  *   run, and the mock keeps one queued run per contact, retries included, so the counter never
@@ -25,7 +25,7 @@ export type RetryReason = keyof typeof REDIAL_TAGS;
 /**
  * The retry setting a call's ending falls under: busy, no answer (telephony statuses) or
  * voicemail (the `voicemail_detected` tag); `undefined` for any other ending, which is never
- * retried (a `failed` call included, G5).
+ * retried (a `failed` call included, Dograh's campaign runner).
  */
 export function retryReasonOf(call: PlacedCall): RetryReason | undefined {
   if (call.call_status === 'busy') return 'retry_on_busy';
@@ -47,7 +47,7 @@ export function isRetryDue(calls: readonly PlacedCall[], retry: RetryConfig): bo
 
 /**
  * Whether a contact counts in `failed_rows`, as Dograh's orchestrator counts it
- * (`_mark_final_failure`, G5): its latest call ended for a reason the campaign retries and its
+ * (`_mark_final_failure`, Dograh's campaign runner): its latest call ended for a reason the campaign retries and its
  * retries are spent. A call that ends for a reason not retried, or as `failed`, is not counted.
  */
 export function isFinalFailure(calls: readonly PlacedCall[], retry: RetryConfig): boolean {

@@ -9,14 +9,14 @@ import type { AsissoStore, BreakerFailure, CampaignRecord, CampaignState, DialCo
 
 /**
  * Asisso campaigns in the dialer simulation, as Dograh's orchestrator and call dispatcher run
- * them (G4, G5; every rule here is inferred for Asisso, see x-mock-inferred in the spec).
+ * them (Dograh's code and campaign runner; every rule here is inferred for Asisso, see x-mock-inferred in the spec).
  *
  * Settings → policy: `max_concurrency` → concurrent calls (without it, the organization's limit);
  * the dial rate `rate_limit_per_second` → calls started per second; `retry_config` → attempts,
  * delay and the endings retried (busy, no answer, voicemail, each by its flag; none when
  * disabled); an enabled `schedule_config` → the calling window (`day_of_week` 0 is Monday, as
  * Python's `weekday()`); an enabled `circuit_breaker` → the breaker, counting `failed` calls as
- * failures (G5's telephony status processing: busy and unanswered calls count as successes).
+ * failures (Dograh's campaign runner's telephony status processing: busy and unanswered calls count as successes).
  *
  * Calls → Asisso's data: each call is a run, in progress from the moment it is dialed; the first
  * call of a contact marks its queued run processed (`processed_rows`, `executed_count`); a
@@ -27,8 +27,8 @@ import type { AsissoStore, BreakerFailure, CampaignRecord, CampaignState, DialCo
 
 const VENDOR = 'asisso';
 
-/** Concurrent calls an organization gets unless its keys-file entry sets one (Dograh's `DEFAULT_ORG_CONCURRENCY_LIMIT`, G4). */
-const DEFAULT_ORGANIZATION_CONCURRENCY = 10;
+/** Concurrent calls an organization gets unless its keys-file entry sets one (Dograh's `DEFAULT_ORG_CONCURRENCY_LIMIT`, Dograh's code). */
+export const DEFAULT_ORGANIZATION_CONCURRENCY = 10;
 
 /** The organization's concurrent call limit from the keys file (`asisso.max_concurrency_limit`), if set. */
 export function organizationConcurrencyLimit(sandbox: Sandbox): number | undefined {
@@ -45,13 +45,13 @@ export function dialPolicy(campaign: DialSettings, organizationLimit: number | u
   const schedule = campaign.schedule_config === null ? null : (JSON.parse(campaign.schedule_config) as ScheduleConfig);
   const breaker = campaign.circuit_breaker === null ? null : (JSON.parse(campaign.circuit_breaker) as CircuitBreakerConfig);
   return {
-    // G4: the campaign's cap, under the organization's, which alone applies without one.
+    // Dograh's code: the campaign's cap, under the organization's, which alone applies without one.
     concurrency: Math.min(campaign.max_concurrency ?? organizationLimit ?? DEFAULT_ORGANIZATION_CONCURRENCY, organizationLimit ?? Infinity),
     attemptsPerSecond: campaign.rate_limit_per_second,
     maxAttempts: attemptsAllowed(retry),
     retryDelaySeconds: retry.retry_delay_seconds,
     retryOn: retry.enabled ? (Object.keys(RETRIED_OUTCOME) as RetryReason[]).filter((reason) => retry[reason]).map((reason) => RETRIED_OUTCOME[reason]) : [],
-    // G5 `_is_within_schedule`: a disabled schedule allows any time.
+    // Dograh's campaign runner `_is_within_schedule`: a disabled schedule allows any time.
     ...(schedule?.enabled
       ? { window: { timezone: schedule.timezone, slots: schedule.slots.map((slot) => ({ day: slot.day_of_week, start: slot.start_time, end: slot.end_time })) } }
       : {}),
@@ -79,7 +79,7 @@ export function queueContacts(simulator: Simulator, campaign: Pick<CampaignRecor
 }
 
 /**
- * How each ending reads in a run (G5): a call that does not connect carries its telephony status
+ * How each ending reads in a run (Dograh's campaign runner): a call that does not connect carries its telephony status
  * as disposition and the tags `not_connected` and `telephony_<status>`; one that connects ends
  * with the pipeline's reason (reaching the workflow's end node, the caller hanging up, or
  * voicemail), also tagged, plus `user_speech` when someone spoke.
@@ -93,10 +93,10 @@ const RUN_ENDING: Record<Outcome, { call_status: string; disposition: string; ta
   failed: { call_status: 'failed', disposition: 'failed', tags: ['not_connected', 'telephony_failed'], connected: false },
 };
 
-/** G5 `RetryReason`: how a retry call names what it retries (`retry_reason_<reason>`). */
+/** Dograh's campaign runner `RetryReason`: how a retry call names what it retries (`retry_reason_<reason>`). */
 const RETRY_EVENT_REASON: Record<RetryReason, string> = { retry_on_busy: 'busy', retry_on_no_answer: 'no_answer', retry_on_voicemail: 'voicemail' };
 
-/** Dograh keeps at most 20 recent failures, for `DEFAULT_CIRCUIT_BREAKER_CONFIG`'s window (120 s) plus 60 s after the last one (G5). */
+/** Dograh keeps at most 20 recent failures, for `DEFAULT_CIRCUIT_BREAKER_CONFIG`'s window (120 s) plus 60 s after the last one (Dograh's campaign runner). */
 const RECENT_FAILURES_KEPT = 20;
 const RECENT_FAILURES_TTL_MS = (120 + 60) * 1000;
 
@@ -131,7 +131,7 @@ export function createAsissoDialerEffects(store: AsissoStore, simulator: Simulat
 
     callStarted({ sandboxId, campaignRef }, call) {
       const campaignId = Number(campaignRef);
-      // G5 `dispatch_call`: a retry call is tagged with the reason of the call it retries.
+      // Dograh's campaign runner `dispatch_call`: a retry call is tagged with the reason of the call it retries.
       const previous = callsOf(sandboxId, campaignId, call.contactRef).at(-1);
       const reason = previous === undefined ? undefined : retryReasonOf(previous);
       store.startCall(sandboxId, campaignId, call.contactRef, reason ? ['retry', `retry_reason_${RETRY_EVENT_REASON[reason]}`] : [], iso(call.at));
@@ -175,7 +175,7 @@ export function createAsissoDialerEffects(store: AsissoStore, simulator: Simulat
         threshold: breaker.failure_threshold,
         window_seconds: breaker.window_seconds,
       };
-      // G5 `record_and_evaluate`: the entry written when a call's outcome trips the breaker.
+      // Dograh's campaign runner `record_and_evaluate`: the entry written when a call's outcome trips the breaker.
       const entry = {
         ts: pythonIsoformat(iso(at)),
         level: 'warning',

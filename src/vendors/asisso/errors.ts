@@ -17,18 +17,21 @@ export const ASISSO_PATHS = [
   '/api/v1/campaign/{campaign_id}/redial',
   '/api/v1/campaign/{campaign_id}/progress',
   '/api/v1/campaign/{campaign_id}/runs',
+  '/api/v1/campaign/{campaign_id}/source-download-url',
+  '/api/v1/campaign/{campaign_id}/report',
+  '/api/v1/organizations/campaign-defaults',
 ] as const;
 
 const PATH_PATTERNS = ASISSO_PATHS.map((template) => new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`));
 
 const fastapi = fastapiErrorEnvelope({
-  // A2's body for a missing, invalid or expired key.
+  // Asisso's "Authentication" page's body for a missing, invalid or expired key.
   unauthorized: 'Invalid or expired API key',
-  // A2 documents the 403 ("insufficient permissions") without its message.
+  // Asisso's "Authentication" page documents the 403 ("insufficient permissions") without its message.
   forbidden: 'Insufficient permissions',
 });
 
-/** Asisso answers in FastAPI's envelope (A2; Dograh G4, G7). */
+/** Asisso answers in FastAPI's envelope (Asisso's "Authentication" page; Dograh's code and OpenAPI document). */
 export const asissoErrors: ErrorEnvelope = {
   ...fastapi,
   routeNotFound(method, path, allowed) {

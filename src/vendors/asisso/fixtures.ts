@@ -192,7 +192,7 @@ const campaign = {
       },
     },
   },
-  // What each state implies (G5): a draft has not started or called anyone; every other state
+  // What each state implies (Dograh's campaign runner): a draft has not started or called anyone; every other state
   // has started; only a completed or failed campaign has ended.
   allOf: [
     {
@@ -280,7 +280,7 @@ export const asissoFixtures: FixtureLoader = {
  * Parts that do not fit together (a call to someone not among the contacts, a redial of a
  * campaign that is not completed) are refused with what to fix. Running and paused campaigns
  * join the dialer simulation with the contacts they have yet to call: first those due a retry,
- * then those never called, each in queue order (G5 dials due retries first).
+ * then those never called, each in queue order (Dograh's campaign runner dials due retries first).
  */
 export function loadAsissoFixture(db: Database, sandbox: Sandbox, data: unknown, time: (value: string) => string, { simulator }: Pick<VendorEnvironment, 'simulator'>): void {
   const store = new AsissoStore(db);
@@ -293,7 +293,7 @@ export function loadAsissoFixture(db: Database, sandbox: Sandbox, data: unknown,
   const redialOf = new Map<number, number>();
   for (const child of campaigns) {
     if (child.parent_campaign_id === undefined) continue;
-    if (redialOf.has(child.parent_campaign_id)) refuse(child.id, `redials campaign ${child.parent_campaign_id}, which campaign ${redialOf.get(child.parent_campaign_id)} redials already (G4: once only)`);
+    if (redialOf.has(child.parent_campaign_id)) refuse(child.id, `redials campaign ${child.parent_campaign_id}, which campaign ${redialOf.get(child.parent_campaign_id)} redials already (Dograh's code: once only)`);
     redialOf.set(child.parent_campaign_id, child.id);
   }
 
@@ -313,7 +313,7 @@ export function loadAsissoFixture(db: Database, sandbox: Sandbox, data: unknown,
       const workflowName = store.workflowName(sandbox.id, fx.workflow_id) ?? refuse(fx.id, `names workflow ${fx.workflow_id}, which the fixture's workflows do not list`);
       const parent = fx.parent_campaign_id === undefined ? undefined : loaded.get(fx.parent_campaign_id);
       if (fx.parent_campaign_id !== undefined) {
-        if (parent?.state !== 'completed') refuse(fx.id, `redials campaign ${fx.parent_campaign_id}, which must come before it in the fixture, completed (G4)`);
+        if (parent?.state !== 'completed') refuse(fx.id, `redials campaign ${fx.parent_campaign_id}, which must come before it in the fixture, completed (Dograh's code)`);
         if (fx.source_id !== parent?.source_id) refuse(fx.id, `redials campaign ${fx.parent_campaign_id}, so its source_id must be its parent's`);
       }
       const contacts = queuedContacts(store, sandbox.id, fx, sourceId) ?? refuse(fx.id, `has started, so its source ${fx.source_id} must be among the fixture's sources`);
@@ -403,8 +403,8 @@ export function loadAsissoFixture(db: Database, sandbox: Sandbox, data: unknown,
 }
 
 /**
- * The contacts a campaign has queued: a redial's are its parent's redial candidates (G4, every
- * reason), a started campaign's are its source's rows (G5), a draft's none yet. `undefined` when
+ * The contacts a campaign has queued: a redial's are its parent's redial candidates (Dograh's code, every
+ * reason), a started campaign's are its source's rows (Dograh's campaign runner), a draft's none yet. `undefined` when
  * a started campaign's source is not there to read.
  */
 function queuedContacts(store: AsissoStore, sandboxId: number, fx: CampaignFixture, sourceId: string): QueuedRun[] | undefined {

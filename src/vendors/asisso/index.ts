@@ -10,7 +10,7 @@ import { asissoMigrations } from './migrations.js';
 import { UploadUrlSigner } from './presigned-url.js';
 import { AsissoStore } from './store.js';
 
-/** G4: a contacts CSV is at most 10 MB (10,485,760 bytes). */
+/** Dograh's code: a contacts CSV is at most 10 MB (10,485,760 bytes). */
 const MAX_CSV_BYTES = 10 * 1024 * 1024;
 
 /** Asisso (Dograh's API): campaigns, their lifecycle and dialing, runs, and the CSV upload (specs/asisso.yaml). */
@@ -31,7 +31,7 @@ export const asisso: VendorModule = {
         type: 'integer',
         minimum: 1,
         description:
-          "The organization's concurrent call limit (G4): max_concurrency above it is a 400, and a campaign without max_concurrency dials this many calls at once. Default: no limit beyond 1–100 on max_concurrency; 10 concurrent calls (Dograh's default organization limit) for a campaign without one.",
+          "The organization's concurrent call limit (Dograh's code): max_concurrency above it is a 400, and a campaign without max_concurrency dials this many calls at once. Default: no limit beyond 1–100 on max_concurrency; 10 concurrent calls (Dograh's default organization limit) for a campaign without one.",
       },
     },
   },

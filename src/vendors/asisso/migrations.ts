@@ -93,7 +93,7 @@ export const asissoMigrations: Migration[] = [
     id: 'asisso/002-circuit-breaker-failures',
     sql: `
       -- The failed calls a campaign's circuit breaker remembers, for the log entry written when it
-      -- trips (Dograh's capped cb_recent_failures list, G5): cleared when the campaign resumes.
+      -- trips (Dograh's capped cb_recent_failures list, Dograh's campaign runner): cleared when the campaign resumes.
       CREATE TABLE asisso_breaker_failures (
         sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
         campaign_id INTEGER NOT NULL,

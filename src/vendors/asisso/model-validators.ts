@@ -3,7 +3,7 @@ import { fastapiError, valueError, valueErrorItem, type PydanticError } from '..
 import type { TimeSlot } from './settings.js';
 
 /**
- * The checks Dograh's pydantic models make in validators rather than in their schema (G4), so
+ * The checks Dograh's pydantic models make in validators rather than in their schema (Dograh's code), so
  * the spec cannot express them: each fails as pydantic's `value_error`. They run once the body
  * has passed the schema, as pydantic runs a model's validators once its fields are valid.
  */

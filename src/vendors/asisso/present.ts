@@ -1,7 +1,7 @@
 import { NO_CIRCUIT_BREAKER, type CircuitBreakerConfig, type RetryConfig, type ScheduleConfig } from './settings.js';
 import type { CampaignRow, RunRow } from './store.js';
 
-/** How Asisso's resources read on the wire (A1's response; Dograh's models, G1, G2, G4, G5). */
+/** How Asisso's resources read on the wire (Asisso's "Update Campaign" page's response; Dograh's models, Dograh's "Create Campaign" page, "Campaign Progress" page, Dograh's code and campaign runner). */
 
 /**
  * A stored ISO timestamp as pydantic v2 writes a UTC datetime: `Z`, and the fraction of a second
@@ -62,7 +62,7 @@ export function presentCampaign(row: CampaignRow) {
   };
 }
 
-/** G5 `get_campaign_status`. */
+/** Dograh's campaign runner `get_campaign_status`. */
 export function presentProgress(row: CampaignRow, failedCalls: number) {
   const totalRows = row.total_rows ?? 0;
   return {
@@ -83,7 +83,7 @@ export function presentProgress(row: CampaignRow, failedCalls: number) {
   };
 }
 
-/** A run in the shape of Dograh's `WorkflowRunResponseSchema` (G4); see x-mock-inferred on CampaignRun. */
+/** A run in the shape of Dograh's `WorkflowRunResponseSchema` (Dograh's code); see x-mock-inferred on CampaignRun. */
 export function presentRun(row: RunRow, workflowId: number) {
   const duration = { call_duration_seconds: row.duration_seconds };
   return {

@@ -1,26 +1,30 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Upload URLs signed like S3's presigned URLs (query-string SigV4 parameters), with a secret that
- * lives as long as the app: a URL from one mock is worthless to another. The signature covers the
- * path, the credential (the API key), the time of signing, the lifetime and the Content-Type the
- * upload must be sent with, as S3 signs the `content-type` header named in X-Amz-SignedHeaders.
+ * Upload and download URLs signed like S3's presigned URLs (query-string SigV4 parameters), with
+ * a secret that lives as long as the app: a URL from one mock is worthless to another. The
+ * signature covers the method, the path, the credential (the API key), the time of signing, the
+ * lifetime and, for an upload, the Content-Type it must be sent with, as S3 signs the
+ * `content-type` header named in X-Amz-SignedHeaders. An upload URL does not download, nor a
+ * download URL upload.
  */
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
-const SIGNED_HEADERS = 'content-type;host';
 
 export interface PresignedUpload {
+  method: 'PUT' | 'GET';
   /** The URL path, e.g. `/api/v1/s3/campaigns/12/<uuid>_contacts.csv`. */
   path: string;
   credential: string;
   signedAt: Date;
   expiresInSeconds: number;
+  /** The Content-Type an upload must be sent with; empty for a download. */
   contentType: string;
 }
 
 /** What a signature covers. */
 interface SignedFields {
+  method: string;
   path: string;
   algorithm: string;
   credential: string;
@@ -50,12 +54,13 @@ export class UploadUrlSigner {
   /** The query string of a presigned URL for `upload`. */
   sign(upload: PresignedUpload): string {
     const signing: SignedFields = {
+      method: upload.method,
       path: upload.path,
       algorithm: ALGORITHM,
       credential: upload.credential,
       date: amzDate(upload.signedAt),
       expires: String(upload.expiresInSeconds),
-      signedHeaders: SIGNED_HEADERS,
+      signedHeaders: upload.method === 'PUT' ? 'content-type;host' : 'host',
       contentType: upload.contentType,
     };
     return new URLSearchParams({
@@ -72,7 +77,7 @@ export class UploadUrlSigner {
    * Checks a received URL as S3 does: every signing parameter present, then not expired, then
    * the signature. Returns the refusal, or nothing when the URL is good.
    */
-  check(path: string, credential: string, query: UploadQuery, contentType: string, now: Date): UrlRefusal | undefined {
+  check(method: 'PUT' | 'GET', path: string, credential: string, query: UploadQuery, contentType: string, now: Date): UrlRefusal | undefined {
     const {
       'X-Amz-Algorithm': algorithm,
       'X-Amz-Date': date,
@@ -94,7 +99,7 @@ export class UploadUrlSigner {
     if (!/^\d+$/.test(expires)) return { status: 400, Code: 'AuthorizationQueryParametersError', Message: 'X-Amz-Expires should be a number' };
     if (now.getTime() > signedAt.getTime() + Number(expires) * 1000) return { status: 403, Code: 'AccessDenied', Message: 'Request has expired' };
 
-    const expected = Buffer.from(this.#signature({ path, algorithm, credential, date, expires, signedHeaders, contentType }));
+    const expected = Buffer.from(this.#signature({ method, path, algorithm, credential, date, expires, signedHeaders, contentType }));
     const actual = Buffer.from(signature);
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
       return {
@@ -107,8 +112,8 @@ export class UploadUrlSigner {
   }
 
   #signature(fields: SignedFields): string {
-    const { path, algorithm, credential, date, expires, signedHeaders, contentType } = fields;
-    return createHmac('sha256', this.#secret).update(['PUT', path, algorithm, credential, date, expires, signedHeaders, contentType].join('\n')).digest('hex');
+    const { method, path, algorithm, credential, date, expires, signedHeaders, contentType } = fields;
+    return createHmac('sha256', this.#secret).update([method, path, algorithm, credential, date, expires, signedHeaders, contentType].join('\n')).digest('hex');
   }
 }
 

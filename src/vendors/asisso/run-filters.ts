@@ -4,7 +4,7 @@ import type { RunCondition } from './store.js';
 
 /**
  * Reads the `filters` parameter of `GET …/runs`: a JSON array of `{attribute, type, value}`
- * (G4 `campaign.py` and `api/db/filters.py`). An attribute outside G4's allowed set is a 403; a
+ * (Dograh's code `campaign.py` and `api/db/filters.py`). An attribute outside Dograh's code's allowed set is a 403; a
  * filter whose type does not fit its attribute is ignored, as Dograh ignores it. Runs carry no
  * cost, sentiment, QA tags or quality score in the mock, so bounding one of those matches none.
  */

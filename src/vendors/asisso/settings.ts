@@ -1,6 +1,6 @@
 /**
  * A campaign's retry, schedule and circuit-breaker settings. Dograh stores each request model
- * dumped with its defaults (G4 `model_dump()`), so a setting sent replaces the stored one whole,
+ * dumped with its defaults (Dograh's code `model_dump()`), so a setting sent replaces the stored one whole,
  * and the keys left out take the model's defaults, not the previous values.
  */
 
@@ -32,7 +32,7 @@ export interface CircuitBreakerConfig {
   min_calls_in_window: number;
 }
 
-/** Defaults of `RetryConfigRequest` (G4; A1's example values). */
+/** Defaults of `RetryConfigRequest` (Dograh's code; Asisso's "Update Campaign" page's example values). */
 const RETRY_REQUEST_DEFAULTS: RetryConfig = {
   enabled: true,
   max_retries: 2,
@@ -42,13 +42,13 @@ const RETRY_REQUEST_DEFAULTS: RetryConfig = {
   retry_on_voicemail: true,
 };
 
-/** A campaign created without `retry_config` gets Dograh's `DEFAULT_CAMPAIGN_RETRY_CONFIG` (G4 `api/constants.py`). */
+/** A campaign created without `retry_config` gets Dograh's `DEFAULT_CAMPAIGN_RETRY_CONFIG` (Dograh's code `api/constants.py`). */
 export const DEFAULT_RETRY_CONFIG: RetryConfig = { ...RETRY_REQUEST_DEFAULTS, max_retries: 1, retry_on_voicemail: false };
 
-/** Defaults of `CircuitBreakerConfigRequest` (G4). */
+/** Defaults of `CircuitBreakerConfigRequest` (Dograh's code). */
 const CIRCUIT_BREAKER_REQUEST_DEFAULTS: CircuitBreakerConfig = { enabled: true, failure_threshold: 0.5, window_seconds: 120, min_calls_in_window: 5 };
 
-/** What a campaign without a circuit breaker reports: `CircuitBreakerConfigResponse()` (G4; A1's example). */
+/** What a campaign without a circuit breaker reports: `CircuitBreakerConfigResponse()` (Dograh's code; Asisso's "Update Campaign" page's example). */
 export const NO_CIRCUIT_BREAKER: CircuitBreakerConfig = { ...CIRCUIT_BREAKER_REQUEST_DEFAULTS, enabled: false };
 
 export function retryConfigFrom(input: Partial<RetryConfig>): RetryConfig {

@@ -45,7 +45,7 @@ export interface CampaignRow extends CampaignRecord {
 /** A new campaign: its id is allocated in the sandbox's own sequence. */
 export type NewCampaign = Omit<CampaignRecord, 'id'>;
 
-/** Dograh's queued run states the mock uses: waiting to be called, or called (G5). */
+/** Dograh's queued run states the mock uses: waiting to be called, or called (Dograh's campaign runner). */
 export type QueuedRunState = 'queued' | 'processed';
 
 /** A contact waiting to be called (Dograh's queued run). */
@@ -84,7 +84,7 @@ export type RunEnding = Pick<RunRow, 'call_status' | 'call_tags' | 'disposition'
 /** A contact as the dialer takes it: its queued run's key and number. */
 export type DialContact = Pick<QueuedRun, 'source_uuid' | 'phone_number'>;
 
-/** An entry of a campaign's `logs` (G1). */
+/** An entry of a campaign's `logs` (Dograh's "Create Campaign" page). */
 export interface LogEntry {
   ts: string;
   level: string;
@@ -93,7 +93,7 @@ export interface LogEntry {
   details?: Record<string, unknown>;
 }
 
-/** A failed call the circuit breaker remembers (Dograh's recent-failures entry, G5). */
+/** A failed call the circuit breaker remembers (Dograh's recent-failures entry, Dograh's campaign runner). */
 export interface BreakerFailure {
   run_id: number;
   reason: string;
@@ -153,6 +153,7 @@ export class AsissoStore {
   readonly #insertWorkflow: Statement<[number, number, string]>;
   readonly #insertUpload: Statement<Omit<UploadRow, 'content' | 'uploaded_at'>>;
   readonly #getUpload: Statement<[number, string], UploadRow>;
+  readonly #reportRuns: Statement<{ sandboxId: number; campaignId: number; from: string | null; to: string | null }, RunRow>;
   readonly #storeUpload: Statement<[Buffer, string, number, string]>;
   readonly #insertRun: Statement<NewRun, { id: number }>;
   readonly #countFailedCalls: Statement<[number, number], { total: number }>;
@@ -191,16 +192,20 @@ export class AsissoStore {
     this.#insertUpload = db.prepare(`INSERT INTO asisso_uploads (sandbox_id, file_key, content_type, max_size)
       VALUES (@sandbox_id, @file_key, @content_type, @max_size)`);
     this.#getUpload = db.prepare('SELECT * FROM asisso_uploads WHERE sandbox_id = ? AND file_key = ?');
+    this.#reportRuns = db.prepare(`SELECT * FROM asisso_runs
+      WHERE sandbox_id = @sandboxId AND campaign_id = @campaignId AND is_completed = 1 AND duration_seconds IS NOT NULL
+        AND (@from IS NULL OR created_at >= @from) AND (@to IS NULL OR created_at <= @to)
+      ORDER BY created_at DESC, id DESC`);
     this.#storeUpload = db.prepare('UPDATE asisso_uploads SET content = ?, uploaded_at = ? WHERE sandbox_id = ? AND file_key = ?');
     this.#insertRun = db.prepare(`INSERT INTO asisso_runs
       (sandbox_id, id, campaign_id, source_uuid, initial_context, call_status, call_tags, disposition, duration_seconds, is_completed, created_at)
       VALUES (@sandbox_id, (SELECT coalesce(max(id), 0) + 1 FROM asisso_runs WHERE sandbox_id = @sandbox_id), @campaign_id, @source_uuid,
         @initial_context, @call_status, @call_tags, @disposition, @duration_seconds, @is_completed, @created_at)
       RETURNING id`);
-    // G5 counts a call as failed when its last telephony status is failed, busy or no-answer.
+    // Dograh's campaign runner counts a call as failed when its last telephony status is failed, busy or no-answer.
     this.#countFailedCalls = db.prepare(`SELECT count(*) AS total FROM asisso_runs
       WHERE sandbox_id = ? AND campaign_id = ? AND call_status IN ('failed', 'busy', 'no-answer')`);
-    // G4: a contact is redialed when the latest call placed for it carries one of the selected tags.
+    // Dograh's code: a contact is redialed when the latest call placed for it carries one of the selected tags.
     this.#redialCandidates = db.prepare(`SELECT q.source_uuid, q.phone_number, q.context_variables
       FROM asisso_queued_runs q
       JOIN asisso_runs r ON r.id = (
@@ -227,12 +232,12 @@ export class AsissoStore {
       WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ? ORDER BY created_at, id`);
     this.#endRun = db.prepare(`UPDATE asisso_runs SET call_status = @call_status, call_tags = @call_tags, disposition = @disposition,
       duration_seconds = @duration_seconds, is_completed = 1 WHERE sandbox_id = @sandbox_id AND id = @id`);
-    // Dograh completes only a running campaign (G5); the simulation also completes one paused while its last calls end.
+    // Dograh completes only a running campaign (Dograh's campaign runner); the simulation also completes one paused while its last calls end.
     this.#completeCampaign = db.prepare(`UPDATE asisso_campaigns SET state = 'completed', completed_at = ?, updated_at = ?
       WHERE sandbox_id = ? AND id = ? AND state IN ('running', 'paused')`);
     this.#tripCampaign = db.prepare(`UPDATE asisso_campaigns SET state = 'paused', logs = json_insert(logs, '$[#]', json(?)), updated_at = ?
       WHERE sandbox_id = ? AND id = ? AND state = 'running'`);
-    // G5 `record_and_evaluate`: a failure is remembered only while the campaign runs.
+    // Dograh's campaign runner `record_and_evaluate`: a failure is remembered only while the campaign runs.
     this.#recordBreakerFailure = db.prepare(`INSERT INTO asisso_breaker_failures (sandbox_id, campaign_id, run_id, reason, at_ms)
       SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM asisso_campaigns WHERE sandbox_id = ? AND id = ? AND state = 'running')`);
     this.#breakerFailures = db.prepare(`SELECT run_id, reason, at_ms FROM asisso_breaker_failures
@@ -262,6 +267,19 @@ export class AsissoStore {
   /** Every campaign of the sandbox, newest first. */
   listCampaigns(sandboxId: number): CampaignRow[] {
     return this.#listCampaigns.all(sandboxId);
+  }
+
+  /** The newest campaign of the sandbox, if any. */
+  latestCampaign(sandboxId: number): CampaignRow | undefined {
+    return this.#listCampaigns.get(sandboxId);
+  }
+
+  /**
+   * The runs a campaign report lists (Dograh's `get_completed_runs_for_report`): completed, with
+   * a call duration, created within the bounds (ISO times in UTC, as stored), newest first.
+   */
+  reportRuns(sandboxId: number, campaignId: number, from: string | null, to: string | null): RunRow[] {
+    return this.#reportRuns.all({ sandboxId, campaignId, from, to });
   }
 
   updateCampaign(campaign: CampaignRecord): CampaignRow {
@@ -352,7 +370,7 @@ export class AsissoStore {
   /**
    * A call placed for a queued contact: its run, in progress, with the contact's CSV row; the
    * contact's first call also marks its queued run processed and counts it in `processed_rows`
-   * (G5 `process_batch`).
+   * (Dograh's campaign runner `process_batch`).
    */
   startCall(sandboxId: number, campaignId: number, sourceUuid: string, callTags: readonly string[], at: string): void {
     this.#insertCallRun.run({ sandbox_id: sandboxId, campaign_id: campaignId, source_uuid: sourceUuid, call_tags: JSON.stringify(callTags), created_at: at });

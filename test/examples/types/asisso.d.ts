@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Get a presigned URL to upload a contacts CSV
-         * @description G3, G4 (`s3_signed_url.py`). Returns a URL valid for 15 minutes; `PUT` the CSV there with
+         * @description Dograh's "Upload Contacts" page and code (`s3_signed_url.py`). Returns a URL valid for 15 minutes; `PUT` the CSV there with
          *     the same `Content-Type`, then pass `file_key` as `source_id` when creating a campaign.
          */
         post: operations["createPresignedUploadUrl"];
@@ -35,7 +35,12 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Download a contacts CSV from a presigned URL
+         * @description The `download_url` of `getCampaignSourceDownloadUrl`: the CSV as it was uploaded, with the
+         *     `Content-Type` it was uploaded with.
+         */
+        get: operations["downloadCampaignSource"];
         /**
          * Upload a contacts CSV to a presigned URL
          * @description The `upload_url` of `createPresignedUploadUrl`. The CSV is stored under its `file_key`
@@ -60,7 +65,7 @@ export interface paths {
         put?: never;
         /**
          * Create a campaign
-         * @description G1, G4. The campaign starts in `draft` (G9; Dograh's code calls it `created`). `source_id`
+         * @description Dograh's "Create Campaign" page and code. The campaign starts in `draft` (Dograh's "Create Campaign" page; Dograh's code calls it `created`). `source_id`
          *     is the `file_key` of an uploaded CSV, which must have a `phone_number` column and valid,
          *     unique phone numbers; its rows are read when the campaign starts.
          */
@@ -80,7 +85,7 @@ export interface paths {
         };
         /**
          * List campaigns
-         * @description G4. Every campaign of the organization, unpaginated, newest first. FastAPI answers the
+         * @description Dograh's code. Every campaign of the organization, unpaginated, newest first. FastAPI answers the
          *     path without its trailing slash (`/api/v1/campaign`) with a 307 redirect to this one.
          */
         get: operations["listCampaigns"];
@@ -113,9 +118,9 @@ export interface paths {
         head?: never;
         /**
          * Update a campaign
-         * @description A1. All fields optional; only the campaign in `draft` or `paused` can be updated. A
+         * @description Asisso's "Update Campaign" page. All fields optional; only the campaign in `draft` or `paused` can be updated. A
          *     `retry_config`, `schedule_config` or `circuit_breaker` sent replaces the stored one, with
-         *     the defaults of its model for the keys left out (G4); `null` leaves a field unchanged.
+         *     the defaults of its model for the keys left out (Dograh's code); `null` leaves a field unchanged.
          */
         patch: operations["updateCampaign"];
         trace?: never;
@@ -133,7 +138,7 @@ export interface paths {
         put?: never;
         /**
          * Start a campaign
-         * @description G5, G6. Only a `draft` campaign starts. Its CSV is read into the queue: `total_rows` and
+         * @description Dograh's campaign runner and campaign docs. Only a `draft` campaign starts. Its CSV is read into the queue: `total_rows` and
          *     `total_queued_count` become the number of rows with a phone number.
          *
          *     From then on the campaign dials its contacts as the sandbox clock moves, in queue order:
@@ -166,7 +171,7 @@ export interface paths {
         put?: never;
         /**
          * Pause a running campaign
-         * @description G5, G6. No call starts while paused; calls under way finish, and retries of their contacts are still scheduled.
+         * @description Dograh's campaign runner and campaign docs. No call starts while paused; calls under way finish, and retries of their contacts are still scheduled.
          */
         post: operations["pauseCampaign"];
         delete?: never;
@@ -188,7 +193,7 @@ export interface paths {
         put?: never;
         /**
          * Resume a paused campaign
-         * @description G5. A resumed campaign is `running` again, with its circuit breaker reset, and dials on from where it stopped, by its settings as they are now.
+         * @description Dograh's campaign runner. A resumed campaign is `running` again, with its circuit breaker reset, and dials on from where it stopped, by its settings as they are now.
          */
         post: operations["resumeCampaign"];
         delete?: never;
@@ -210,7 +215,7 @@ export interface paths {
         put?: never;
         /**
          * Redial the unreached contacts of a completed campaign
-         * @description G4. Creates a new `draft` campaign with the contacts whose latest call ended in
+         * @description Dograh's code. Creates a new `draft` campaign with the contacts whose latest call ended in
          *     voicemail, no answer or busy (as selected), named `<parent> (Redial)` unless `name` is
          *     sent, with the parent's workflow, source, concurrency, schedule and circuit breaker, and
          *     the parent's retry settings unless `retry_config` is sent. A campaign can be redialed
@@ -234,7 +239,7 @@ export interface paths {
         };
         /**
          * Get a campaign's progress
-         * @description G2, G5.
+         * @description Dograh's "Campaign Progress" page and campaign runner.
          */
         get: operations["getCampaignProgress"];
         put?: never;
@@ -256,7 +261,7 @@ export interface paths {
         };
         /**
          * List a campaign's runs (calls)
-         * @description G4. Paginated; `filters` is a JSON array of `{attribute, type, value}` (Dograh's filter
+         * @description Dograh's code. Paginated; `filters` is a JSON array of `{attribute, type, value}` (Dograh's filter
          *     format): `dateRange` (`{from, to}`, ISO 8601), `dispositionCode` (`multiSelect`,
          *     `{codes}`), `duration` (`numberRange`, `{min, max}` seconds), `status` (`radio`,
          *     `{status: completed | in_progress}`), and `tokenUsage`, `sentiment`, `qaTags`,
@@ -265,6 +270,80 @@ export interface paths {
          *     `asc`, anything else descending.
          */
         get: operations["listCampaignRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaign/{campaign_id}/source-download-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: components["parameters"]["CampaignId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a download URL for a campaign's contacts CSV
+         * @description Dograh's "Get Campaign Source Download Url": a presigned URL, valid for an hour
+         *     (`expires_in` 3600), that downloads the CSV the campaign was created from. A `source_id`
+         *     outside the organization's `campaigns/{organization_id}/` folder is a 403.
+         */
+        get: operations["getCampaignSourceDownloadUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaign/{campaign_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: components["parameters"]["CampaignId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a CSV report of a campaign's completed runs
+         * @description Dograh's "Download Campaign Report": a CSV file (`Content-Disposition: attachment;
+         *     filename="campaign_{campaign_id}_report.csv"`) with one row per completed run whose call
+         *     duration is known, newest first, optionally limited to runs created from `start_date`
+         *     and up to `end_date`. Columns: `Run ID`, `Campaign ID`, `Agent ID` (the workflow),
+         *     `Agent Definition ID`, `Created At`, `Phone Number`, `Call Disposition`,
+         *     `Call Duration (s)`, one column per extracted variable, `Call Tags` (joined with `, `),
+         *     `Transcript URL`, `Recording URL`.
+         */
+        get: operations["downloadCampaignReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/campaign-defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the organization's campaign limits and defaults
+         * @description Dograh's "Get Campaign Defaults": the organization's concurrent call limit, its number of
+         *     caller numbers, the retry settings a campaign gets without `retry_config`, and the
+         *     settings of its newest campaign (null when it has none), to pre-fill a new one.
+         */
+        get: operations["getCampaignDefaults"];
         put?: never;
         post?: never;
         delete?: never;
@@ -293,7 +372,7 @@ export interface components {
         /** @description S3's error, whose XML `<Error>` the mock writes as JSON. */
         S3Error: {
             /** @enum {string} */
-            Code: "AccessDenied" | "SignatureDoesNotMatch" | "EntityTooLarge" | "AuthorizationQueryParametersError";
+            Code: "AccessDenied" | "SignatureDoesNotMatch" | "EntityTooLarge" | "AuthorizationQueryParametersError" | "NoSuchKey";
             Message: string;
         };
         PresignedUploadUrlRequest: {
@@ -311,18 +390,23 @@ export interface components {
             /** @example http://localhost:4010/api/v1/s3/campaigns/12/3f0c2a9e-1c7b-4a53-9d61-0b6f5f0a2c11_contacts.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&… */
             upload_url: string;
             /**
-             * @description `campaigns/{organization_id}/{uuid}_{file name}` (G4); the file name keeps letters, digits, `.`, `_` and `-`.
+             * @description `campaigns/{organization_id}/{uuid}_{file name}` (Dograh's code); the file name keeps letters, digits, `.`, `_` and `-`.
              * @example campaigns/12/3f0c2a9e-1c7b-4a53-9d61-0b6f5f0a2c11_contacts.csv
              */
             file_key: string;
-            /** @constant */
-            expires_in: 900;
+            /** @description Seconds the URL stays valid; 900 (15 minutes). */
+            expires_in: number;
         };
         /**
-         * @description G6 lists these states. Dograh's code also has `syncing` between `draft` (its `created`) and `running` while the CSV is read; the mock reads it at once. The dialer moves a campaign from `running` to `completed` (every contact done) or `paused` (its circuit breaker); `failed` (Dograh's fatal errors, such as no free caller number) comes only from fixtures.
-         * @enum {string}
+         * @description A string, as Asisso's page and Dograh's document type it. The mock's campaigns are in `draft`, `running`, `paused`, `completed` or `failed`; Dograh's code also has `syncing` between `draft` (its `created`) and `running` while the CSV is read, which the mock skips by reading the CSV at once. The dialer moves a campaign from `running` to `completed` (every contact done) or `paused` (its circuit breaker); `failed` (Dograh's fatal errors, such as no free caller number) comes only from fixtures.
+         * @example draft
+         * @example syncing
+         * @example running
+         * @example paused
+         * @example completed
+         * @example failed
          */
-        CampaignState: "draft" | "running" | "paused" | "completed" | "failed";
+        CampaignState: string;
         /** @description Each contact gets its first call and up to `max_retries` more, `retry_delay_seconds` after a call that ended busy, unanswered or in voicemail, as the three flags select; a failed or answered call is not retried. With `enabled: false`, one call per contact. */
         RetryConfigRequest: {
             /** @default true */
@@ -381,7 +465,7 @@ export interface components {
             schedule_config?: components["schemas"]["ScheduleConfigRequest"];
             circuit_breaker?: components["schemas"]["CircuitBreakerConfigRequest"];
         };
-        /** @description A1's body; every field optional. */
+        /** @description Asisso's "Update Campaign" page's body; every field optional. */
         UpdateCampaignRequest: {
             name?: string | null;
             retry_config?: components["schemas"]["RetryConfigRequest"];
@@ -389,7 +473,7 @@ export interface components {
             schedule_config?: components["schemas"]["ScheduleConfigRequest"];
             circuit_breaker?: components["schemas"]["CircuitBreakerConfigRequest"];
         };
-        /** @description At least one of the three `retry_on_…` must be true (G4). */
+        /** @description At least one of the three `retry_on_…` must be true (Dograh's code). */
         RedialCampaignRequest: {
             /** @description Name of the new campaign. */
             name?: string | null;
@@ -420,16 +504,17 @@ export interface components {
             timezone: string;
             slots: components["schemas"]["TimeSlotResponse"][];
         } | null;
+        /** @description Every key has a default, so none is required; null on Dograh's model. */
         CircuitBreakerConfigResponse: {
             /** @default false */
-            enabled: boolean;
+            enabled?: boolean;
             /** @default 0.5 */
-            failure_threshold: number;
+            failure_threshold?: number;
             /** @default 120 */
-            window_seconds: number;
+            window_seconds?: number;
             /** @default 5 */
-            min_calls_in_window: number;
-        };
+            min_calls_in_window?: number;
+        } | null;
         /** @description An entry of the campaign's append-only log (state changes by the dialer, failures, circuit-breaker trips). */
         CampaignLogEntry: {
             ts: string;
@@ -444,17 +529,17 @@ export interface components {
          * @example 2026-03-01T09:00:00.25Z
          */
         PydanticDateTime: string;
-        /** @description A1's response (identical to Dograh's, G1). */
+        /** @description The response of Asisso's "Update Campaign" page, which is also Dograh's `CampaignResponse`: the fields that page marks required are required here; the others the mock always sends. */
         CampaignResponse: {
             id: number;
             name: string;
             workflow_id: number;
             workflow_name: string;
             state: components["schemas"]["CampaignState"];
-            /** @constant */
-            source_type: "csv";
+            /** @description The mock's campaigns are all `csv`. */
+            source_type: string;
             source_id: string;
-            /** @description Contacts read from the source; null until the campaign starts (G4, G5). */
+            /** @description Contacts read from the source; null until the campaign starts (Dograh's code and campaign runner). */
             total_rows: number | null;
             /** @description Contacts called at least once. */
             processed_rows: number;
@@ -466,20 +551,26 @@ export interface components {
             /** Format: date-time */
             completed_at: string | null;
             retry_config: components["schemas"]["RetryConfigResponse"];
-            max_concurrency: number | null;
-            schedule_config: components["schemas"]["ScheduleConfigResponse"];
-            circuit_breaker: components["schemas"]["CircuitBreakerConfigResponse"];
-            /** @description Queued contacts already called. */
-            executed_count: number;
-            /** @description Contacts queued for the campaign. */
-            total_queued_count: number;
+            max_concurrency?: number | null;
+            schedule_config?: components["schemas"]["ScheduleConfigResponse"];
+            circuit_breaker?: components["schemas"]["CircuitBreakerConfigResponse"];
+            /**
+             * @description Queued contacts already called.
+             * @default 0
+             */
+            executed_count?: number;
+            /**
+             * @description Contacts queued for the campaign.
+             * @default 0
+             */
+            total_queued_count?: number;
             /** @description The campaign this one redials. */
-            parent_campaign_id: number | null;
+            parent_campaign_id?: number | null;
             /** @description The campaign that redials this one. */
-            redialed_campaign_id: number | null;
-            telephony_configuration_id: number | null;
-            telephony_configuration_name: string | null;
-            logs: components["schemas"]["CampaignLogEntry"][];
+            redialed_campaign_id?: number | null;
+            telephony_configuration_id?: number | null;
+            telephony_configuration_name?: string | null;
+            logs?: components["schemas"]["CampaignLogEntry"][];
         };
         CampaignsResponse: {
             campaigns: components["schemas"]["CampaignResponse"][];
@@ -498,7 +589,7 @@ export interface components {
                 last_synced_at: string | null;
                 error: string | null;
             };
-            /** @description Dial rate, calls per second (G5). */
+            /** @description Dial rate, calls per second (Dograh's campaign runner). */
             rate_limit: number;
             /** Format: date-time */
             started_at: string | null;
@@ -538,9 +629,28 @@ export interface components {
             limit: number;
             total_pages: number;
         };
+        CampaignSourceDownloadResponse: {
+            /** @example http://localhost:4010/api/v1/s3/campaigns/12/3f0c2a9e-1c7b-4a53-9d61-0b6f5f0a2c11_contacts.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&… */
+            download_url: string;
+            /** @description Seconds the URL stays valid; 3600 (an hour). */
+            expires_in: number;
+        };
+        /** @description The settings of the organization's newest campaign; null when it has none. */
+        LastCampaignSettingsResponse: {
+            retry_config?: components["schemas"]["RetryConfigResponse"] | null;
+            max_concurrency?: number | null;
+            schedule_config?: components["schemas"]["ScheduleConfigResponse"];
+            circuit_breaker?: components["schemas"]["CircuitBreakerConfigResponse"];
+        } | null;
+        CampaignDefaultsResponse: {
+            concurrent_call_limit: number;
+            from_numbers_count: number;
+            default_retry_config: components["schemas"]["RetryConfigResponse"];
+            last_campaign_settings?: components["schemas"]["LastCampaignSettingsResponse"];
+        };
     };
     responses: {
-        /** @description Missing, invalid or expired API key (A2). */
+        /** @description Missing, invalid or expired API key (Asisso's "Authentication" page). */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -554,7 +664,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description The API key lacks the permission (A2). */
+        /** @description The API key lacks the permission (Asisso's "Authentication" page). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -568,7 +678,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description No such campaign in the organization (G4, G6). */
+        /** @description No such campaign in the organization (Dograh's code and campaign docs). */
         CampaignNotFound: {
             headers: {
                 [name: string]: unknown;
@@ -582,7 +692,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description The campaign's state does not allow the action (G5). */
+        /** @description The campaign's state does not allow the action (Dograh's campaign runner). */
         StateConflict: {
             headers: {
                 [name: string]: unknown;
@@ -605,7 +715,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description A parameter or body field is invalid (FastAPI with pydantic v2, G7). */
+        /** @description A parameter or body field is invalid (FastAPI with pydantic v2, Dograh's OpenAPI document). */
         ValidationError: {
             headers: {
                 [name: string]: unknown;
@@ -674,6 +784,79 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
+        };
+    };
+    downloadCampaignSource: {
+        parameters: {
+            query?: {
+                "X-Amz-Algorithm"?: string;
+                "X-Amz-Date"?: string;
+                "X-Amz-Expires"?: string;
+                "X-Amz-SignedHeaders"?: string;
+                "X-Amz-Signature"?: string;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+                object_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV. */
+            200: {
+                headers: {
+                    /** @description The MD5 of the file, in quotes, as S3 answers it. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example phone_number,first_name
+                     *     +14155550100,Ada
+                     */
+                    "text/csv": string;
+                    "application/csv": string;
+                    "text/plain": string;
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The URL lacks a signing parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The URL has expired or its signature does not match; or the key may not read campaigns. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"] | components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No file was uploaded under this key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Code": "NoSuchKey",
+                     *       "Message": "The specified key does not exist."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
             422: components["responses"]["ValidationError"];
         };
     };
@@ -793,7 +976,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description The sandbox's fixtures list its workflows, and this is not one of them (G4). */
+            /** @description The sandbox's fixtures list its workflows, and this is not one of them (Dograh's code). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -894,7 +1077,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated campaign (A1). */
+            /** @description The updated campaign (Asisso's "Update Campaign" page). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -903,7 +1086,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description The campaign is not in `draft` or `paused` (A1), or `max_concurrency` is over the organization limit. */
+            /** @description The campaign is not in `draft` or `paused` (Asisso's "Update Campaign" page), or `max_concurrency` is over the organization limit. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1029,7 +1212,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description The campaign is not `completed`, was redialed already, or no contact matches the criteria (G4). */
+            /** @description The campaign is not `completed`, was redialed already, or no contact matches the criteria (Dograh's code). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1102,7 +1285,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignRunsResponse"];
                 };
             };
-            /** @description `filters` is not valid JSON, or not a list of filters (G4). */
+            /** @description `filters` is not valid JSON, or not a list of filters (Dograh's code). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1117,7 +1300,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            /** @description A filter on an attribute that may not be filtered (G4), or the key may not read runs. */
+            /** @description A filter on an attribute that may not be filtered (Dograh's code), or the key may not read runs. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1128,6 +1311,96 @@ export interface operations {
             };
             404: components["responses"]["CampaignNotFound"];
             422: components["responses"]["ValidationError"];
+        };
+    };
+    getCampaignSourceDownloadUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: components["parameters"]["CampaignId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The download URL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignSourceDownloadResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The source file lies outside the organization's folder, or the key may not read campaigns. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            404: components["responses"]["CampaignNotFound"];
+            422: components["responses"]["ValidationError"];
+        };
+    };
+    downloadCampaignReport: {
+        parameters: {
+            query?: {
+                /** @description Runs created on or after this time (ISO 8601). */
+                start_date?: string;
+                /** @description Runs created on or before this time (ISO 8601). */
+                end_date?: string;
+            };
+            header?: never;
+            path: {
+                campaign_id: components["parameters"]["CampaignId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="campaign_{campaign_id}_report.csv"` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example Run ID,Campaign ID,Agent ID,Agent Definition ID,Created At,Phone Number,Call Disposition,Call Duration (s),Call Tags,Transcript URL,Recording URL */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CampaignNotFound"];
+            422: components["responses"]["ValidationError"];
+        };
+    };
+    getCampaignDefaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The limits and defaults. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDefaultsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
 }

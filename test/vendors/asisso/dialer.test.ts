@@ -111,7 +111,7 @@ describe('Asisso campaigns in the dialer simulation', () => {
       completed_at: pydanticTime(new Date(completedAt).toISOString()),
       total_rows: 4,
       processed_rows: 4,
-      // The busy contact spent its retry; a failed call is not retried, so it is not counted (G5).
+      // The busy contact spent its retry; a failed call is not retried, so it is not counted (Dograh's campaign runner).
       failed_rows: 1,
       executed_count: 4,
       total_queued_count: 4,
@@ -274,7 +274,7 @@ describe('Asisso campaigns in the dialer simulation', () => {
     ]);
     expect(await ok('GET', `/campaign/${started.id}/progress`)).toMatchObject({ state: 'paused', processed_rows: 4, failed_calls: 4 });
 
-    // G5: resuming resets the breaker; the answering contacts are called and the campaign completes.
+    // Dograh's campaign runner: resuming resets the breaker; the answering contacts are called and the campaign completes.
     expect(await ok('POST', `/campaign/${started.id}/resume`)).toMatchObject({ state: 'running' });
     await advance(3600);
     const done = await campaign(started.id);

@@ -351,7 +351,7 @@ describe('the Asisso fixture asisso/campaigns', () => {
       'campaign-mock: Asisso fixture campaign 1 has a call to +14155550120 under way (ringing); a paused campaign joins the dialer simulation when loaded, which cannot take over a call in progress: give the call how it ended (completed, busy, no-answer, failed, …) or leave it out',
     );
     expect(attempt({ ...withSource, campaigns: [{ ...base, state: 'draft', parent_campaign_id: 2 }] })).toThrow(
-      'campaign-mock: Asisso fixture campaign 1 redials campaign 2, which must come before it in the fixture, completed (G4)',
+      'campaign-mock: Asisso fixture campaign 1 redials campaign 2, which must come before it in the fixture, completed (Dograh\'s code)',
     );
     expect(await get('/campaign/')).toEqual({ campaigns: [] });
     expect(new AsissoStore(mock.db).workflowName(sandbox.id, 7)).toBe('Workflow 7');

@@ -522,7 +522,7 @@ export function describeAsissoApi(context: () => AsissoSuiteContext, { viaPrism,
       expect(res.body).toMatchObject({ state: 'paused', schedule_config: { enabled: true, timezone: 'UTC', slots: [{ day_of_week: 4, start_time: '10:00', end_time: '12:00' }] } });
     });
 
-    itAsisso('refuses a running or completed campaign (400, A1) and changes nothing', async () => {
+    itAsisso('refuses a running or completed campaign (400, as the "Update Campaign" page says) and changes nothing', async () => {
       const { id } = await createCampaign();
       await action(id, 'start');
       const running = await call('PATCH', `/api/v1/campaign/${id}`, { body: { name: 'Not applied' } });

@@ -1,7 +1,7 @@
 import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
 import type { Simulator } from '../../../sim/simulator.js';
 import { readContacts } from '../contacts.js';
-import { organizationConcurrencyLimit, syncCampaign } from '../dialer.js';
+import { DEFAULT_ORGANIZATION_CONCURRENCY, organizationConcurrencyLimit, syncCampaign } from '../dialer.js';
 import { badRequest, notFound } from '../errors.js';
 import { assertValidSchedule } from '../model-validators.js';
 import { presentCampaign } from '../present.js';
@@ -9,6 +9,7 @@ import { assertUpdatable, INITIAL_STATE } from '../rules.js';
 import {
   circuitBreakerFrom,
   DEFAULT_RETRY_CONFIG,
+  NO_CIRCUIT_BREAKER,
   retryConfigFrom,
   scheduleConfigFrom,
   type CircuitBreakerConfig,
@@ -43,9 +44,9 @@ export function findCampaign(store: AsissoStore, request: RequestContext): Campa
 }
 
 /**
- * G4: `max_concurrency` is bounded by the organization's limit as well as by 1–100. The limit
+ * Dograh's code: `max_concurrency` is bounded by the organization's limit as well as by 1–100. The limit
  * is the keys file's `asisso.max_concurrency_limit`; without one, only the documented range
- * applies (A1).
+ * applies (Asisso's "Update Campaign" page).
  */
 function assertWithinOrganizationLimit(request: RequestContext, maxConcurrency: number | null | undefined): void {
   const limit = organizationConcurrencyLimit(request.sandbox);
@@ -54,7 +55,7 @@ function assertWithinOrganizationLimit(request: RequestContext, maxConcurrency: 
 }
 
 /**
- * Outside the emulated surface, a telephony configuration is any positive id (G4 answers an id
+ * Outside the emulated surface, a telephony configuration is any positive id (Dograh's code answers an id
  * it does not know with this 400); without one, the campaign has none.
  */
 function telephonyConfiguration(id: number | null | undefined): { id: number | null; name: string | null } {
@@ -68,7 +69,7 @@ export function campaignHandlers(store: AsissoStore, simulator: Simulator): Reco
     createCampaign(request) {
       const body = request.body as CreateCampaignBody;
       assertValidSchedule(body.schedule_config, ['body', 'schedule_config']);
-      // G4's order: the workflow, the source, the concurrency limit, the telephony configuration.
+      // Dograh's code's order: the workflow, the source, the concurrency limit, the telephony configuration.
       const workflowName = store.workflowName(request.sandbox.id, body.workflow_id);
       if (workflowName === undefined) throw new ReplyError(notFound('Workflow not found'));
       readContacts(body.source_id, store.getUpload(request.sandbox.id, body.source_id)?.content ?? null);
@@ -107,6 +108,26 @@ export function campaignHandlers(store: AsissoStore, simulator: Simulator): Reco
       return { status: 200, body: presentCampaign(created) };
     },
 
+    getCampaignDefaults(request) {
+      const latest = store.latestCampaign(request.sandbox.id);
+      return {
+        status: 200,
+        body: {
+          concurrent_call_limit: organizationConcurrencyLimit(request.sandbox) ?? DEFAULT_ORGANIZATION_CONCURRENCY,
+          from_numbers_count: 0,
+          default_retry_config: DEFAULT_RETRY_CONFIG,
+          last_campaign_settings: latest
+            ? {
+                retry_config: JSON.parse(latest.retry_config) as RetryConfig,
+                max_concurrency: latest.max_concurrency,
+                schedule_config: latest.schedule_config === null ? null : (JSON.parse(latest.schedule_config) as unknown),
+                circuit_breaker: latest.circuit_breaker === null ? NO_CIRCUIT_BREAKER : (JSON.parse(latest.circuit_breaker) as CircuitBreakerConfig),
+              }
+            : null,
+        },
+      };
+    },
+
     listCampaigns(request) {
       return { status: 200, body: { campaigns: store.listCampaigns(request.sandbox.id).map(presentCampaign) } };
     },
@@ -121,7 +142,7 @@ export function campaignHandlers(store: AsissoStore, simulator: Simulator): Reco
       const campaign = findCampaign(store, request);
       assertUpdatable(campaign.state);
       assertWithinOrganizationLimit(request, body.max_concurrency);
-      // G4: a field sent as null, or left out, keeps its value.
+      // Dograh's code: a field sent as null, or left out, keeps its value.
       const updated = store.updateCampaign({
         ...campaign,
         name: body.name ?? campaign.name,

@@ -27,7 +27,7 @@ export function lifecycleHandlers(store: AsissoStore, simulator: Simulator): Rec
       const campaign = findCampaign(store, request);
       const state = nextState('start', campaign.state);
       const now = request.now().toISOString();
-      // G5: a redial campaign starts from the contacts it was created with; any other reads its CSV.
+      // Dograh's campaign runner: a redial campaign starts from the contacts it was created with; any other reads its CSV.
       const redial = campaign.parent_campaign_id !== null;
       const contacts = redial ? [] : readContacts(campaign.source_id, store.getUpload(request.sandbox.id, campaign.source_id)?.content ?? null);
       const started = store.startCampaign(
@@ -58,7 +58,7 @@ export function lifecycleHandlers(store: AsissoStore, simulator: Simulator): Rec
     resumeCampaign(request) {
       const campaign = findCampaign(store, request);
       const resumed = store.updateCampaign({ ...campaign, state: nextState('resume', campaign.state), updated_at: request.now().toISOString() });
-      // G5: resuming resets the circuit breaker (the simulation empties its window as the campaign runs again).
+      // Dograh's campaign runner: resuming resets the circuit breaker (the simulation empties its window as the campaign runs again).
       store.clearBreakerFailures(resumed.sandbox_id, resumed.id);
       sync(request, resumed);
       return { status: 200, body: presentCampaign(resumed) };
@@ -73,7 +73,7 @@ export function lifecycleHandlers(store: AsissoStore, simulator: Simulator): Rec
       const contacts = store.redialCandidates(request.sandbox.id, parent.id, tags);
       if (contacts.length === 0) throw new ReplyError(badRequest('No subscribers match the selected redial criteria'));
       const now = request.now().toISOString();
-      // G4 `create_redial_campaign`: the parent's workflow, source, dial rate and orchestrator settings.
+      // Dograh's code `create_redial_campaign`: the parent's workflow, source, dial rate and orchestrator settings.
       const child = store.createRedial(
         {
           sandbox_id: parent.sandbox_id,
@@ -92,7 +92,7 @@ export function lifecycleHandlers(store: AsissoStore, simulator: Simulator): Rec
           circuit_breaker: parent.circuit_breaker,
           parent_campaign_id: parent.id,
           redialed_campaign_id: null,
-          // G4 leaves the child's telephony configuration unset (the dialer falls back to the default).
+          // Dograh's code leaves the child's telephony configuration unset (the dialer falls back to the default).
           telephony_configuration_id: null,
           telephony_configuration_name: null,
           rate_limit_per_second: parent.rate_limit_per_second,

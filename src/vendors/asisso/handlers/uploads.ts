@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Handler } from '../../../engine/vendor.js';
+import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
+import { forbidden } from '../errors.js';
 import type { UploadQuery, UploadUrlSigner } from '../presigned-url.js';
 import type { AsissoStore } from '../store.js';
+import { findCampaign } from './campaigns.js';
 
 interface PresignBody {
   file_name: string;
@@ -9,25 +11,31 @@ interface PresignBody {
   content_type?: string;
 }
 
-/** G4: a presigned upload URL lives 15 minutes. */
+/** Dograh's route code: a presigned upload URL lives 15 minutes, a download URL an hour. */
 const EXPIRES_IN_SECONDS = 900;
+const DOWNLOAD_EXPIRES_IN_SECONDS = 3600;
+
+/** The file key a presigned URL's path names: `campaigns/{organization_id}/{object_name}`. */
+function fileKeyOf(request: RequestContext): string {
+  return `campaigns/${request.params.organization_id as string}/${request.params.object_name as string}`;
+}
 
 export function uploadHandlers(store: AsissoStore, signer: UploadUrlSigner): Record<string, Handler> {
   return {
     createPresignedUploadUrl(request) {
       const body = request.body as PresignBody;
-      // G4: `campaigns/{org_id}/{uuid}_{file name}`, the name reduced to letters, digits, `.`, `_`, `-`.
+      // Dograh's code: `campaigns/{org_id}/{uuid}_{file name}`, the name reduced to letters, digits, `.`, `_`, `-`.
       const fileKey = `campaigns/${request.sandbox.id}/${randomUUID()}_${body.file_name.replace(/[^a-zA-Z0-9._-]/g, '_')}`;
       const contentType = body.content_type ?? 'text/csv';
       store.insertUpload({ sandbox_id: request.sandbox.id, file_key: fileKey, content_type: contentType, max_size: body.file_size });
       const path = `/api/v1/s3/${fileKey}`;
-      const query = signer.sign({ path, credential: request.sandbox.key, signedAt: request.now(), expiresInSeconds: EXPIRES_IN_SECONDS, contentType });
+      const query = signer.sign({ method: 'PUT', path, credential: request.sandbox.key, signedAt: request.now(), expiresInSeconds: EXPIRES_IN_SECONDS, contentType });
       return { status: 200, body: { upload_url: `${request.url.origin}${path}?${query}`, file_key: fileKey, expires_in: EXPIRES_IN_SECONDS } };
     },
 
     uploadCampaignSource(request) {
-      const fileKey = `campaigns/${request.params.organization_id as string}/${request.params.object_name as string}`;
-      const refusal = signer.check(`/api/v1/s3/${fileKey}`, request.sandbox.key, request.query as UploadQuery, request.headers['content-type'] ?? '', request.now());
+      const fileKey = fileKeyOf(request);
+      const refusal = signer.check('PUT', `/api/v1/s3/${fileKey}`, request.sandbox.key, request.query as UploadQuery, request.headers['content-type'] ?? '', request.now());
       if (refusal) {
         const { status, ...error } = refusal;
         return { status, body: error };
@@ -41,6 +49,33 @@ export function uploadHandlers(store: AsissoStore, signer: UploadUrlSigner): Rec
       }
       store.storeUpload(request.sandbox.id, fileKey, content, request.now().toISOString());
       return { status: 200, headers: { etag: `"${createHash('md5').update(content).digest('hex')}"` } };
+    },
+
+    getCampaignSourceDownloadUrl(request) {
+      const campaign = findCampaign(store, request);
+      // Dograh's check: the file must lie in the organization's own folder.
+      if (!campaign.source_id.startsWith(`campaigns/${request.sandbox.id}/`)) {
+        throw new ReplyError(forbidden('Access denied: Source file does not belong to your organization'));
+      }
+      const path = `/api/v1/s3/${campaign.source_id}`;
+      const query = signer.sign({ method: 'GET', path, credential: request.sandbox.key, signedAt: request.now(), expiresInSeconds: DOWNLOAD_EXPIRES_IN_SECONDS, contentType: '' });
+      return { status: 200, body: { download_url: `${request.url.origin}${path}?${query}`, expires_in: DOWNLOAD_EXPIRES_IN_SECONDS } };
+    },
+
+    downloadCampaignSource(request) {
+      const fileKey = fileKeyOf(request);
+      const refusal = signer.check('GET', `/api/v1/s3/${fileKey}`, request.sandbox.key, request.query as UploadQuery, '', request.now());
+      if (refusal) {
+        const { status, ...error } = refusal;
+        return { status, body: error };
+      }
+      const upload = store.getUpload(request.sandbox.id, fileKey);
+      if (!upload?.content) return { status: 404, body: { Code: 'NoSuchKey', Message: 'The specified key does not exist.' } };
+      return {
+        status: 200,
+        headers: { 'content-type': upload.content_type, etag: `"${createHash('md5').update(upload.content).digest('hex')}"` },
+        body: upload.content.toString('utf8'),
+      };
     },
   };
 }
