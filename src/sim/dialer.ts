@@ -165,7 +165,8 @@ export class CampaignDialer {
     const at = contact.callEndsAt as number;
     const outcome = contact.outcome as Outcome;
     const { policy } = this.run;
-    const retryAt = at + policy.retryDelaySeconds * 1000;
+    const own = policy.outcomeRetries?.[outcome];
+    const retryAt = at + (own ? own.retryDelaySeconds : retryDelaySeconds(policy, contact.attempts)) * 1000;
     const removed = contact.status === 'removed';
     const talkSeconds = callTiming(contact.phone, contact.attempts, outcome).talkSeconds;
     const tooShort = policy.retryIfTalkUnder !== undefined && talkSeconds > 0 && talkSeconds < policy.retryIfTalkUnder;
@@ -173,7 +174,7 @@ export class CampaignDialer {
       !removed &&
       (this.run.state === 'running' || this.run.state === 'paused') &&
       (policy.retryOn.includes(outcome) || tooShort) &&
-      contact.attempts < policy.maxAttempts &&
+      contact.attempts < (own ? own.maxAttempts : policy.maxAttempts) &&
       (policy.endsAt === undefined || retryAt < policy.endsAt);
     const call = {
       contactRef: contact.ref,
@@ -226,4 +227,11 @@ export class CampaignDialer {
     this.run.cursor = at;
     effects.campaignFinished(this.ref, at, reason);
   }
+}
+
+/** The delay before the retry that follows a contact's `attempts`-th call. */
+function retryDelaySeconds(policy: DialPolicy, attempts: number): number {
+  const delays = policy.retryDelaysSeconds;
+  if (!delays || delays.length === 0) return policy.retryDelaySeconds;
+  return delays[Math.min(attempts, delays.length) - 1] as number;
 }

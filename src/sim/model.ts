@@ -14,7 +14,15 @@ export interface DialPolicy {
   attemptsPerSecond?: number;
   /** Attempts per contact: the first call plus its retries. */
   maxAttempts: number;
+  /** How long after an attempt ends its retry is due. */
   retryDelaySeconds: number;
+  /**
+   * Delays per retry instead (Sarvam's list of intervals): the k-th retry waits the k-th, the
+   * last repeating; empty or absent, `retryDelaySeconds` for every retry.
+   */
+  retryDelaysSeconds?: number[];
+  /** An outcome retried by settings of its own (Sarvam's provider and internal errors); it must also be in `retryOn`. */
+  outcomeRetries?: Partial<Record<Outcome, { maxAttempts: number; retryDelaySeconds: number }>>;
   /** The outcomes that are retried, while attempts remain. */
   retryOn: Outcome[];
   /** Also retry a call that connected but talked for fewer seconds than this (Sarvam's short_duration). */

@@ -1,5 +1,9 @@
-/** How one call attempt ends. `short` connects but hangs up within seconds. */
-export type Outcome = 'completed' | 'busy' | 'no_answer' | 'voicemail' | 'failed' | 'short';
+/**
+ * How one call attempt ends. `short` connects but hangs up within seconds; `failed`,
+ * `provider_error` and `internal_error` never connect: the line, the telephony provider or the
+ * voice platform itself fails (vendors that do not tell them apart read all three as `failed`).
+ */
+export type Outcome = 'completed' | 'busy' | 'no_answer' | 'voicemail' | 'failed' | 'short' | 'provider_error' | 'internal_error';
 
 /**
  * Magic phone numbers, as test card numbers work for payments: the last four digits decide how
@@ -11,6 +15,8 @@ export const MAGIC_ENDINGS: ReadonlyArray<{ ending: string; outcome: Outcome; me
   { ending: '0003', outcome: 'voicemail', means: 'voicemail picks up: 20-39 seconds' },
   { ending: '0004', outcome: 'failed', means: 'the call fails to connect (a telephony error)' },
   { ending: '0005', outcome: 'short', means: 'answered, then hung up within 3-9 seconds' },
+  { ending: '0006', outcome: 'provider_error', means: 'the telephony provider errors before the call connects' },
+  { ending: '0007', outcome: 'internal_error', means: "the voice platform errors before the call connects" },
 ];
 
 export function outcomeOf(phoneNumber: string): Outcome {
@@ -49,6 +55,8 @@ export function callTiming(phoneNumber: string, attempt: number, outcome: Outcom
     case 'no_answer':
       return { holdSeconds: 30, talkSeconds: 0 };
     case 'failed':
+    case 'provider_error':
+    case 'internal_error':
       return { holdSeconds: 1, talkSeconds: 0 };
   }
 }

@@ -51,7 +51,7 @@ describe('the README', () => {
 
   it('lists every magic number the dialer knows, with its outcome', () => {
     for (const magic of MAGIC_ENDINGS) expect(README).toMatch(new RegExp(`\\| \`${magic.ending}\` \\|[^\\n]*\\|`));
-    expect(MAGIC_ENDINGS.map((m) => m.outcome)).toEqual(['busy', 'no_answer', 'voicemail', 'failed', 'short']);
+    expect(MAGIC_ENDINGS.map((m) => m.outcome)).toEqual(['busy', 'no_answer', 'voicemail', 'failed', 'short', 'provider_error', 'internal_error']);
   });
 
   it('lists every bundled scenario file', () => {

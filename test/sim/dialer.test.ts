@@ -51,7 +51,9 @@ describe('magic numbers', () => {
     ['+14155550003', 'voicemail'],
     ['+14155550004', 'failed'],
     ['+14155550005', 'short'],
-    ['+14155550006', 'completed'],
+    ['+14155550006', 'provider_error'],
+    ['+14155550007', 'internal_error'],
+    ['+14155550008', 'completed'],
     ['+91 98765 40001', 'busy'],
   ] as const)('%s → %s', (phone, outcome) => {
     expect(outcomeOf(phone)).toBe(outcome);
@@ -88,6 +90,25 @@ describe('CampaignDialer', () => {
     const first = run.ends.find((end) => end.contactRef === 'l0' && end.attempt === 1) as CallEnd;
     const second = run.ends.find((end) => end.contactRef === 'l0' && end.attempt === 2) as CallEnd;
     expect(second.startedAt).toBe(first.endedAt + 600_000);
+  });
+
+  it('waits the k-th of retryDelaysSeconds before the k-th retry, the last one repeating', () => {
+    const run = dial({ maxAttempts: 4, retryDelaysSeconds: [60, 300] }, ['+14155550001']);
+    run.dialer.advance(10 ** 9, run.effects);
+    const gaps = run.ends.slice(1).map((end, i) => (end.startedAt - (run.ends[i] as CallEnd).endedAt) / 1000);
+    expect(gaps).toEqual([60, 300, 300]);
+  });
+
+  it('retries an outcome with settings of its own by those, and the others by the policy', () => {
+    const run = dial(
+      { maxAttempts: 2, retryOn: ['busy', 'provider_error'], outcomeRetries: { provider_error: { maxAttempts: 4, retryDelaySeconds: 360 } } },
+      ['+14155550001', '+14155550006', '+14155550007'],
+    );
+    run.dialer.advance(10 ** 9, run.effects);
+    const of = (ref: string) => run.ends.filter((end) => end.contactRef === ref);
+    expect([of('l0').length, of('l1').length, of('l2').length]).toEqual([2, 4, 1]);
+    const provider = of('l1');
+    expect(provider.slice(1).map((end, i) => (end.startedAt - (provider[i] as CallEnd).endedAt) / 1000)).toEqual([360, 360, 360]);
   });
 
   it('retries a connected call that talked for less than retryIfTalkUnder, and only that', () => {

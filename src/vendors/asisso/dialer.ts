@@ -56,7 +56,7 @@ export function dialPolicy(campaign: DialSettings, organizationLimit: number | u
       ? { window: { timezone: schedule.timezone, slots: schedule.slots.map((slot) => ({ day: slot.day_of_week, start: slot.start_time, end: slot.end_time })) } }
       : {}),
     ...(breaker?.enabled
-      ? { breaker: { failureThreshold: breaker.failure_threshold, windowSeconds: breaker.window_seconds, minCalls: breaker.min_calls_in_window, failures: ['failed'] } }
+      ? { breaker: { failureThreshold: breaker.failure_threshold, windowSeconds: breaker.window_seconds, minCalls: breaker.min_calls_in_window, failures: BREAKER_FAILURES } }
       : {}),
     finishWhenDialed: true,
   };
@@ -91,7 +91,13 @@ const RUN_ENDING: Record<Outcome, { call_status: string; disposition: string; ta
   busy: { call_status: 'busy', disposition: 'busy', tags: ['not_connected', 'telephony_busy'], connected: false },
   no_answer: { call_status: 'no-answer', disposition: 'no-answer', tags: ['not_connected', 'telephony_no-answer'], connected: false },
   failed: { call_status: 'failed', disposition: 'failed', tags: ['not_connected', 'telephony_failed'], connected: false },
+  // Dograh's telephony status `error`: a call the provider or the platform could not place.
+  provider_error: { call_status: 'error', disposition: 'error', tags: ['not_connected', 'telephony_error'], connected: false },
+  internal_error: { call_status: 'error', disposition: 'error', tags: ['not_connected', 'telephony_error'], connected: false },
 };
+
+/** Dograh's telephony status processing counts `failed` and `error` calls against the circuit breaker. */
+const BREAKER_FAILURES: Outcome[] = ['failed', 'provider_error', 'internal_error'];
 
 /** Dograh's campaign runner `RetryReason`: how a retry call names what it retries (`retry_reason_<reason>`). */
 const RETRY_EVENT_REASON: Record<RetryReason, string> = { retry_on_busy: 'busy', retry_on_no_answer: 'no_answer', retry_on_voicemail: 'voicemail' };
@@ -155,7 +161,7 @@ export function createAsissoDialerEffects(store: AsissoStore, simulator: Simulat
       if (call.retryAt !== null && after.length >= attemptsAllowed(retry)) simulator.removeContact(sandboxId, VENDOR, campaignRef, call.contactRef);
       const failed = Number(isFinalFailure(after, retry)) - Number(isFinalFailure(before, retry));
       store.addToCounters(sandboxId, campaignId, { processed: 0, failed }, iso(call.endedAt));
-      if (call.outcome === 'failed' && breaker.enabled) {
+      if (BREAKER_FAILURES.includes(call.outcome) && breaker.enabled) {
         store.recordBreakerFailure(sandboxId, campaignId, { run_id: open.id, reason: ending.call_status, at_ms: call.endedAt }, RECENT_FAILURES_KEPT);
       }
     },

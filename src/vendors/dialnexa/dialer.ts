@@ -52,6 +52,9 @@ export const CALL_LOG: Record<Outcome, { status: string; endReason: string; conn
   busy: { status: 'busy', endReason: 'user_busy', connected: false, event: 'call.failed' },
   no_answer: { status: 'no_answer', endReason: 'user_did_not_pick_up', connected: false, event: 'call.no_answer' },
   failed: { status: 'failed', endReason: 'user_unreachable', connected: false, event: 'call.failed' },
+  // DialNexa's pages name no provider or platform errors: a call that fails to connect.
+  provider_error: { status: 'failed', endReason: 'user_unreachable', connected: false, event: 'call.failed' },
+  internal_error: { status: 'failed', endReason: 'user_unreachable', connected: false, event: 'call.failed' },
 };
 
 export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
