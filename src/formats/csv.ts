@@ -111,3 +111,11 @@ function csvField(value: string | number | null): string {
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+/** The column names a header repeats, each once, in the order they first repeat (linear time). */
+export function repeatedColumns(header: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const name of header) (seen.has(name) ? repeated : seen).add(name);
+  return [...repeated];
+}

@@ -4,7 +4,7 @@ import { expectField, field, keepField, type ContractPlan, type ContractStep, ty
  * Sarvam's contract plan (specs/sarvam.yaml). Paths name an org and a workspace: `--set org=…`
  * and `--set workspace=…` (the mock accepts any; `org-contract` and `ws-contract` unless given).
  * Writes make campaigns with no webhook, whose users are fictional 555-01xx numbers: one
- * scheduled far ahead, two whose window is open now, and walk every edge of S5's table: pause
+ * scheduled far ahead, two whose window is open now, and walk every edge of Sarvam's "Update Campaign Status" page's table: pause
  * from scheduled and active, resume to scheduled, cancel from scheduled, active and paused,
  * with the refused ones (pause a paused campaign, resume or update a cancelled one, update an
  * active one, add a cohort to a cancelled one). Every campaign made is cancelled by the end.

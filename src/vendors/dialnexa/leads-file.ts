@@ -1,5 +1,5 @@
 import { ReplyError } from '../../engine/vendor.js';
-import { parseCsv, type CsvError, type CsvTable } from '../../formats/csv.js';
+import { parseCsv, repeatedColumns, type CsvError, type CsvTable } from '../../formats/csv.js';
 import { looksLikeXlsx, readXlsx } from '../../formats/xlsx.js';
 import { toE164 } from '../../formats/phone.js';
 import { badRequest } from './errors.js';
@@ -61,10 +61,8 @@ export async function readLeadsTable(file: File): Promise<CsvTable> {
 export function readLeadsFile<T>({ header, rows }: CsvTable, toLead: (fields: LeadFields) => T): { leads: T[]; skipped: number } {
   const phoneColumn = header.indexOf('phone_number');
   if (phoneColumn === -1) throw new ReplyError(badRequest('The uploaded file must include a phone_number column'));
-  const seen = new Set<string>();
-  const duplicates = new Set<string>();
-  for (const name of header) (seen.has(name) ? duplicates : seen).add(name);
-  if (duplicates.size > 0) throw new ReplyError(badRequest(`The uploaded file repeats the column ${[...duplicates].join(', ')}`));
+  const duplicates = repeatedColumns(header);
+  if (duplicates.length > 0) throw new ReplyError(badRequest(`The uploaded file repeats the column ${duplicates.join(', ')}`));
   const custom = header.filter((name) => name !== 'phone_number');
   if (custom.length > MAX_CUSTOM_COLUMNS) {
     throw new ReplyError(badRequest(`The uploaded file has ${custom.length} columns besides phone_number; at most ${MAX_CUSTOM_COLUMNS} are allowed`));

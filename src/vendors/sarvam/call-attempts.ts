@@ -7,28 +7,28 @@ import type { CampaignRow, CohortUserRow } from './store.js';
 
 /**
  * One call attempt as Sarvam reports it: the payload POSTed to the campaign's webhook after every
- * attempt, connected or not (S9). Fields S9 names but does not define are filled as the mock
+ * attempt, connected or not (Sarvam's "Webhook payload" page). Fields Sarvam's "Webhook payload" page names but does not define are filled as the mock
  * reads them; see x-mock-inferred on `webhooks.call-attempt` in specs/sarvam.yaml.
  */
 export interface AttemptPayload {
   app_id: string;
-  app_version: number;
+  app_version: number | null;
   attempt_id: string;
   campaign_id: string;
   cohort_id: string;
   completion_status: 'completed' | 'partial' | 'failed';
   connectivity_status: 'connected' | 'busy' | 'no_answer' | 'failed';
-  next_action_status: 'retry' | 'short_duration_retry' | null;
+  next_action_status: 'retry' | 'short_duration_retry' | 'provider_error_retry' | 'internal_error_retry' | null;
   failure_reason: string | null;
   user_identifier: string | null;
   user_phone_number: string;
   agent_phone_number: string | null;
-  /** Seconds of conversation; null when the call did not connect (S9). */
+  /** Seconds of conversation; null when the call did not connect (Sarvam's "Webhook payload" page). */
   duration: number | null;
   interaction_id: string | null;
-  /** 0 for the first attempt (S9). */
+  /** 0 for the first attempt (Sarvam's "Webhook payload" page). */
   retry_attempt: number;
-  /** When the call was placed, in the campaign's time zone, with its offset (S9: `+05:30`). */
+  /** When the call was placed, in the campaign's time zone, with its offset (Sarvam's "Webhook payload" page: `+05:30`). */
   executed_at: string;
   initial_agent_variables: Record<string, unknown>;
   final_agent_variables: Record<string, unknown>;
@@ -36,7 +36,7 @@ export interface AttemptPayload {
   interaction_transcript: Array<{ role: string; en_text: string }>;
 }
 
-/** Where a campaign's webhooks go, and the metadata they carry (S1, S9). */
+/** Where a campaign's webhooks go, and the metadata they carry (Sarvam's "Create Campaign" page and "Webhook payload" page). */
 export interface WebhookTarget {
   url: string;
   metadata: Record<string, unknown> | null;
@@ -48,8 +48,8 @@ interface StoredWebhookConfig {
 }
 
 /**
- * `app_config.webhook_config` (S1's conversations example, the one S9 names), else the top-level
- * `webhook_config` of S1's voice-agents variant; undefined when the campaign has neither, and
+ * `app_config.webhook_config` (Sarvam's "Create Campaign" page's conversations example, the one Sarvam's "Webhook payload" page names), else the top-level
+ * `webhook_config` of Sarvam's "Create Campaign" page's voice-agents variant; undefined when the campaign has neither, and
  * then no webhook is sent.
  */
 function webhookTarget(campaign: CampaignRow): WebhookTarget | undefined {
@@ -58,7 +58,7 @@ function webhookTarget(campaign: CampaignRow): WebhookTarget | undefined {
   return config ? { url: config.url, metadata: config.metadata ?? null } : undefined;
 }
 
-/** How each simulated outcome reads in S9's terms. */
+/** How each simulated outcome reads in Sarvam's "Webhook payload" page's terms. */
 const ATTEMPT_SHAPE: Record<Outcome, { connectivity: AttemptPayload['connectivity_status']; completion: AttemptPayload['completion_status']; failure: (talkSeconds: number) => string | null }> = {
   completed: { connectivity: 'connected', completion: 'completed', failure: () => null },
   short: { connectivity: 'connected', completion: 'partial', failure: (talk) => `The call ended after ${talk} seconds` },
@@ -66,10 +66,19 @@ const ATTEMPT_SHAPE: Record<Outcome, { connectivity: AttemptPayload['connectivit
   busy: { connectivity: 'busy', completion: 'failed', failure: () => 'The line was busy' },
   no_answer: { connectivity: 'no_answer', completion: 'failed', failure: () => 'The call was not answered' },
   failed: { connectivity: 'failed', completion: 'failed', failure: () => 'The call could not be connected' },
+  provider_error: { connectivity: 'failed', completion: 'failed', failure: () => 'The telephony provider returned an error' },
+  internal_error: { connectivity: 'failed', completion: 'failed', failure: () => 'An internal error stopped the call' },
 };
 
+/** What the webhook says comes next for a retried attempt, by how it ended. */
+function nextAction(outcome: Outcome, connected: boolean): NonNullable<AttemptPayload['next_action_status']> {
+  if (outcome === 'provider_error') return 'provider_error_retry';
+  if (outcome === 'internal_error') return 'internal_error_retry';
+  return connected ? 'short_duration_retry' : 'retry';
+}
+
 /**
- * An attempt id in the shape of S9's UUID v7 (`019d392a-4f5a-7db3-904a-6ecebb9aac96`): the
+ * An attempt id in the shape of Sarvam's "Webhook payload" page's UUID v7 (`019d392a-4f5a-7db3-904a-6ecebb9aac96`): the
  * call's start in its first 48 bits, then bits drawn from `seed`, so the same attempt always
  * gets the same id.
  */
@@ -80,7 +89,7 @@ function attemptId(at: number, seed: string): string {
   return `${time.slice(0, 8)}-${time.slice(8)}-7${hash.slice(0, 3)}-${variant}${hash.slice(4, 7)}-${hash.slice(7, 19)}`;
 }
 
-/** A connected attempt's interaction id, in the shape of S9's `20260329/a1b2c3d4-10:30:00-e5f6a7b8`. */
+/** A connected attempt's interaction id, in the shape of Sarvam's "Webhook payload" page's `20260329/a1b2c3d4-10:30:00-e5f6a7b8`. */
 export function interactionId(campaignId: string, attemptIdValue: string, executedAt: string): string {
   const [date = '', clock = ''] = executedAt.split('T');
   return `${date.replaceAll('-', '')}/${campaignId.replace(/^camp-/, '')}-${clock.slice(0, 8)}-${attemptIdValue.slice(-8)}`;
@@ -124,8 +133,8 @@ function transcriptOf(outcome: Outcome, variables: Record<string, unknown>, appI
 export interface CampaignCaller {
   campaign: CampaignRow;
   appId: string;
-  appVersion: number;
-  /** The first number of the first connection config (S1), or null. */
+  appVersion: number | null;
+  /** The first number of the first connection config (Sarvam's "Create Campaign" page), or null. */
   agentPhoneNumber: string | null;
   timezone: string;
   /** Where its webhooks go; undefined when nowhere. */
@@ -144,7 +153,7 @@ export function campaignCaller(campaign: CampaignRow): CampaignCaller {
   };
 }
 
-/** S9's payload for a simulated call to one user of a cohort. */
+/** Sarvam's "Webhook payload" page's payload for a simulated call to one user of a cohort. */
 export function attemptPayload({ campaign, appId, appVersion, agentPhoneNumber, timezone }: CampaignCaller, user: CohortUserRow, call: CallEnd, target: WebhookTarget): AttemptPayload {
   const shape = ATTEMPT_SHAPE[call.outcome];
   const connected = shape.connectivity === 'connected';
@@ -160,7 +169,7 @@ export function attemptPayload({ campaign, appId, appVersion, agentPhoneNumber, 
     cohort_id: user.cohort_id,
     completion_status: shape.completion,
     connectivity_status: shape.connectivity,
-    next_action_status: !retried ? null : connected ? 'short_duration_retry' : 'retry',
+    next_action_status: retried ? nextAction(call.outcome, connected) : null,
     failure_reason: shape.failure(call.talkSeconds),
     user_identifier: user.user_identifier,
     user_phone_number: user.phone_number,

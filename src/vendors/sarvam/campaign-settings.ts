@@ -1,15 +1,16 @@
 /**
  * A campaign's settings as stored and answered: what pydantic would keep of the request. Fields
  * the models do not declare are dropped (pydantic ignores them), fields not sent come back null
- * (FastAPI serialises every field), and attempts_per_second defaults to 2 (S13).
+ * (FastAPI serialises every field), and attempts_per_second defaults to 2 (Sarvam's "Dialing rate" page).
  */
 
 /** `keep` copies a value; an object maps each declared field; `[shape]` is a list of it. */
 type Shape = 'keep' | { readonly [field: string]: Shape } | readonly [Shape];
 
 const RETRY_TOGGLE = { enabled: 'keep' } as const;
+const ERROR_RETRY = { enabled: 'keep', max_retries: 'keep', retry_interval_minutes: 'keep' } as const;
 
-/** S1's app_config, field by field. */
+/** Sarvam's "Create Campaign" page's app_config, field by field. */
 const APP_CONFIG: Shape = {
   app_id: 'keep',
   app_type: 'keep',
@@ -19,7 +20,14 @@ const APP_CONFIG: Shape = {
   retry_config: {
     max_retries: 'keep',
     retry_interval_minutes: 'keep',
-    retry_on: { busy: RETRY_TOGGLE, no_answer: RETRY_TOGGLE, short_duration: { enabled: 'keep', threshold_seconds: 'keep' } },
+    retry_on: {
+      busy: RETRY_TOGGLE,
+      failed: RETRY_TOGGLE,
+      no_answer: RETRY_TOGGLE,
+      short_duration: { enabled: 'keep', threshold_seconds: 'keep' },
+      provider_error: ERROR_RETRY,
+      internal_error: ERROR_RETRY,
+    },
   },
   webhook_config: { url: 'keep', metadata: 'keep' },
 };
@@ -28,7 +36,7 @@ const WEBHOOK_CONFIG: Shape = { url: 'keep', metadata: 'keep' };
 
 const ALLOWED_SCHEDULE: Shape = { allowed_start_time: 'keep', allowed_end_time: 'keep', allowed_days: 'keep', timezone: 'keep' };
 
-/** S13: "defaults to 2". */
+/** Sarvam's "Dialing rate" page: "defaults to 2". */
 const DEFAULT_ATTEMPTS_PER_SECOND = 2;
 
 function project(value: unknown, shape: Shape): unknown {
@@ -43,8 +51,8 @@ function project(value: unknown, shape: Shape): unknown {
 
 export interface StoredAppConfig {
   app_id: string;
-  app_type: string;
-  app_version: number;
+  app_type: 'agent' | 'workflow';
+  app_version: number | null;
   attempts_per_second: number;
   [field: string]: unknown;
 }
@@ -52,16 +60,17 @@ export interface StoredAppConfig {
 /** The app_config to store, as JSON, from a request that passed the spec's AppConfigInput schema. */
 export function storedAppConfig(input: unknown): string {
   const config = project(input, APP_CONFIG) as StoredAppConfig;
-  return JSON.stringify({ ...config, attempts_per_second: config.attempts_per_second ?? DEFAULT_ATTEMPTS_PER_SECOND });
+  // The update page's defaults: app_type `agent`, attempts_per_second 2 (the dialing-rate page).
+  return JSON.stringify({ ...config, app_type: config.app_type ?? 'agent', attempts_per_second: config.attempts_per_second ?? DEFAULT_ATTEMPTS_PER_SECOND });
 }
 
-/** The top-level webhook_config to store (S1, voice-agents variant), as JSON, or null. */
+/** The top-level webhook_config to store (Sarvam's "Create Campaign" page, voice-agents variant), as JSON, or null. */
 export function storedWebhookConfig(input: unknown): string | null {
   const config = project(input, WEBHOOK_CONFIG);
   return config === null ? null : JSON.stringify(config);
 }
 
-/** The allowed_schedule to store (S1), as JSON. */
+/** The allowed_schedule to store (Sarvam's "Create Campaign" page), as JSON. */
 export function storedSchedule(input: unknown): string {
   return JSON.stringify(project(input, ALLOWED_SCHEDULE));
 }

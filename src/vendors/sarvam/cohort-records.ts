@@ -1,8 +1,8 @@
-import { CsvError, parseCsv } from '../../formats/csv.js';
+import { CsvError, parseCsv, repeatedColumns } from '../../formats/csv.js';
 import { toCohortPhone } from './phone.js';
 
 /**
- * Turning a cohort's source into users (S7, S8): which column holds what, and which records are
+ * Turning a cohort's source into users (Sarvam's cohort pages and "Stream Cohort" page): which column holds what, and which records are
  * valid. A record without a usable phone number is rejected and counted, not stored.
  */
 
@@ -31,7 +31,7 @@ export interface CohortRecords {
 export const DEFAULT_TRANSFORMATION: CohortTransformation = { phoneColumn: 'phone_number', variableColumns: new Map() };
 
 /**
- * Reads `cohort_transformation` (S7): `{phone_number: {column_name}, user_identifier?: {column_name},
+ * Reads `cohort_transformation` (Sarvam's cohort pages): `{phone_number: {column_name}, user_identifier?: {column_name},
  * <variable>: {column_name}, …}`. Returns what is wrong with it as a sentence, or the mapping.
  */
 export function readTransformation(value: unknown): CohortTransformation | string {
@@ -53,7 +53,7 @@ export function readTransformation(value: unknown): CohortTransformation | strin
 }
 
 /**
- * Reads a CSV cohort (S7: a header row and at least one data row). Every column not mapped to the
+ * Reads a CSV cohort (Sarvam's cohort pages: a header row and at least one data row). Every column not mapped to the
  * phone number or user identifier becomes an app variable, named by its column or by the key
  * that maps it. Returns what is wrong with the file as a sentence, or the records.
  */
@@ -67,10 +67,11 @@ export function readCohortCsv(text: string, transformation: CohortTransformation
   const { header, rows } = table;
   if (header.length === 0) return 'has no header row';
   if (rows.length === 0) return 'has a header row but no data rows';
-  const repeated = header.filter((name, index) => header.indexOf(name) !== index);
-  if (repeated.length > 0) return `repeats the column ${[...new Set(repeated)].join(', ')}`;
+  const repeated = repeatedColumns(header);
+  if (repeated.length > 0) return `repeats the column ${repeated.join(', ')}`;
   const wanted = [transformation.phoneColumn, transformation.userIdentifierColumn, ...transformation.variableColumns.values()];
-  const missing = wanted.filter((column): column is string => column !== undefined && !header.includes(column));
+  const columns = new Set(header);
+  const missing = wanted.filter((column): column is string => column !== undefined && !columns.has(column));
   if (missing.length > 0) return `has no column ${[...new Set(missing)].join(', ')}`;
 
   const variableOf = new Map<string, string>(header.map((column) => [column, column]));

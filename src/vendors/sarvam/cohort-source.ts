@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
 /**
- * Reads a cohort's source URL (S7: a pre-signed URL of a CSV). campaign-mock is a local test
+ * Reads a cohort's source URL (Sarvam's cohort pages: a pre-signed URL of a CSV). campaign-mock is a local test
  * tool, so it fetches only loopback URLs: a test serves the file from its own machine, and the
  * mock can never be pointed at another host (no SSRF). Any other URL is refused before a
  * connection is made. The read has a time limit and a size cap, and follows redirects only

@@ -4,7 +4,7 @@ import type { DeliveryRow, SarvamStore } from './store.js';
 const VENDOR = 'sarvam';
 
 /**
- * Sarvam documents no webhook headers or signature (S9): the mock sends the JSON payload alone;
+ * Sarvam documents no webhook headers or signature (Sarvam's "Webhook payload" page): the mock sends the JSON payload alone;
  * see x-mock-inferred on `webhooks.call-attempt` in specs/sarvam.yaml.
  */
 const HEADERS = { 'content-type': 'application/json' };
@@ -13,7 +13,7 @@ const HEADERS = { 'content-type': 'application/json' };
 const refOf = (sandboxId: number, attemptId: string) => `${sandboxId}:${attemptId}`;
 
 /**
- * Sarvam's webhook deliveries (S9, S10) on top of the mock's webhook sender: each is recorded in
+ * Sarvam's webhook deliveries (Sarvam's "Webhook payload" page and "Retry webhook deliveries" page) on top of the mock's webhook sender: each is recorded in
  * `sarvam_webhook_deliveries`, so `list-webhook-deliveries` shows it and `retry-webhook-deliveries`
  * can send it again, and its status follows what the sender reports.
  *
@@ -36,7 +36,7 @@ export class WebhookDeliveries {
     this.#enqueue(row);
   }
 
-  /** S10: sends these attempts' deliveries again, except those still running; unknown ids are ignored. */
+  /** Sarvam's "Retry webhook deliveries" page: sends these attempts' deliveries again, except those still running; unknown ids are ignored. */
   resend(sandboxId: number, campaignId: string, attemptIds: readonly string[], now: Date): void {
     for (const row of this.store.requeueDeliveries(sandboxId, campaignId, attemptIds, now.toISOString())) this.#enqueue(row);
   }
@@ -58,7 +58,7 @@ export class WebhookDeliveries {
   }
 
   #enqueue(row: DeliveryRow): void {
-    // One try per delivery: a failed one is sent again through webhooks/retry (S10), as Sarvam does.
+    // One try per delivery: a failed one is sent again through webhooks/retry (Sarvam's "Retry webhook deliveries" page), as Sarvam does.
     this.webhooks.enqueue({ sandboxId: row.sandbox_id, vendor: VENDOR, ref: refOf(row.sandbox_id, row.attempt_id), url: row.url, headers: HEADERS, body: row.payload, maxAttempts: 1 });
   }
 }

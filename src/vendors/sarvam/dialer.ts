@@ -10,40 +10,73 @@ import type { CampaignRow, CampaignStatus, CohortUserRow, SarvamStore } from './
 
 /**
  * Sarvam campaigns in the dialer simulation. The settings map onto the neutral policy:
- * attempts_per_second → the pace (S13), retry_config → attempts, delay and the outcomes retried,
+ * attempts_per_second → the pace (Sarvam's "Dialing rate" page), retry_config → attempts, delay and the outcomes retried,
  * allowed_schedule → the calling window in its time zone, start_timestamp and end_timestamp →
  * when dialing may happen. The users of each completed cohort are the contacts. Every attempt
- * comes back as S9's webhook, recorded as a delivery (S10); end_timestamp ends the campaign.
+ * comes back as Sarvam's "Webhook payload" page's webhook, recorded as a delivery (Sarvam's "Retry webhook deliveries" page); end_timestamp ends the campaign.
  */
 
 const VENDOR = 'sarvam';
 
-interface StoredRetryConfig {
+/** An error kind retried by settings of its own, falling back to the retry_config's. */
+interface ErrorRetry {
+  enabled: boolean;
   max_retries: number | null;
   retry_interval_minutes: number | null;
+}
+
+interface StoredRetryConfig {
+  max_retries: number | null;
+  /** Minutes before each retry, the last repeated (the update page's list); a single number is every retry's. */
+  retry_interval_minutes: number | number[] | null;
   retry_on: {
     busy: { enabled: boolean } | null;
+    failed: { enabled: boolean } | null;
     no_answer: { enabled: boolean } | null;
     short_duration: { enabled: boolean; threshold_seconds: number | null } | null;
+    provider_error: ErrorRetry | null;
+    internal_error: ErrorRetry | null;
   } | null;
 }
 
-/** Not documented: the interval of S1's example, used when retry_config leaves it out. */
+/** Not documented: the interval of the create page's example, used when retry_config gives none. */
 const DEFAULT_RETRY_INTERVAL_MINUTES = 30;
 
-/** Sarvam's day names (S1) as the calling window's days, 0 = Monday. */
-const DAY_INDEX: Record<string, number> = { Monday: 0, Tuesday: 1, Wednesday: 2, Thursday: 3, Friday: 4, Saturday: 5, Sunday: 6 };
-
-/** retry_on as outcomes (S1): busy and no_answer by their toggles. Without retry_on, both are retried. */
-function retriedOutcomes(retryOn: StoredRetryConfig['retry_on']): Outcome[] {
-  if (retryOn === null) return ['busy', 'no_answer'];
-  const outcomes: Outcome[] = [];
-  if (retryOn.busy?.enabled) outcomes.push('busy');
-  if (retryOn.no_answer?.enabled) outcomes.push('no_answer');
-  return outcomes;
+/** The retry intervals as minutes, in order; empty when none are set. */
+function retryIntervals(retry: StoredRetryConfig | null): number[] {
+  const minutes = retry?.retry_interval_minutes ?? null;
+  if (minutes === null) return [];
+  return Array.isArray(minutes) ? minutes : [minutes];
 }
 
-/** short_duration (S1): a connected call shorter than threshold_seconds is retried. */
+/** Provider and internal errors, each retried by its own max_retries and interval when enabled. */
+function errorRetries(retry: StoredRetryConfig | null): DialPolicy['outcomeRetries'] {
+  const rules: NonNullable<DialPolicy['outcomeRetries']> = {};
+  for (const kind of ['provider_error', 'internal_error'] as const) {
+    const own = retry?.retry_on?.[kind];
+    if (!own?.enabled) continue;
+    rules[kind] = {
+      maxAttempts: 1 + (own.max_retries ?? retry?.max_retries ?? 0),
+      retryDelaySeconds: (own.retry_interval_minutes ?? retryIntervals(retry)[0] ?? DEFAULT_RETRY_INTERVAL_MINUTES) * 60,
+    };
+  }
+  return rules;
+}
+
+/** Sarvam's day names (Sarvam's "Create Campaign" page) as the calling window's days, 0 = Monday. */
+const DAY_INDEX: Record<string, number> = { Monday: 0, Tuesday: 1, Wednesday: 2, Thursday: 3, Friday: 4, Saturday: 5, Sunday: 6 };
+
+/**
+ * retry_on as outcomes: busy, failed, no_answer, provider_error and internal_error by their
+ * toggles (the update page's six kinds, short_duration apart). Without retry_on, busy and
+ * no_answer are retried.
+ */
+function retriedOutcomes(retryOn: StoredRetryConfig['retry_on']): Outcome[] {
+  if (retryOn === null) return ['busy', 'no_answer'];
+  return (['busy', 'failed', 'no_answer', 'provider_error', 'internal_error'] as const).filter((kind) => retryOn[kind]?.enabled);
+}
+
+/** short_duration (Sarvam's "Create Campaign" page): a connected call shorter than threshold_seconds is retried. */
 function shortDurationThreshold(retryOn: StoredRetryConfig['retry_on']): number | undefined {
   const short = retryOn?.short_duration;
   return short?.enabled && short.threshold_seconds ? short.threshold_seconds : undefined;
@@ -58,7 +91,7 @@ function callingWindow(schedule: AllowedSchedule): CallingWindow {
 
 /**
  * How a campaign dials. It runs until end_timestamp whatever happens, never ending because every
- * user was dialed: cohorts may join it while it is active (S8). A paused campaign is given no end,
+ * user was dialed: cohorts may join it while it is active (Sarvam's "Stream Cohort" page). A paused campaign is given no end,
  * so it stays paused past end_timestamp until resumed (see rules.ts).
  */
 export function dialPolicy(campaign: CampaignRow): DialPolicy {
@@ -67,7 +100,9 @@ export function dialPolicy(campaign: CampaignRow): DialPolicy {
   return {
     attemptsPerSecond: app.attempts_per_second,
     maxAttempts: 1 + (retry?.max_retries ?? 0),
-    retryDelaySeconds: (retry?.retry_interval_minutes ?? DEFAULT_RETRY_INTERVAL_MINUTES) * 60,
+    retryDelaySeconds: DEFAULT_RETRY_INTERVAL_MINUTES * 60,
+    retryDelaysSeconds: retryIntervals(retry).map((minutes) => minutes * 60),
+    outcomeRetries: errorRetries(retry),
     retryOn: retriedOutcomes(retry?.retry_on ?? null),
     ...(shortDurationThreshold(retry?.retry_on ?? null) === undefined ? {} : { retryIfTalkUnder: shortDurationThreshold(retry?.retry_on ?? null) }),
     window: callingWindow(JSON.parse(campaign.allowed_schedule) as AllowedSchedule),
@@ -118,7 +153,7 @@ export function createSarvamDialerEffects(store: SarvamStore, deliveries: Webhoo
 
     callEnded({ sandboxId, campaignRef }, call) {
       const caller = callerOf(sandboxId, campaignRef);
-      // S9: the webhook goes to the campaign's webhook_config; a campaign without one hears nothing.
+      // Sarvam's "Webhook payload" page: the webhook goes to the campaign's webhook_config; a campaign without one hears nothing.
       const target = caller?.target;
       if (!caller || !target) return;
       const { cohortId, position } = userOf(call.contactRef);

@@ -3,7 +3,7 @@ import type { Reply } from '../../engine/vendor.js';
 
 /**
  * Sarvam's scheduling API is a FastAPI app: `{"detail": …}` errors, pydantic v2 422s. The 401
- * and 403 bodies are not documented (S15's `{"error": …}` belongs to the speech APIs); see the
+ * and 403 bodies are not documented (Sarvam's errors page's `{"error": …}` belongs to the speech APIs); see the
  * x-mock-inferred notes in specs/sarvam.yaml.
  */
 export const sarvamErrors = fastapiErrorEnvelope({

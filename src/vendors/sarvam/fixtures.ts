@@ -11,7 +11,7 @@ import { SarvamStore, type CampaignRow, type CampaignStatus, type CohortSource, 
 /**
  * Sarvam fixtures (`fixtures/sarvam/*.yaml`): one workspace's campaigns, each with its cohorts,
  * the cohorts' users, and the call attempts already made to them with the webhook delivered for
- * each (S9). The payload of each delivery is built here from the campaign, cohort and user it
+ * each (Sarvam's "Webhook payload" page). The payload of each delivery is built here from the campaign, cohort and user it
  * belongs to, so a fixture never contradicts itself. Campaigns that can still dial (scheduled,
  * active, paused) join the dialer simulation with their users that no attempt was made to.
  */
@@ -66,7 +66,7 @@ interface CampaignFixture {
   name: string;
   description?: string | null;
   status: CampaignStatus;
-  app_config: { app_id: string; app_version: number; connection_configs?: Array<{ phone_numbers: string[] }>; webhook_config?: WebhookConfigFixture };
+  app_config: { app_id: string; app_version?: number | null; connection_configs?: Array<{ phone_numbers: string[] }>; webhook_config?: WebhookConfigFixture };
   webhook_config?: WebhookConfigFixture;
   start_timestamp: string;
   end_timestamp: string;
@@ -86,7 +86,7 @@ interface SarvamFixture {
 const time = { type: 'string', pattern: FIXTURE_TIME_PATTERN };
 const e164 = { type: 'string', pattern: '^\\+[1-9][0-9]{1,14}$' };
 const email = { type: 'string', format: 'email' };
-/** Org and workspace ids sit in every path (S12), so they take no slash. */
+/** Org and workspace ids sit in every path (Sarvam's API introduction), so they take no slash. */
 const pathSegment = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' };
 const webhookConfig = {
   type: 'object',
@@ -96,15 +96,22 @@ const webhookConfig = {
 };
 const retryToggle = { type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } };
 
-/** S1's app_config, held to the fields the vendor declares (specs/sarvam.yaml AppConfigInput). */
+/** Sarvam's "Create Campaign" page's app_config, held to the fields the vendor declares (specs/sarvam.yaml AppConfigInput). */
+const errorRetry = {
+  type: 'object',
+  required: ['enabled'],
+  additionalProperties: false,
+  properties: { enabled: { type: 'boolean' }, max_retries: { type: 'integer', minimum: 0, maximum: 20 }, retry_interval_minutes: { type: 'integer', minimum: 1 } },
+} as const;
+
 const appConfig = {
   type: 'object',
-  required: ['app_id', 'app_type', 'app_version'],
+  required: ['app_id'],
   additionalProperties: false,
   properties: {
     app_id: { type: 'string', minLength: 1 },
-    app_type: { enum: ['agent'] },
-    app_version: { type: 'integer', minimum: 0 },
+    app_type: { enum: ['agent', 'workflow'] },
+    app_version: { type: ['integer', 'null'], minimum: 0 },
     attempts_per_second: { type: 'number', minimum: 0.1, maximum: 500 },
     connection_configs: {
       type: 'array',
@@ -120,13 +127,16 @@ const appConfig = {
       additionalProperties: false,
       properties: {
         max_retries: { type: 'integer', minimum: 0, maximum: 20 },
-        retry_interval_minutes: { type: 'integer', minimum: 1 },
+        retry_interval_minutes: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 } }] },
         retry_on: {
           type: 'object',
           additionalProperties: false,
           properties: {
             busy: retryToggle,
+            failed: retryToggle,
             no_answer: retryToggle,
+            provider_error: errorRetry,
+            internal_error: errorRetry,
             short_duration: {
               type: 'object',
               required: ['enabled'],
@@ -155,7 +165,7 @@ const allowedSchedule = {
   },
 };
 
-/** One call attempt and the webhook sent for it (S9): the fields the campaign and user do not give. */
+/** One call attempt and the webhook sent for it (Sarvam's "Webhook payload" page): the fields the campaign and user do not give. */
 const attempt = {
   type: 'object',
   required: ['attempt_id', 'executed_at', 'completion_status', 'connectivity_status', 'delivery'],
@@ -191,7 +201,7 @@ const attempt = {
       ],
     },
   },
-  // S9: duration is "null if not connected", and only a connected call has a transcript.
+  // Sarvam's "Webhook payload" page: duration is "null if not connected", and only a connected call has a transcript.
   if: { properties: { connectivity_status: { const: 'connected' } } },
   then: { required: ['duration'], properties: { duration: { type: 'integer' } } },
   else: { properties: { duration: { type: 'null' }, transcript: { type: 'array', maxItems: 0 } } },
@@ -240,7 +250,7 @@ const cohort = {
  * Refuses a campaign whose window is reversed, or a `scheduled` / `active` one whose schedule
  * gives another status on the sandbox clock: the clock would move it at once (startDueCampaigns,
  * and the dialer simulation at end_timestamp), so the fixture would not show what it says.
- * (`ended` may come before end_timestamp, S6: "all contacts dialed"; `paused` and `cancelled` do
+ * (`ended` may come before end_timestamp, Sarvam's "Campaign lifecycle" page: "all contacts dialed"; `paused` and `cancelled` do
  * not follow the clock.)
  * A FixtureConflict, so the control plane answers it as a 409 with this message.
  */
@@ -328,7 +338,7 @@ export const sarvamFixtures: FixtureLoader = {
 
         const undialed: CohortUserRow[] = [];
         if (campaign.status === 'scheduled' || campaign.status === 'active' || campaign.status === 'paused') toDial.set(campaign.id, undialed);
-        // S1 has webhook_config inside app_config (conversations) or at the top (voice agents).
+        // Sarvam's "Create Campaign" page has webhook_config inside app_config (conversations) or at the top (voice agents).
         const metadata = (campaign.webhook_config ?? campaign.app_config.webhook_config)?.metadata ?? null;
         const agentPhoneNumber = campaign.app_config.connection_configs?.[0]?.phone_numbers[0] ?? null;
         for (const cohort of campaign.cohorts ?? []) {
@@ -375,7 +385,7 @@ export const sarvamFixtures: FixtureLoader = {
               const createdAt = new Date(Date.parse(executedAt) + (attempt.duration ?? 0) * 1000).toISOString();
               const payload = {
                 app_id: campaign.app_config.app_id,
-                app_version: campaign.app_config.app_version,
+                app_version: campaign.app_config.app_version ?? null,
                 attempt_id: attempt.attempt_id,
                 campaign_id: campaign.id,
                 cohort_id: cohort.id,

@@ -27,7 +27,7 @@ export const sarvam: VendorModule = {
     properties: {
       org_id: { type: 'string', minLength: 1, description: 'The only organization this key may be used under (403 otherwise).' },
       workspace_id: { type: 'string', minLength: 1, description: 'The only workspace this key may be used under (403 otherwise).' },
-      concurrent_campaign_limit: { type: 'integer', minimum: 1, description: 'Campaigns active or scheduled at once per workspace (S6); default 10.' },
+      concurrent_campaign_limit: { type: 'integer', minimum: 1, description: 'Campaigns active or scheduled at once per workspace (Sarvam\'s "Campaign lifecycle" page); default 10.' },
     },
   },
   // No limit is documented: 5 MB of JSON holds 1000 streamed users with their variables, and

@@ -4,7 +4,7 @@ export const sarvamMigrations: Migration[] = [
   {
     id: 'sarvam/001-campaigns-cohorts-webhook-deliveries',
     sql: `
-      -- A campaign belongs to the org and workspace of the path it was created under (S12).
+      -- A campaign belongs to the org and workspace of the path it was created under (Sarvam's API introduction).
       CREATE TABLE sarvam_campaigns (
         sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
         org_id TEXT NOT NULL,
@@ -64,7 +64,7 @@ export const sarvamMigrations: Migration[] = [
         FOREIGN KEY (sandbox_id, cohort_id) REFERENCES sarvam_cohorts (sandbox_id, id) ON DELETE CASCADE
       ) STRICT;
 
-      -- One webhook per call attempt (S9). seq orders deliveries and backs the list's cursors.
+      -- One webhook per call attempt (Sarvam's "Webhook payload" page). seq orders deliveries and backs the list's cursors.
       CREATE TABLE sarvam_webhook_deliveries (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,

@@ -56,7 +56,7 @@ export function assertValidWindow(startTimestamp: string, endTimestamp: string, 
   }
 }
 
-/** S4: start_timestamp is not updatable; refused rather than silently ignored. */
+/** Sarvam's "Update Campaign" page: start_timestamp is not updatable; refused rather than silently ignored. */
 export function assertStartNotUpdated(body: Record<string, unknown>): void {
   if ('start_timestamp' in body) throw new ReplyError(valueError(['body'], 'start_timestamp cannot be updated', body));
 }

@@ -1,7 +1,7 @@
 import { ReplyError } from '../../engine/vendor.js';
 import { valueError } from '../../envelopes/fastapi.js';
 
-/** S2's offset page: `{items, total, limit, offset, next_page_uri, prev_page_uri}`. */
+/** Sarvam's "List Campaigns" page's offset page: `{items, total, limit, offset, next_page_uri, prev_page_uri}`. */
 export interface OffsetPage<T> {
   items: T[];
   total: number;
@@ -12,7 +12,7 @@ export interface OffsetPage<T> {
 }
 
 /**
- * Wraps one page in S2's envelope. The page URIs are the request's own path and query with the
+ * Wraps one page in Sarvam's "List Campaigns" page's envelope. The page URIs are the request's own path and query with the
  * offset moved by `limit`, so following them keeps every filter and sort.
  *
  * @example

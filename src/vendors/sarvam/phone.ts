@@ -1,7 +1,7 @@
 import { toE164 } from '../../formats/phone.js';
 
 /**
- * A cohort phone number in E.164 (S8: "E.164 preferred; 10-digit Indian numbers are normalized
+ * A cohort phone number in E.164 (Sarvam's "Stream Cohort" page: "E.164 preferred; 10-digit Indian numbers are normalized
  * automatically"), or `undefined` when it is neither.
  *
  * @example

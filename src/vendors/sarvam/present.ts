@@ -3,17 +3,17 @@ import type { Sandbox } from '../../store/sandboxes.js';
 import type { StoredAppConfig } from './campaign-settings.js';
 import type { CampaignRow, CohortRow, DeliveryRow } from './store.js';
 
-/** How Sarvam's resources read on the wire (S1, S3, S7, S9). */
+/** How Sarvam's resources read on the wire (Sarvam's "Create Campaign" page, S3, Sarvam's cohort pages and "Webhook payload" page). */
 
 /**
- * The email behind a key, for created_by / updated_by (S1 shows an email): derived from the key,
+ * The email behind a key, for created_by / updated_by (Sarvam's "Create Campaign" page shows an email): derived from the key,
  * so stable across resets and restarts.
  */
 export function actorEmail(sandbox: Sandbox): string {
   return `api-key-${createHash('sha256').update(sandbox.key).digest('hex').slice(0, 8)}@example.com`;
 }
 
-/** What create, update and the status change answer, in S1's field order. */
+/** What create, update and the status change answer, in Sarvam's "Create Campaign" page's field order. */
 export function presentSummary(row: CampaignRow) {
   const app = JSON.parse(row.app_config) as StoredAppConfig;
   return {
@@ -43,7 +43,7 @@ export function presentCampaign(row: CampaignRow) {
   };
 }
 
-/** S7's cohort object, plus why a failed one failed. */
+/** Sarvam's cohort pages's cohort object, plus why a failed one failed. */
 export function presentCohort(row: CohortRow) {
   return {
     name: row.name,

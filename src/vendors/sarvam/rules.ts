@@ -3,31 +3,31 @@ import { conflict } from './errors.js';
 import type { CampaignStatus } from './store.js';
 
 /**
- * Sarvam's campaign lifecycle, in one place (S1, S2, S4, S5, S6, S8, S14). The choices where the
+ * Sarvam's campaign lifecycle, in one place (Sarvam's "Create Campaign" page, "List Campaigns" page, Sarvam's "Update Campaign" page, "Update Campaign Status" page, Sarvam's "Campaign lifecycle" page, "Stream Cohort" page and Sarvam's scheduling API "Update Campaign Status" page). The choices where the
  * sources disagree are explained in specs/sarvam.yaml under update-campaign-status.
  */
 
 export type CampaignAction = 'pause' | 'resume' | 'cancel';
 
-/** Where each action may start from. S2: a campaign "can be paused or cancelled at any point". */
+/** Where each action may start from. Sarvam's "List Campaigns" page: a campaign "can be paused or cancelled at any point". */
 const ACTION_STARTS: Record<CampaignAction, readonly CampaignStatus[]> = {
   pause: ['scheduled', 'active'],
   resume: ['paused'],
   cancel: ['scheduled', 'active', 'paused'],
 };
 
-/** S4: "Only allowed when the campaign is in paused or scheduled status". */
+/** Sarvam's "Update Campaign" page: "Only allowed when the campaign is in paused or scheduled status". */
 const UPDATABLE: readonly CampaignStatus[] = ['paused', 'scheduled'];
 
-/** S8: "The campaign must be active, scheduled, or paused." */
+/** Sarvam's "Stream Cohort" page: "The campaign must be active, scheduled, or paused." */
 const ACCEPTS_COHORTS: readonly CampaignStatus[] = ['active', 'scheduled', 'paused'];
 
-/** S6, S14: "ended and cancelled are terminal". */
+/** Sarvam's "Campaign lifecycle" page and scheduling API "Update Campaign Status" page: "ended and cancelled are terminal". */
 const TERMINAL: readonly CampaignStatus[] = ['ended', 'cancelled'];
 
 /**
- * The status the schedule gives at `now`: `scheduled` before start_timestamp (S1), `active` in
- * the window (S6), `ended` once end_timestamp has passed (S14).
+ * The status the schedule gives at `now`: `scheduled` before start_timestamp (Sarvam's "Create Campaign" page), `active` in
+ * the window (Sarvam's "Campaign lifecycle" page), `ended` once end_timestamp has passed (Sarvam's scheduling API "Update Campaign Status" page).
  */
 export function statusBySchedule(startTimestamp: string, endTimestamp: string, now: Date): CampaignStatus {
   const at = now.getTime();
@@ -52,12 +52,12 @@ export function statusAfter(
   return statusBySchedule(campaign.start_timestamp, campaign.end_timestamp, now);
 }
 
-/** Whether a campaign in this status counts against the concurrent-campaign limit (S6). */
+/** Whether a campaign in this status counts against the concurrent-campaign limit (Sarvam's "Campaign lifecycle" page). */
 export function isLive(status: CampaignStatus): boolean {
   return status === 'scheduled' || status === 'active';
 }
 
-/** S6: "by default you can have 10 concurrent agent campaigns" (active or scheduled). */
+/** Sarvam's "Campaign lifecycle" page: "by default you can have 10 concurrent agent campaigns" (active or scheduled). */
 export function assertBelowCampaignLimit(live: number, limit: number): void {
   if (live >= limit) {
     throw new ReplyError(

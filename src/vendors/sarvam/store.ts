@@ -5,7 +5,7 @@ export type CohortStatus = 'completed' | 'failed';
 export type CohortSource = 'file_upload' | 'url' | 'stream';
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
-/** Where a request acts: the key's sandbox, and the org and workspace of its path (S12). */
+/** Where a request acts: the key's sandbox, and the org and workspace of its path (Sarvam's API introduction). */
 export interface Workspace {
   sandboxId: number;
   orgId: string;
@@ -91,7 +91,7 @@ export interface DeliveryRow {
   response_status_code: number | null;
   error: string | null;
   delivery_attempts: number;
-  /** JSON of the S9 payload. */
+  /** JSON of the Sarvam's "Webhook payload" page payload. */
   payload: string;
   created_at: string;
   last_attempted_at: string | null;
@@ -223,7 +223,7 @@ export class SarvamStore {
   }
 
   /**
-   * `scheduled` becomes `active` once start_timestamp is reached (S1), up to `now`. The end is
+   * `scheduled` becomes `active` once start_timestamp is reached (Sarvam's "Create Campaign" page), up to `now`. The end is
    * not here: the dialer simulation ends a campaign at end_timestamp (see dialer.ts), so each
    * change of status has one source.
    */
@@ -231,12 +231,12 @@ export class SarvamStore {
     this.#startDueCampaigns.run({ sandboxId, now });
   }
 
-  /** `scheduled` or `active` becomes `ended` (S14, at end_timestamp); other statuses stay. */
+  /** `scheduled` or `active` becomes `ended` (Sarvam's scheduling API "Update Campaign Status" page, at end_timestamp); other statuses stay. */
   endCampaign(sandboxId: number, id: string, at: string): void {
     this.#endCampaign.run({ sandboxId, id, at });
   }
 
-  /** Campaigns of the workspace that count against the concurrency limit: active or scheduled (S6). */
+  /** Campaigns of the workspace that count against the concurrency limit: active or scheduled (Sarvam's "Campaign lifecycle" page). */
   countLiveCampaigns(workspace: Workspace): number {
     return (this.#countLiveCampaigns.get(workspace.sandboxId, workspace.orgId, workspace.workspaceId) as { total: number }).total;
   }
@@ -328,7 +328,7 @@ export class SarvamStore {
 
   /**
    * Marks the campaign's deliveries of these attempts `pending` again, as handed to the sender at
-   * `queuedAt`, skipping those still pending (S10: "running deliveries are skipped") and ids of
+   * `queuedAt`, skipping those still pending (Sarvam's "Retry webhook deliveries" page: "running deliveries are skipped") and ids of
    * no delivery. Returns the deliveries to send.
    */
   requeueDeliveries(sandboxId: number, campaignId: string, attemptIds: readonly string[], queuedAt: string): DeliveryRow[] {

@@ -39,7 +39,7 @@ export function enterWorkspace(store: SarvamStore, request: RequestContext): Wor
 }
 
 /**
- * A workspace API key belongs to one workspace (S12); the keys file can say which. A key used
+ * A workspace API key belongs to one workspace (Sarvam's API introduction); the keys file can say which. A key used
  * under another org or workspace is refused before its request is validated (VendorModule.authorize).
  */
 export function keyBindingRefusal({ sandbox, params }: { sandbox: Sandbox; params: Readonly<Record<string, string>> }): Reply | undefined {
@@ -59,7 +59,7 @@ export function keyBindingRefusal({ sandbox, params }: { sandbox: Sandbox; param
   return forbidden(`This API key is bound to ${boundTo}; it cannot be used under ${used}`);
 }
 
-/** The workspace's limit of active or scheduled campaigns: 10 by default (S6). */
+/** The workspace's limit of active or scheduled campaigns: 10 by default (Sarvam's "Campaign lifecycle" page). */
 export function concurrentCampaignLimit(request: RequestContext): number {
   return keySettings(request.sandbox).concurrent_campaign_limit ?? 10;
 }

@@ -829,6 +829,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "Code": "AuthorizationQueryParametersError",
+                     *       "Message": "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
+                     *     }
+                     */
                     "application/json": components["schemas"]["S3Error"];
                 };
             };

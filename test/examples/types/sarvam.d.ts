@@ -9,16 +9,16 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
             };
             cookie?: never;
         };
         /**
          * List campaigns
-         * @description S2. Offset pagination: `{items, total, limit, offset, next_page_uri, prev_page_uri}`. The
+         * @description Sarvam's "List Campaigns" page. Offset pagination: `{items, total, limit, offset, next_page_uri, prev_page_uri}`. The
          *     page URIs are absolute paths with the same query and the offset moved by `limit`; they
          *     are null on the last and the first page.
          */
@@ -26,18 +26,18 @@ export interface paths {
         put?: never;
         /**
          * Create a campaign
-         * @description S1. The campaign is created `scheduled` and "starts automatically when `start_timestamp`
-         *     is reached"; a campaign whose `start_timestamp` has already passed starts `active` (S6's
+         * @description Sarvam's "Create Campaign" page. The campaign is created `scheduled` and "starts automatically when `start_timestamp`
+         *     is reached"; a campaign whose `start_timestamp` has already passed starts `active` (Sarvam's "Campaign lifecycle" page's
          *     "start now" entry). At most 10 campaigns may be active or scheduled at once in a
-         *     workspace (S6), unless the keys file sets `sarvam.concurrent_campaign_limit`.
+         *     workspace (Sarvam's "Campaign lifecycle" page), unless the keys file sets `sarvam.concurrent_campaign_limit`.
          *
          *     In the mock's dialer simulation the campaign calls the users of its completed cohorts,
          *     in cohort order, between `start_timestamp` and `end_timestamp`, only inside
          *     `allowed_schedule` read in its `timezone`, and starting at most `attempts_per_second`
-         *     calls a second (S13). A user is retried per `retry_config`: at most `max_retries` more
+         *     calls a second (Sarvam's "Dialing rate" page). A user is retried per `retry_config`: at most `max_retries` more
          *     times, each `retry_interval_minutes` after the attempt before it ended, when the attempt
          *     was busy, not answered, or connected for less than `short_duration.threshold_seconds`, as
-         *     `retry_on` enables. Each attempt is reported by the `call-attempt` webhook (S9).
+         *     `retry_on` enables. Each attempt is reported by the `call-attempt` webhook (Sarvam's "Webhook payload" page).
          */
         post: operations["create-campaign"];
         delete?: never;
@@ -51,9 +51,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -71,9 +71,9 @@ export interface paths {
         head?: never;
         /**
          * Update a campaign
-         * @description S4. Only the fields sent (and not null) change; `app_config` and `allowed_schedule` are
+         * @description Sarvam's "Update Campaign" page. Only the fields sent (and not null) change; `app_config` and `allowed_schedule` are
          *     replaced whole. "Only allowed when the campaign is in `paused` or `scheduled` status"
-         *     (S4; S6: active "No — pause first"). `start_timestamp` is not updatable (S4).
+         *     (Sarvam's "Update Campaign" page; Sarvam's "Campaign lifecycle" page: active "No — pause first"). `start_timestamp` is not updatable (Sarvam's "Update Campaign" page).
          */
         patch: operations["update-campaign"];
         trace?: never;
@@ -83,9 +83,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -94,7 +94,7 @@ export interface paths {
         get?: never;
         /**
          * Pause, resume or cancel a campaign
-         * @description S5: `{"action": "pause" | "resume" | "cancel"}` (PUT). The lifecycle:
+         * @description Sarvam's "Update Campaign Status" page: `{"action": "pause" | "resume" | "cancel"}` (PUT). The lifecycle:
          *
          *     | action | from | to |
          *     |---|---|---|
@@ -103,23 +103,23 @@ export interface paths {
          *     | cancel | `scheduled`, `active`, `paused` | `cancelled` |
          *
          *     `ended` and `cancelled` are terminal. A `scheduled` campaign becomes `active` when
-         *     `start_timestamp` is reached (S1, S6), and a `scheduled` or `active` one `ended` when
-         *     `end_timestamp` passes (S14); a paused campaign stays paused, so its end can still be
-         *     moved (S4) and it can be resumed. Pausing lets the calls in progress finish and starts no
+         *     `start_timestamp` is reached (Sarvam's "Create Campaign" page and "Campaign lifecycle" page), and a `scheduled` or `active` one `ended` when
+         *     `end_timestamp` passes (Sarvam's scheduling API "Update Campaign Status" page); a paused campaign stays paused, so its end can still be
+         *     moved (Sarvam's "Update Campaign" page) and it can be resumed. Pausing lets the calls in progress finish and starts no
          *     new one; cancelling also drops the users not yet called.
          *
-         *     When a campaign ends: S6 says once "all contacts dialed", S14 when `end_timestamp`
+         *     When a campaign ends: Sarvam's "Campaign lifecycle" page says once "all contacts dialed", Sarvam's scheduling API "Update Campaign Status" page when `end_timestamp`
          *     passes. The mock ends it at `end_timestamp` only, with users left undialed if the window
-         *     ran out: cohorts may still join an active campaign (S8), so having called everyone so
+         *     ran out: cohorts may still join an active campaign (Sarvam's "Stream Cohort" page), so having called everyone so
          *     far does not mean the campaign is done, and ending early would refuse the next cohort.
          *
-         *     Conflict between the sources, and the choice made: S6's diagram has no edge out of
-         *     `scheduled` except activation, while S2 ("can be `paused` or `cancelled` at any point")
-         *     and the third-party S14 allow pausing and cancelling a scheduled campaign; the mock
-         *     allows both. On resume S6 goes to `active`, S14 to `scheduled`, which then "activates
+         *     Conflict between the sources, and the choice made: Sarvam's "Campaign lifecycle" page's diagram has no edge out of
+         *     `scheduled` except activation, while Sarvam's "List Campaigns" page ("can be `paused` or `cancelled` at any point")
+         *     and the third-party Sarvam's scheduling API "Update Campaign Status" page allow pausing and cancelling a scheduled campaign; the mock
+         *     allows both. On resume Sarvam's "Campaign lifecycle" page goes to `active`, Sarvam's scheduling API "Update Campaign Status" page to `scheduled`, which then "activates
          *     automatically if within the campaign window": the mock answers the status the schedule
-         *     gives, which is S6's `active` inside the window and S14's `scheduled` before it.
-         *     Resuming counts against the concurrent-campaign limit (S6 says the check runs on create
+         *     gives, which is Sarvam's "Campaign lifecycle" page's `active` inside the window and Sarvam's scheduling API "Update Campaign Status" page's `scheduled` before it.
+         *     Resuming counts against the concurrent-campaign limit (Sarvam's "Campaign lifecycle" page says the check runs on create
          *     and on "pause", read here as resume, since pausing frees a slot).
          */
         put: operations["update-campaign-status"];
@@ -135,9 +135,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -145,16 +145,16 @@ export interface paths {
         };
         /**
          * List a campaign's cohorts
-         * @description S7. Offset pagination in the same envelope as the campaign list, newest first.
+         * @description Sarvam's cohort pages. Offset pagination in the same envelope as the campaign list, newest first.
          */
         get: operations["list-cohorts"];
         put?: never;
         /**
          * Create a cohort from a source URL
-         * @description S7. The contacts are read from a CSV at `source.url` (a pre-signed URL in the vendor),
+         * @description Sarvam's cohort pages. The contacts are read from a CSV at `source.url` (a pre-signed URL in the vendor),
          *     with the columns mapped by `cohort_transformation`. Sarvam processes a cohort
          *     asynchronously; the mock finishes it before answering, so the cohort comes back
-         *     `completed` or `failed` (the two documented statuses, S7), never in between.
+         *     `completed` or `failed` (the two documented statuses, Sarvam's cohort pages), never in between.
          *
          *     campaign-mock fetches **only loopback URLs** (127.0.0.0/8, ::1, localhost), with a
          *     5-second timeout, a 10 MB cap and redirects followed only within the same origin. Any
@@ -173,9 +173,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -185,7 +185,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a cohort file
-         * @description S7. Multipart: `name` (1–50 characters), `cohort_file` (CSV with a header row and at least
+         * @description Sarvam's cohort pages. Multipart: `name` (1–50 characters), `cohort_file` (CSV with a header row and at least
          *     one data row) and `cohort_transformation_file` (JSON, the same mapping as
          *     `cohort_transformation` of create-cohort). Finished before the answer, as create-cohort.
          */
@@ -201,9 +201,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -213,7 +213,7 @@ export interface paths {
         put?: never;
         /**
          * Stream contacts as a cohort
-         * @description S8. 1–1000 users, each with `user_phone_number` ("E.164 preferred; 10-digit Indian
+         * @description Sarvam's "Stream Cohort" page. 1–1000 users, each with `user_phone_number` ("E.164 preferred; 10-digit Indian
          *     numbers are normalized automatically", so `9876543210` is stored as `+919876543210`).
          *     `app_overrides` takes only `initial_language_name`, `initial_state_name` and
          *     `initial_bot_message`. "The campaign must be active, scheduled, or paused." Finished
@@ -231,9 +231,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
                 cohort_id: string;
@@ -242,7 +242,7 @@ export interface paths {
         };
         /**
          * Get a cohort
-         * @description S7. Its status and record counts.
+         * @description Sarvam's cohort pages. Its status and record counts.
          */
         get: operations["get-cohort"];
         put?: never;
@@ -258,9 +258,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -268,7 +268,7 @@ export interface paths {
         };
         /**
          * List webhook deliveries
-         * @description S10 (page index), S11 (deployment variant). One delivery per call attempt (S9), newest
+         * @description Sarvam's "Retry webhook deliveries" page (page index), Sarvam's "List webhook deliveries" page (deployment variant). One delivery per call attempt (Sarvam's "Webhook payload" page), newest
          *     first, with cursor pagination: pass `cursors.after` of a page as `after` for the next
          *     (older) page, `cursors.before` as `before` for the previous (newer) one. A cursor is null
          *     when there is nothing further that way, and both are null on an empty page.
@@ -287,9 +287,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -299,7 +299,7 @@ export interface paths {
         put?: never;
         /**
          * Retry webhook deliveries
-         * @description S10. `{attempt_ids: [...]}`, at most 200, de-duplicated; answered 202 `{}` at once.
+         * @description Sarvam's "Retry webhook deliveries" page. `{attempt_ids: [...]}`, at most 200, de-duplicated; answered 202 `{}` at once.
          *     Deliveries still running (`pending`) are skipped; the others are queued again
          *     (`pending`) and sent at once, with the payload they were first sent with, to the URL
          *     they first went to.
@@ -324,8 +324,8 @@ export interface webhooks {
         put?: never;
         /**
          * One call attempt's result
-         * @description S9. Sent after every call attempt, connected or not, to
-         *     `app_config.webhook_config.url` (or the top-level `webhook_config.url` of S1's
+         * @description Sarvam's "Webhook payload" page. Sent after every call attempt, connected or not, to
+         *     `app_config.webhook_config.url` (or the top-level `webhook_config.url` of Sarvam's "Create Campaign" page's
          *     voice-agents variant), as JSON. Each is recorded as a delivery: see
          *     `list-webhook-deliveries` and `retry-webhook-deliveries`. Any 2xx answer counts as
          *     delivered.
@@ -379,7 +379,7 @@ export interface components {
             ctx?: Record<string, never>;
         };
         /**
-         * @description S2. `scheduled` → `active` → `ended`; `paused` and `cancelled` at any point; `ended` and `cancelled` are terminal.
+         * @description Sarvam's "List Campaigns" page. `scheduled` → `active` → `ended`; `paused` and `cancelled` at any point; `ended` and `cancelled` are terminal.
          * @enum {string}
          */
         CampaignStatus: "scheduled" | "active" | "paused" | "ended" | "cancelled";
@@ -391,11 +391,11 @@ export interface components {
         Timestamp: string;
         /**
          * Format: email
-         * @description The user behind the API key (S1 shows an email). The mock derives a stable address from the key: `api-key-<8 hex digits of its SHA-256>@example.com`.
+         * @description The user behind the API key (Sarvam's "Create Campaign" page shows an email). The mock derives a stable address from the key: `api-key-<8 hex digits of its SHA-256>@example.com`.
          * @example api-key-1a2b3c4d@example.com
          */
         Email: string;
-        /** @description Alphanumerics, hyphens, underscores and spaces; at most 50 characters (S4, S8). */
+        /** @description Alphanumerics, hyphens, underscores and spaces; at most 50 characters (Sarvam's "Update Campaign" page and "Stream Cohort" page). */
         CampaignName: string;
         Description: string | null;
         /** @example +918045678901 */
@@ -413,37 +413,53 @@ export interface components {
             enabled: boolean;
             threshold_seconds?: number | null;
         };
-        /** @description Which outcomes are retried (S1). */
+        /** @description A kind of error retried by settings of its own: at most `max_retries` retries, `retry_interval_minutes` apart; each falls back to the retry_config's when null. */
+        ErrorRetry: {
+            enabled: boolean;
+            max_retries?: number | null;
+            retry_interval_minutes?: number | null;
+        };
+        /** @description Which outcomes are retried (the update page's six kinds): `busy`, `no_answer` and `failed` (a call that fails to connect) by the retry_config's `max_retries` and intervals; `short_duration`, a connected call shorter than `threshold_seconds`, likewise; `provider_error` and `internal_error` by their own `max_retries` and `retry_interval_minutes`. See the magic numbers for the outcome of each. */
         RetryOn: {
             busy?: components["schemas"]["RetryToggle"] | null;
+            failed?: components["schemas"]["RetryToggle"] | null;
+            provider_error?: components["schemas"]["ErrorRetry"] | null;
+            internal_error?: components["schemas"]["ErrorRetry"] | null;
             no_answer?: components["schemas"]["RetryToggle"] | null;
             short_duration?: components["schemas"]["ShortDurationRetry"] | null;
         };
         RetryConfig: {
             max_retries?: number | null;
-            retry_interval_minutes?: number | null;
+            /** @description Minutes between an attempt's end and its retry: a list (the update page's example sends `[]`), the k-th retry waiting the k-th interval and the last one repeating; empty or null, 30 minutes. A single number is every retry's interval. */
+            retry_interval_minutes?: number[] | number | null;
             retry_on?: components["schemas"]["RetryOn"] | null;
         };
-        /** @description Where call-attempt webhooks go (S1, S9). */
+        /** @description Where call-attempt webhooks go (Sarvam's "Create Campaign" page and "Webhook payload" page). */
         WebhookConfig: {
             /** Format: uri */
             url: string;
-            /** @description Echoed in every webhook payload (S9). */
+            /** @description Echoed in every webhook payload (Sarvam's "Webhook payload" page). */
             metadata?: Record<string, never> | null;
         };
+        /**
+         * @description Type of app.
+         * @default agent
+         * @enum {string}
+         */
+        AppType: "agent" | "workflow";
         AppConfigInput: {
             /** @example payment-reminder-agent */
             app_id: string;
-            /** @enum {string} */
-            app_type: "agent";
-            app_version: number;
-            /** @description Dial attempts per second; 2 when omitted (S13). */
+            app_type?: components["schemas"]["AppType"];
+            /** @description The app version to run; null or left out, the app's latest (stored as null). */
+            app_version?: number | null;
+            /** @description Dial attempts per second; 2 when omitted (Sarvam's "Dialing rate" page). */
             attempts_per_second?: number | null;
             connection_configs?: components["schemas"]["ConnectionConfig"][] | null;
             retry_config?: components["schemas"]["RetryConfig"] | null;
             webhook_config?: components["schemas"]["WebhookConfig"] | null;
         };
-        /** @description When calls may be placed (S1). */
+        /** @description When calls may be placed (Sarvam's "Create Campaign" page). */
         AllowedSchedule: {
             /** @example 09:00 */
             allowed_start_time: string;
@@ -465,7 +481,7 @@ export interface components {
             end_timestamp: components["schemas"]["Timestamp"];
             allowed_schedule: components["schemas"]["AllowedSchedule"];
         };
-        /** @description Every field is optional and nullable; null leaves the field as it is (S4). */
+        /** @description Every field is optional and nullable (Sarvam's "Update Campaign" page); the mock reads null as "leave the field as it is" (see update-campaign). */
         UpdateCampaignRequest: {
             name?: string | null;
             description?: components["schemas"]["Description"];
@@ -478,26 +494,37 @@ export interface components {
             /** @enum {string} */
             action: "pause" | "resume" | "cancel";
         };
-        /** @description What create, update and status changes answer (S1, S4, S5). */
+        /** @description What create, update and status changes answer (Sarvam's "Create Campaign" page, "Update Campaign" page and Sarvam's "Update Campaign Status" page). */
         CampaignSummary: {
             name: string;
-            /** @example camp-a1b2c3d4 */
+            /**
+             * @description The mock's ids are `camp-` and 8 lowercase letters and digits.
+             * @example camp-a1b2c3d4
+             */
             campaign_id: string;
             status: components["schemas"]["CampaignStatus"];
             app_id: string;
-            created_by: components["schemas"]["Email"];
+            /**
+             * @description User who created this resource; the mock writes an email derived from the key (see Email).
+             * @example api-key-1a2b3c4d@example.com
+             */
+            created_by: string;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
-            description: string | null;
-            app_type: string;
-            app_version: number;
-            updated_by: components["schemas"]["Email"];
+            description?: string | null;
+            app_type?: components["schemas"]["AppType"];
+            app_version?: number | null;
+            /**
+             * @description User who last updated this resource.
+             * @example api-key-1a2b3c4d@example.com
+             */
+            updated_by?: string | null;
         };
-        /** @description The app_config as stored; fields not sent are null, attempts_per_second defaults to 2 (S13). */
+        /** @description The app_config as stored; fields not sent are null, attempts_per_second defaults to 2 (Sarvam's "Dialing rate" page). */
         AppConfig: {
             app_id: string;
-            app_type: string;
-            app_version: number;
+            app_type: components["schemas"]["AppType"];
+            app_version: number | null;
             attempts_per_second: number;
             connection_configs: components["schemas"]["ConnectionConfig"][] | null;
             retry_config: components["schemas"]["RetryConfig"] | null;
@@ -511,7 +538,7 @@ export interface components {
             allowed_schedule: components["schemas"]["AllowedSchedule"];
             webhook_config: components["schemas"]["WebhookConfig"] | null;
         };
-        /** @description S2's page envelope. */
+        /** @description Sarvam's "List Campaigns" page's page envelope. */
         OffsetPage: {
             items: unknown[];
             total: number;
@@ -522,7 +549,7 @@ export interface components {
             /** Format: uri-reference */
             prev_page_uri: string | null;
         };
-        /** @description Maps CSV columns (S7): `phone_number` (required) and optionally `user_identifier` name the columns holding them; any other key names an app variable and the column it is read from. */
+        /** @description Maps CSV columns (Sarvam's cohort pages): `phone_number` (required) and optionally `user_identifier` name the columns holding them; any other key names an app variable and the column it is read from. */
         CohortTransformation: {
             phone_number: components["schemas"]["ColumnMapping"];
             user_identifier?: components["schemas"]["ColumnMapping"];
@@ -537,7 +564,7 @@ export interface components {
             source: {
                 /**
                  * Format: uri
-                 * @description A pre-signed URL of a CSV file (S7); campaign-mock reads loopback URLs only.
+                 * @description A pre-signed URL of a CSV file (Sarvam's cohort pages); campaign-mock reads loopback URLs only.
                  */
                 url: string;
             };
@@ -547,9 +574,9 @@ export interface components {
             /** @example +919876543210 */
             user_phone_number: string;
             user_identifier?: string | null;
-            /** @description Variables of the agent for this user (S8). */
+            /** @description Variables of the agent for this user (Sarvam's "Stream Cohort" page). */
             app_variables?: Record<string, never> | null;
-            /** @description Only these three keys (S8). */
+            /** @description Only these three keys (Sarvam's "Stream Cohort" page). */
             app_overrides?: {
                 initial_language_name?: string | null;
                 initial_state_name?: string | null;
@@ -561,20 +588,20 @@ export interface components {
             users: components["schemas"]["StreamUser"][];
         };
         /**
-         * @description The outcomes S7 and S8 name. The vendor passes through other states while processing; the mock finishes first.
+         * @description The outcomes Sarvam's cohort pages and "Stream Cohort" page name. The vendor passes through other states while processing; the mock finishes first.
          * @enum {string}
          */
         CohortStatus: "completed" | "failed";
         Cohort: {
             name: string;
             /**
-             * @description S7's example is `coh-x1y2z3`; the mock writes 8 characters, as in campaign ids (`camp-a1b2c3d4`).
+             * @description Sarvam's cohort pages's example is `coh-x1y2z3`; the mock writes 8 characters, as in campaign ids (`camp-a1b2c3d4`).
              * @example coh-x1y2z3ab
              */
             cohort_id: string;
             status: components["schemas"]["CohortStatus"];
             /**
-             * @description `file_upload` (S7); `url` and `stream` are the mock's names for the other two sources.
+             * @description `file_upload` (Sarvam's cohort pages); `url` and `stream` are the mock's names for the other two sources.
              * @enum {string}
              */
             source_type: "file_upload" | "url" | "stream";
@@ -590,10 +617,10 @@ export interface components {
             };
             updated_by: components["schemas"]["Email"];
         };
-        /** @description S9's payload, in its field order. */
+        /** @description Sarvam's "Webhook payload" page's payload, in its field order. */
         CallAttemptWebhook: {
             app_id: string;
-            app_version: number;
+            app_version: number | null;
             /** @example 019d392a-4f5a-7db3-904a-6ecebb9aac96 */
             attempt_id: string;
             campaign_id: string;
@@ -632,7 +659,7 @@ export interface components {
          * @enum {string}
          */
         WebhookDeliveryStatus: "pending" | "delivered" | "failed";
-        /** @description One webhook sent for one call attempt (S9); the payload is S9's. */
+        /** @description One webhook sent for one call attempt (Sarvam's "Webhook payload" page); the payload is Sarvam's "Webhook payload" page's. */
         WebhookDelivery: {
             /** @example 019d392a-4f5a-7db3-904a-6ecebb9aac96 */
             attempt_id: string;
@@ -699,7 +726,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorDetail"];
             };
         };
-        /** @description The campaign is ended or cancelled; "the campaign must be active, scheduled, or paused" (S8). */
+        /** @description The campaign is ended or cancelled; "the campaign must be active, scheduled, or paused" (Sarvam's "Stream Cohort" page). */
         CohortsNotAccepted: {
             headers: {
                 [name: string]: unknown;
@@ -713,7 +740,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorDetail"];
             };
         };
-        /** @description The request failed validation (S1–S8 list 422 "Unprocessable Entity Error"): pydantic v2 errors, one per field, in field order; model checks as `value_error`. */
+        /** @description The request failed validation (Sarvam's "Create Campaign" page–Sarvam's "Stream Cohort" page list 422 "Unprocessable Entity Error"): pydantic v2 errors, one per field, in field order; model checks as `value_error`. */
         ValidationError: {
             headers: {
                 [name: string]: unknown;
@@ -767,14 +794,14 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Organization id, from the dashboard URL or Settings (S12). */
+        /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
         OrgId: string;
-        /** @description Workspace id, from the dashboard URL or Settings (S12). */
+        /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
         WorkspaceId: string;
         CampaignId: string;
-        /** @description Items to skip (S2). */
+        /** @description Items to skip (Sarvam's "List Campaigns" page). */
         Offset: number;
-        /** @description Items per page (S2). */
+        /** @description Items per page (Sarvam's "List Campaigns" page). */
         Limit: number;
     };
     requestBodies: never;
@@ -789,11 +816,11 @@ export interface operations {
     "list-campaigns": {
         parameters: {
             query?: {
-                /** @description Only campaigns in this status (S2). */
+                /** @description Only campaigns in this status (Sarvam's "List Campaigns" page). */
                 campaign_status?: components["schemas"]["CampaignStatus"];
-                /** @description Items to skip (S2). */
+                /** @description Items to skip (Sarvam's "List Campaigns" page). */
                 offset?: components["parameters"]["Offset"];
-                /** @description Items per page (S2). */
+                /** @description Items per page (Sarvam's "List Campaigns" page). */
                 limit?: components["parameters"]["Limit"];
                 sort_by?: "created_at" | "updated_at" | "name" | "start_timestamp" | "end_timestamp";
                 sort_order?: "asc" | "desc";
@@ -802,16 +829,16 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One page of campaigns (S2). */
+            /** @description One page of campaigns (Sarvam's "List Campaigns" page). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -858,9 +885,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
             };
             cookie?: never;
@@ -922,7 +949,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The campaign's summary (S1). */
+            /** @description The campaign's summary (Sarvam's "Create Campaign" page). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -948,7 +975,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description The workspace already has its limit of active or scheduled campaigns (S6). */
+            /** @description The workspace already has its limit of active or scheduled campaigns (Sarvam's "Campaign lifecycle" page). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -973,9 +1000,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -1005,9 +1032,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -1025,7 +1052,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated campaign's summary (S4). */
+            /** @description The updated campaign's summary (Sarvam's "Update Campaign" page). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1037,7 +1064,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CampaignNotFound"];
-            /** @description The campaign is neither paused nor scheduled (S4). */
+            /** @description The campaign is neither paused nor scheduled (Sarvam's "Update Campaign" page). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1057,9 +1084,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -1076,7 +1103,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The campaign's summary in its new status (S5). */
+            /** @description The campaign's summary in its new status (Sarvam's "Update Campaign Status" page). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1106,16 +1133,16 @@ export interface operations {
     "list-cohorts": {
         parameters: {
             query?: {
-                /** @description Items to skip (S2). */
+                /** @description Items to skip (Sarvam's "List Campaigns" page). */
                 offset?: components["parameters"]["Offset"];
-                /** @description Items per page (S2). */
+                /** @description Items per page (Sarvam's "List Campaigns" page). */
                 limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -1147,9 +1174,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -1201,9 +1228,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -1284,9 +1311,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -1343,9 +1370,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
                 cohort_id: string;
@@ -1392,9 +1419,9 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -1450,9 +1477,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Organization id, from the dashboard URL or Settings (S12). */
+                /** @description Organization id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 org_id: components["parameters"]["OrgId"];
-                /** @description Workspace id, from the dashboard URL or Settings (S12). */
+                /** @description Workspace id, from the dashboard URL or Settings (Sarvam's API introduction). */
                 workspace_id: components["parameters"]["WorkspaceId"];
                 campaign_id: components["parameters"]["CampaignId"];
             };
@@ -1471,7 +1498,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Accepted (S10). */
+            /** @description Accepted (Sarvam's "Retry webhook deliveries" page). */
             202: {
                 headers: {
                     [name: string]: unknown;

@@ -6,7 +6,7 @@ import { testMock } from '../../helpers/mock.js';
 /**
  * Sarvam campaigns running in simulated time: dialed at attempts_per_second inside their
  * allowed_schedule, retried per retry_config, ended at end_timestamp, and reporting every attempt
- * with S9's webhook, recorded as a delivery (S10). The sandbox clock is frozen, so only
+ * with Sarvam's "Webhook payload" page's webhook, recorded as a delivery (Sarvam's "Retry webhook deliveries" page). The sandbox clock is frozen, so only
  * clock/advance moves it.
  */
 
@@ -20,7 +20,7 @@ const IST_OFFSET = 5.5 * HOUR;
 const EVERY_DAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** The documented fields of S9's payload, in order. */
+/** The documented fields of Sarvam's "Webhook payload" page's payload, in order. */
 const PAYLOAD_FIELDS = [
   'app_id',
   'app_version',
@@ -200,7 +200,7 @@ describe('Sarvam campaigns in the dialer simulation', () => {
     await advance(600);
     const first = await deliveries(id);
     expect(first.map((d) => d.payload.user_phone_number)).toEqual([answering(1), answering(2), answering(3)]);
-    // The first call at start_timestamp, then one every 1/2 s: attempts_per_second defaults to 2 (S13).
+    // The first call at start_timestamp, then one every 1/2 s: attempts_per_second defaults to 2 (Sarvam's "Dialing rate" page).
     expect(executedAt(first)).toEqual([start, start + 500, start + 1000]);
     expect(first[0]?.payload.executed_at).toMatch(/^\d{4}-\d\d-\d\dT11:00:00\.000\+05:30$/);
 
@@ -255,6 +255,47 @@ describe('Sarvam campaigns in the dialer simulation', () => {
     for (const first of firsts) expect(first.next_action_status === 'short_duration_retry').toBe((first.duration as number) < 6);
   });
 
+  it('retries failed, provider_error and internal_error per retry_on, the errors by their own max_retries and interval', async () => {
+    const now = await advanceToIst('10:00');
+    const PROVIDER_ERROR = '+919800000006';
+    const INTERNAL_ERROR = '+919800000007';
+    const { campaign_id: id } = await createCampaign(now, {
+      app: {
+        retry_config: {
+          max_retries: 2,
+          // The first retry after 5 minutes, every later one after 15.
+          retry_interval_minutes: [5, 15],
+          retry_on: {
+            failed: { enabled: true },
+            provider_error: { enabled: true, max_retries: 3, retry_interval_minutes: 6 },
+            internal_error: { enabled: true, max_retries: 1, retry_interval_minutes: 20 },
+          },
+        },
+      },
+    });
+    await stream(id, [FAILED, PROVIDER_ERROR, INTERNAL_ERROR, BUSY]);
+    await advance(6 * 3600);
+    const list = await deliveries(id);
+    const of = (phone: string) => list.filter((d) => d.payload.user_phone_number === phone).map((d) => d.payload);
+    const summary = (payloads: Payload[]) => payloads.map((p) => [p.retry_attempt, p.connectivity_status, p.next_action_status]);
+    expect(summary(of(FAILED))).toEqual([[0, 'failed', 'retry'], [1, 'failed', 'retry'], [2, 'failed', null]]);
+    expect(summary(of(PROVIDER_ERROR))).toEqual([
+      [0, 'failed', 'provider_error_retry'],
+      [1, 'failed', 'provider_error_retry'],
+      [2, 'failed', 'provider_error_retry'],
+      [3, 'failed', null],
+    ]);
+    expect(summary(of(INTERNAL_ERROR))).toEqual([[0, 'failed', 'internal_error_retry'], [1, 'failed', null]]);
+    expect(of(PROVIDER_ERROR)[0]?.failure_reason).toBe('The telephony provider returned an error');
+    // retry_on without busy: a busy line is not retried.
+    expect(summary(of(BUSY))).toEqual([[0, 'busy', null]]);
+    // Each failed call holds the line for a second; the retries wait their intervals after it.
+    const minutes = (phone: string) => gaps(of(phone).map((p) => Date.parse(p.executed_at))).map((gap) => Math.round((gap - 1000) / MINUTE));
+    expect(minutes(FAILED)).toEqual([5, 15]);
+    expect(minutes(PROVIDER_ERROR)).toEqual([6, 6, 6]);
+    expect(minutes(INTERNAL_ERROR)).toEqual([20]);
+  });
+
   it('retries busy, no_answer and short_duration per retry_on, each after retry_interval_minutes', async () => {
     const now = await advanceToIst('10:00');
     const retryConfig = (retryOn: Record<string, unknown>) => ({ max_retries: 2, retry_interval_minutes: 10, retry_on: retryOn });
@@ -287,7 +328,7 @@ describe('Sarvam campaigns in the dialer simulation', () => {
       [2, 'connected', 'partial', null],
     ]);
     expect((attempts[SHORT] as Payload[]).every((p) => (p.duration as number) < 10 && p.failure_reason === `The call ended after ${p.duration} seconds`)).toBe(true);
-    // Voicemail talks 20-39 seconds, over the threshold; a failed call is not a retry_on case.
+    // Voicemail talks 20-39 seconds, over the threshold; retry_on.failed is not enabled here.
     expect(summary(attempts[VOICEMAIL] as Payload[])).toEqual([[0, 'connected', 'partial', null]]);
     expect(summary(attempts[FAILED] as Payload[])).toEqual([[0, 'failed', 'failed', null]]);
     expect(summary(attempts[answering(1)] as Payload[])).toEqual([[0, 'connected', 'completed', null]]);
@@ -375,7 +416,7 @@ describe('Sarvam campaigns in the dialer simulation', () => {
   });
 
   describe('webhooks', () => {
-    it("POSTs S9's payload for every attempt to app_config.webhook_config.url, and lists it as a delivery", async () => {
+    it('POSTs the webhook payload page\'s payload for every attempt to app_config.webhook_config.url, and lists it as a delivery', async () => {
       const now = await advanceToIst('10:00');
       const { campaign_id: id } = await createCampaign(now);
       const cohort = (
@@ -430,7 +471,7 @@ describe('Sarvam campaigns in the dialer simulation', () => {
         metadata: { team: 'collections' },
       });
 
-      // Listed newest first with S11's cursors, each as sent and with how its sending went.
+      // Listed newest first with Sarvam's "List webhook deliveries" page's cursors, each as sent and with how its sending went.
       const page = await call('GET', `${BASE}/campaigns/${id}/webhooks?limit=1`);
       const next = await call('GET', `${BASE}/campaigns/${id}/webhooks?limit=1&after=${page.body.cursors.after}`);
       expect(next.body.cursors.after).toBeNull();
@@ -464,7 +505,7 @@ describe('Sarvam campaigns in the dialer simulation', () => {
       const now = await advanceToIst('10:00');
       const { campaign_id: id } = await createCampaign(now);
       await stream(id, [answering(1)]);
-      // One try per delivery: re-sending a failed one is the retry endpoint's job (S10).
+      // One try per delivery: re-sending a failed one is the retry endpoint's job (Sarvam's "Retry webhook deliveries" page).
       failures = 1;
       await advance(3600);
       const [failed] = await deliveries(id);

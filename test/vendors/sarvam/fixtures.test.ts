@@ -102,7 +102,7 @@ describe('the sarvam/campaigns fixture', () => {
       if (status === 'ended') expect(end).toBeLessThan(now);
     }
 
-    // Fields left out are stored as the API stores them: nulls, and attempts_per_second 2 (S13).
+    // Fields left out are stored as the API stores them: nulls, and attempts_per_second 2 (Sarvam's "Dialing rate" page).
     expect((await call('GET', `${BASE}/campaigns/camp-fxsched1`)).body).toEqual({
       name: 'KYC renewal May',
       campaign_id: 'camp-fxsched1',
@@ -221,7 +221,7 @@ describe('the sarvam/campaigns fixture', () => {
       created_at: at(-26 * HOUR),
       last_attempted_at: at(-25 * HOUR),
     });
-    // S9's payload, built from the campaign, the cohort and the user; the second try of that user.
+    // Sarvam's "Webhook payload" page's payload, built from the campaign, the cohort and the user; the second try of that user.
     const executedAt = at(-2850 * MINUTE);
     expect(retried.payload).toEqual({
       app_id: 'payment-reminder-agent',
@@ -259,7 +259,7 @@ describe('the sarvam/campaigns fixture', () => {
       ['http://127.0.0.1:9000/hooks/sarvam-offers', { campaign_type: 'cross-sell' }],
     ]);
 
-    // The failed delivery can be retried like any other (S10).
+    // The failed delivery can be retried like any other (Sarvam's "Retry webhook deliveries" page).
     expect((await call('POST', `${BASE}/campaigns/camp-fxactive/webhooks/retry`, { body: { attempt_ids: [attempt('ac71', 4)] } })).status).toBe(202);
     expect((await allDeliveries('camp-fxactive', 250))[0].items.find((d: { attempt_id: string }) => d.attempt_id === attempt('ac71', 4)).status).toBe('pending');
   });

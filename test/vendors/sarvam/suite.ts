@@ -162,7 +162,7 @@ export function describeSarvamApi(context: () => SarvamSuiteContext, { viaPrism 
         input: 'March #1',
         ctx: { pattern: '^[\\w\\- ]{1,50}$' },
       });
-      expect(res.body.detail[3]).toEqual({ type: 'enum', loc: ['body', 'app_config', 'app_type'], msg: "Input should be 'agent'", input: 'bot', ctx: { expected: "'agent'" } });
+      expect(res.body.detail[3]).toEqual({ type: 'enum', loc: ['body', 'app_config', 'app_type'], msg: "Input should be 'agent' or 'workflow'", input: 'bot', ctx: { expected: "'agent' or 'workflow'" } });
     });
 
     it('reports the missing required fields with the body they are missing from', async () => {
@@ -269,7 +269,7 @@ export function describeSarvamApi(context: () => SarvamSuiteContext, { viaPrism 
   });
 
   describe('GET …/campaigns', () => {
-    it('answers an empty page in the S2 envelope', async () => {
+    it('answers an empty page in the "List Campaigns" page envelope', async () => {
       const res = await call('GET', `${BASE}/campaigns`);
       expect([res.status, res.body]).toEqual([200, { items: [], total: 0, limit: 10, offset: 0, next_page_uri: null, prev_page_uri: null }]);
     });
@@ -433,8 +433,8 @@ export function describeSarvamApi(context: () => SarvamSuiteContext, { viaPrism 
 
     it("reports an invalid app_config with the model's errors only", async () => {
       const { campaign_id: id } = await createCampaign({ start_timestamp: FAR_START });
-      const res = await call('PATCH', `${BASE}/campaigns/${id}`, { body: { app_config: { app_id: 'x', app_type: 'agent' } }, invalid: true });
-      expect([res.status, res.body]).toEqual([422, { detail: [{ type: 'missing', loc: ['body', 'app_config', 'app_version'], msg: 'Field required', input: { app_id: 'x', app_type: 'agent' } }] }]);
+      const res = await call('PATCH', `${BASE}/campaigns/${id}`, { body: { app_config: { app_type: 'workflow' } }, invalid: true });
+      expect([res.status, res.body]).toEqual([422, { detail: [{ type: 'missing', loc: ['body', 'app_config', 'app_id'], msg: 'Field required', input: { app_type: 'workflow' } }] }]);
       const text = await call('PATCH', `${BASE}/campaigns/${id}`, { body: { app_config: 'agent' }, invalid: true });
       expect(text.body.detail).toEqual([
         { type: 'model_attributes_type', loc: ['body', 'app_config'], msg: 'Input should be a valid dictionary or object to extract fields from', input: 'agent' },

@@ -19,7 +19,7 @@ interface CreateCampaignBody {
   allowed_schedule: AllowedSchedule;
 }
 
-/** S4: every field optional and nullable; null leaves the field as it is. */
+/** Sarvam's "Update Campaign" page: every field optional and nullable; null leaves the field as it is. */
 interface UpdateCampaignBody {
   name?: string | null;
   description?: string | null;
@@ -84,7 +84,7 @@ export function campaignHandlers(store: SarvamStore, { db, simulator }: VendorEn
     'list-campaigns'(request) {
       const query = request.query as ListCampaignsQuery;
       const { workspace } = enterWorkspace(store, request);
-      // S2's defaults.
+      // Sarvam's "List Campaigns" page's defaults.
       const filter: CampaignListFilter = {
         sortBy: query.sort_by ?? 'created_at',
         sortOrder: query.sort_order ?? 'desc',

@@ -30,12 +30,12 @@ interface StreamCohortBody {
   users: StreamUserBody[];
 }
 
-/** What processing a cohort's source came to: its records, or why it failed (S7: `failed`). */
+/** What processing a cohort's source came to: its records, or why it failed (Sarvam's cohort pages: `failed`). */
 type CohortOutcome = CohortRecords | { failure: string };
 
 /**
  * Stores a processed cohort with its valid users and queues them on the campaign's dialer, in one
- * transaction. Sarvam processes cohorts asynchronously (S7, S8); the mock finishes first, so the
+ * transaction. Sarvam processes cohorts asynchronously (Sarvam's cohort pages and "Stream Cohort" page); the mock finishes first, so the
  * cohort is `completed` (its users join the campaign at once) or `failed`.
  */
 function saveCohort(
@@ -83,7 +83,7 @@ function saveCohort(
   return cohort;
 }
 
-/** The campaign of the path, if it may take a cohort: active, scheduled or paused (S8). */
+/** The campaign of the path, if it may take a cohort: active, scheduled or paused (Sarvam's "Stream Cohort" page). */
 function campaignTakingCohorts(store: SarvamStore, at: WorkspaceRequest, request: RequestContext): CampaignRow {
   const campaign = findCampaign(store, at.workspace, request.params.campaign_id as string);
   assertAcceptsCohorts(campaign.status);

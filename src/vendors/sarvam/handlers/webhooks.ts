@@ -16,7 +16,7 @@ interface ListDeliveriesQuery {
 
 export function webhookHandlers(store: SarvamStore, deliveries: WebhookDeliveries): Record<string, Handler> {
   return {
-    /** S11's cursor pagination: `after` pages to older deliveries, `before` to newer ones. */
+    /** Sarvam's "List webhook deliveries" page's cursor pagination: `after` pages to older deliveries, `before` to newer ones. */
     'list-webhook-deliveries'(request) {
       const query = request.query as ListDeliveriesQuery;
       const { workspace } = enterWorkspace(store, request);
@@ -47,7 +47,7 @@ export function webhookHandlers(store: SarvamStore, deliveries: WebhookDeliverie
       };
     },
 
-    /** S10: at most 200 ids, de-duplicated; deliveries still running are skipped; 202 `{}`. */
+    /** Sarvam's "Retry webhook deliveries" page: at most 200 ids, de-duplicated; deliveries still running are skipped; 202 `{}`. */
     'retry-webhook-deliveries'(request) {
       const { attempt_ids: attemptIds } = request.body as { attempt_ids: string[] };
       const { workspace, now } = enterWorkspace(store, request);
