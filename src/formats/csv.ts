@@ -119,3 +119,10 @@ export function repeatedColumns(header: readonly string[]): string[] {
   for (const name of header) (seen.has(name) ? repeated : seen).add(name);
   return [...repeated];
 }
+
+/**
+ * The most data rows campaign-mock reads from one uploaded file (CSV or XLSX), whatever the
+ * vendor: enough for any test, and a bound on the time and memory one upload may take. None of the
+ * vendors documents a row limit; their file size limits (10 MB) allow about this many short rows.
+ */
+export const MAX_FILE_ROWS = 500_000;

@@ -54,6 +54,7 @@ export class SandboxRegistry {
   readonly #select: Statement<[string], SandboxRow>;
   readonly #keyOf: Statement<[number], { api_key: string }>;
   readonly #deleteOne: Statement<[string]>;
+  readonly #vacuum: () => void;
   readonly #deleteAll: Statement<[]>;
   readonly #saveClock: Statement<[number, number, number]>;
   readonly #saveScenario: Statement<[string | null, number]>;
@@ -73,6 +74,11 @@ export class SandboxRegistry {
     this.#keyOf = db.prepare('SELECT api_key FROM sandboxes WHERE id = ?');
     this.#deleteOne = db.prepare('DELETE FROM sandboxes WHERE api_key = ?');
     this.#deleteAll = db.prepare('DELETE FROM sandboxes');
+    this.#vacuum = () => {
+      // Gives the emptied pages back (memory for an in-memory database, disk for a file); it
+      // cannot run inside a transaction, where a reset never is.
+      if (!db.inTransaction) db.exec('VACUUM');
+    };
     this.#saveClock = db.prepare('UPDATE sandboxes SET clock_virtual_ms = ?, clock_wall_ms = ? WHERE id = ?');
     this.#saveScenario = db.prepare('UPDATE sandboxes SET scenario = ? WHERE id = ?');
   }
@@ -132,6 +138,7 @@ export class SandboxRegistry {
       this.#deleteAll.run();
       this.#cache.clear();
       for (const listener of this.#resetListeners) listener();
+      this.#vacuum();
       return;
     }
     const id = this.#cache.get(key)?.id ?? this.#select.get(key)?.id;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ReplyError } from '../../engine/vendor.js';
-import { CsvError, parseCsv } from '../../formats/csv.js';
+import { CsvError, MAX_FILE_ROWS, parseCsv } from '../../formats/csv.js';
 import { toE164 } from '../../formats/phone.js';
 import { badRequest } from './errors.js';
 import type { QueuedRun } from './store.js';
@@ -24,6 +24,7 @@ export function readContacts(sourceId: string, content: Uint8Array | null): Queu
   if (table.header.length === 0 || table.rows.length === 0) {
     throw new ReplyError(badRequest('CSV file must have a header row and at least one data row'));
   }
+  if (table.rows.length > MAX_FILE_ROWS) throw new ReplyError(badRequest(`CSV file has ${table.rows.length} data rows; campaign-mock reads at most ${MAX_FILE_ROWS} from one file`));
   const headers = table.header.map((name) => name.toLowerCase());
   const phoneColumn = headers.indexOf('phone_number');
   if (phoneColumn === -1) throw new ReplyError(badRequest("Source must contain a 'phone_number' column"));

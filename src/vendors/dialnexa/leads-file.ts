@@ -1,5 +1,5 @@
 import { ReplyError } from '../../engine/vendor.js';
-import { parseCsv, repeatedColumns, type CsvError, type CsvTable } from '../../formats/csv.js';
+import { MAX_FILE_ROWS, parseCsv, repeatedColumns, type CsvError, type CsvTable } from '../../formats/csv.js';
 import { looksLikeXlsx, readXlsx } from '../../formats/xlsx.js';
 import { toE164 } from '../../formats/phone.js';
 import { badRequest } from './errors.js';
@@ -69,6 +69,7 @@ export function readLeadsFile<T>({ header, rows }: CsvTable, toLead: (fields: Le
   }
   if (custom.some((name) => name === '')) throw new ReplyError(badRequest('Every column of the uploaded file needs a name in the header row'));
   if (rows.length === 0) throw new ReplyError(badRequest('The uploaded file has no data rows'));
+  if (rows.length > MAX_FILE_ROWS) throw new ReplyError(badRequest(`The uploaded file has ${rows.length} data rows; campaign-mock reads at most ${MAX_FILE_ROWS} from one file`));
 
   const problems = new Map<string, number[]>();
   const note = (problem: string, line: number) => {

@@ -1,4 +1,4 @@
-import { CsvError, parseCsv, repeatedColumns } from '../../formats/csv.js';
+import { CsvError, MAX_FILE_ROWS, parseCsv, repeatedColumns } from '../../formats/csv.js';
 import { toCohortPhone } from './phone.js';
 
 /**
@@ -67,6 +67,7 @@ export function readCohortCsv(text: string, transformation: CohortTransformation
   const { header, rows } = table;
   if (header.length === 0) return 'has no header row';
   if (rows.length === 0) return 'has a header row but no data rows';
+  if (rows.length > MAX_FILE_ROWS) return `has ${rows.length} data rows; campaign-mock reads at most ${MAX_FILE_ROWS} from one file`;
   const repeated = repeatedColumns(header);
   if (repeated.length > 0) return `repeats the column ${repeated.join(', ')}`;
   const wanted = [transformation.phoneColumn, transformation.userIdentifierColumn, ...transformation.variableColumns.values()];

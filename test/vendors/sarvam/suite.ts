@@ -694,10 +694,14 @@ export function describeSarvamApi(context: () => SarvamSuiteContext, { viaPrism 
     let source: Server;
     let origin = '';
     const requests: string[] = [];
+    /** Answers of /held.csv waiting for the test to release them. */
+    const held: Array<() => void> = [];
     beforeAll(async () => {
       source = createServer((req, res) => {
         requests.push(req.url ?? '');
-        if (req.url === '/march.csv') {
+        if (req.url === '/held.csv') {
+          held.push(() => res.writeHead(200, { 'content-type': 'text/csv' }).end('mobile\n9876543210\n'));
+        } else if (req.url === '/march.csv') {
           res.writeHead(200, { 'content-type': 'text/csv' }).end('mobile,name\n9876543210,Asha\n+919812345678,Ravi\nbad,Nobody\n');
         } else if (req.url === '/moved.csv') {
           res.writeHead(302, { location: '/march.csv' }).end();
@@ -729,6 +733,27 @@ export function describeSarvamApi(context: () => SarvamSuiteContext, { viaPrism 
       expect(res.status, res.text).toBe(200);
       return { id, cohort: res.body };
     };
+
+    it('answers 409 and stores nothing when the campaign is cancelled while its source is read', async () => {
+      const { campaign_id: id } = await createCampaign();
+      const pending = call('POST', `${BASE}/campaigns/${id}/cohorts`, { body: { name: 'Raced', source: { url: `${origin}/held.csv` }, cohort_transformation: { phone_number: { column_name: 'mobile' } } } });
+      while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect((await call('PUT', `${BASE}/campaigns/${id}/status`, { body: { action: 'cancel' } })).status).toBe(200);
+      (held.shift() as () => void)();
+      const res = await pending;
+      expect([res.status, res.body]).toEqual([409, { detail: "Cannot add a cohort to a campaign in 'cancelled' status; the campaign must be active, scheduled, or paused" }]);
+      expect((await call('GET', `${BASE}/campaigns/${id}/cohorts`)).body.total).toBe(0);
+    });
+
+    it("answers 404, not a 500, when the sandbox is reset while a cohort's source is read", async () => {
+      const { campaign_id: id } = await createCampaign();
+      const pending = call('POST', `${BASE}/campaigns/${id}/cohorts`, { body: { name: 'Reset', source: { url: `${origin}/held.csv` }, cohort_transformation: { phone_number: { column_name: 'mobile' } } } });
+      while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await context().reset();
+      (held.shift() as () => void)();
+      const res = await pending;
+      expect([res.status, res.body]).toEqual([404, { detail: 'Campaign not found' }]);
+    });
 
     it('reads a CSV served on 127.0.0.1 into a completed cohort, and lists and gets it', async () => {
       const { id, cohort } = await fromUrl(`${origin}/march.csv`);
