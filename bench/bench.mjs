@@ -34,6 +34,7 @@ async function main() {
   results.reset = await resetTimes();
   results.scale = await scale();
   results.dialer = await dialer100k();
+  results.upload = await uploadRows();
 
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
@@ -42,38 +43,58 @@ async function main() {
 // ---- the mock and Prism on the same requests ------------------------------------------------
 
 async function versusPrism() {
-  const mock = await startMock([]);
+  const mock = await startMockAsUsersDo();
   const prism = await startServer('prism', [join(ROOT, 'node_modules/.bin/prism'), 'mock', join(ROOT, 'specs/dialnexa.yaml'), '--port', '{port}', '--host', '127.0.0.1', '-v', 'silent'], '/');
+  const ceiling = await startServer('ceiling', [process.execPath, join(ROOT, 'bench/ceiling.mjs'), '{port}'], '/v1/call-logs');
   const key = 'bench';
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  // Data for the mock: a campaign to read and update, and call logs to list.
+  // Data for the mock: a campaign to read and update, and call logs to list; the ceiling its own.
   await fetch(`${mock.url}/__admin/fixtures?key=${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'dialnexa/campaigns' }) });
-  const created = await (await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Bench', agent_id: 'agt_1', from_phone_number: '+14155550100' }) })).json();
+  const body = { name: 'Bench', agent_id: 'agt_1', from_phone_number: '+14155550100' };
+  const ids = {};
+  for (const [name, server] of [['mock', mock], ['ceiling', ceiling]]) {
+    ids[name] = (await (await fetch(`${server.url}/v1/campaigns`, { method: 'POST', headers: auth, body: JSON.stringify(body) })).json()).id;
+  }
+  // Prism answers any id with its example; the mock's id serves.
+  ids.prism = ids.mock;
   const operations = [
-    { name: 'GET a campaign', method: 'GET', path: `/v1/campaigns/${created.id}`, expect: 200 },
-    { name: 'POST create', method: 'POST', path: '/v1/campaigns', body: { name: 'Bench', agent_id: 'agt_1', from_phone_number: '+14155550100' }, expect: 201 },
-    { name: 'PATCH', method: 'PATCH', path: `/v1/campaigns/${created.id}`, body: { name: 'Bench renamed' }, expect: 200 },
-    { name: 'list page', method: 'GET', path: '/v1/call-logs?page=1&limit=20', expect: 200 },
-    { name: 'rejected (400/422)', method: 'POST', path: '/v1/campaigns', body: { name: 5 }, expect: 'rejected' },
+    { name: 'GET a campaign', method: 'GET', path: (id) => `/v1/campaigns/${id}`, expect: 200 },
+    { name: 'POST create', method: 'POST', path: () => '/v1/campaigns', body, expect: 201 },
+    { name: 'PATCH', method: 'PATCH', path: (id) => `/v1/campaigns/${id}`, body: { name: 'Bench renamed' }, expect: 200 },
+    { name: 'list page', method: 'GET', path: () => '/v1/call-logs?page=1&limit=20', expect: 200 },
+    { name: 'rejected (400/422)', method: 'POST', path: () => '/v1/campaigns', body: { name: 5 }, expect: 'rejected' },
   ];
+  const servers = [['mock', mock], ['ceiling', ceiling], ['prism', prism]];
   const rows = [];
   try {
     for (const op of operations) {
       const row = { operation: op.name };
-      for (const [name, server] of [['mock', mock], ['prism', prism]]) {
-        await load(server.url, op, auth, 1); // warm up
-        const rounds = [];
-        for (let round = 0; round < ROUNDS; round++) rounds.push(await load(server.url, op, auth, SECONDS));
-        row[name] = medianOf(rounds);
+      const runs = { mock: [], ceiling: [], prism: [] };
+      const ratios = { prism: [], prism99: [], ceiling: [] };
+      for (const [name, server] of servers) await load(server.url, { ...op, path: op.path(ids[name]) }, auth, 1); // warm up
+      // Rounds interleaved, so a slow moment of the machine weighs on all three alike; the
+      // ratios are taken per round, then their median.
+      for (let i = 0; i < ROUNDS; i++) {
+        const round_ = {};
+        for (const [name, server] of servers) {
+          round_[name] = await load(server.url, { ...op, path: op.path(ids[name]) }, auth, SECONDS);
+          runs[name].push(round_[name]);
+        }
+        ratios.prism.push(round_.mock.rps / round_.prism.rps);
+        ratios.prism99.push(round_.prism.p99 / Math.max(round_.mock.p99, 0.01));
+        ratios.ceiling.push(round_.mock.rps / round_.ceiling.rps);
       }
-      row.throughputRatio = round(row.mock.rps / row.prism.rps, 1);
-      row.p99Ratio = round(row.prism.p99 / Math.max(row.mock.p99, 0.01), 1);
+      for (const name of Object.keys(runs)) row[name] = medianOf(runs[name]);
+      row.throughputRatio = round(median(ratios.prism), 1);
+      row.p99Ratio = round(median(ratios.prism99), 1);
+      row.ofCeiling = round(median(ratios.ceiling), 2);
       rows.push(row);
     }
     return { spec: 'specs/dialnexa.yaml', operations: rows, mockRssMb: rssMb(mock.pid) };
   } finally {
     await mock.stop();
     await prism.stop();
+    await ceiling.stop();
   }
 }
 
@@ -201,10 +222,43 @@ async function dialer100k() {
   return { leads: 100_000, concurrency: 100, uploadMs: round(uploadMs), runToCompletionMs: round(runMs), status: done.status };
 }
 
+/**
+ * A DialNexa leads upload of 100,000 and of 500,000 rows (the most one file may hold): its time,
+ * and the longest the event loop was blocked meanwhile (what every other request waits).
+ */
+async function uploadRows() {
+  const { createMockApp } = await import(join(ROOT, 'dist/app.js'));
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const out = [];
+  for (const rows of [100_000, 500_000]) {
+    const mock = createMockApp({ speed: 0, logger: quiet() });
+    const headers = { authorization: 'Bearer upload', 'content-type': 'application/json' };
+    const campaign = await (await mock.app.request('/v1/campaigns', { method: 'POST', headers, body: JSON.stringify({ name: 'Upload', agent_id: 'agt', scheduled_at: '2099-01-01T00:00:00Z' }) })).json();
+    const form = new FormData();
+    form.append('file', new Blob([`phone_number\n${Array.from({ length: rows }, (_, i) => `+1${String(2000000000 + i)}`).join('\n')}\n`]), 'leads.csv');
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const started = performance.now();
+    const res = await mock.app.request(`/v1/campaigns-leads/upload-file/${campaign.id}`, { method: 'POST', headers: { authorization: 'Bearer upload' }, body: form });
+    const ms = performance.now() - started;
+    delay.disable();
+    mock.close();
+    if (res.status !== 201) throw new Error(`campaign-mock: the ${rows}-row upload answered ${res.status}`);
+    out.push({ rows, ms: round(ms), longestStallMs: round(delay.max / 1e6), msPer100kRows: round((ms / rows) * 100_000) });
+  }
+  return out;
+}
+
 // ---- processes -------------------------------------------------------------------------------
 
+/** The mock for measuring its own costs: silent, its clock stopped. */
 async function startMock(extra) {
   return startServer('campaign-mock', [process.execPath, join(ROOT, 'dist/cli.js'), '--port', '{port}', '--log-level', 'silent', '--speed', '0', ...extra], '/__admin/health');
+}
+
+/** The mock as a user starts it (`npm start`): a log line per request, reply checks, journal, dialer on. */
+async function startMockAsUsersDo() {
+  return startServer('campaign-mock', [process.execPath, join(ROOT, 'dist/cli.js'), '--port', '{port}'], '/__admin/health');
 }
 
 async function startServer(name, command, readyPath) {
@@ -298,11 +352,12 @@ function log(line) {
 }
 
 function printTable(results) {
-  log('\nDialNexa operations, campaign-mock vs prism mock (median of rounds)');
-  log(`${'operation'.padEnd(20)} ${'mock req/s'.padStart(11)} ${'prism req/s'.padStart(12)} ${'×'.padStart(6)} ${'mock p50/p99 ms'.padStart(16)} ${'prism p50/p99 ms'.padStart(17)} ${'p99 ÷'.padStart(6)}`);
+  log('\nDialNexa operations: campaign-mock, the bare Hono + better-sqlite3 ceiling (bench/ceiling.mjs) and prism mock');
+  log('(medians of interleaved rounds; × prism and of ceiling are medians of per-round ratios)');
+  log(`${'operation'.padEnd(20)} ${'mock req/s'.padStart(11)} ${'ceiling'.padStart(8)} ${'of ceiling'.padStart(11)} ${'prism req/s'.padStart(12)} ${'× prism'.padStart(8)} ${'mock p50/p99 ms'.padStart(16)} ${'prism p50/p99 ms'.padStart(17)} ${'p99 ÷'.padStart(6)}`);
   for (const row of results.versusPrism.operations) {
     log(
-      `${row.operation.padEnd(20)} ${String(row.mock.rps).padStart(11)} ${String(row.prism.rps).padStart(12)} ${String(row.throughputRatio).padStart(6)} ${`${row.mock.p50}/${row.mock.p99}`.padStart(16)} ${`${row.prism.p50}/${row.prism.p99}`.padStart(17)} ${String(row.p99Ratio).padStart(6)}`,
+      `${row.operation.padEnd(20)} ${String(row.mock.rps).padStart(11)} ${String(row.ceiling.rps).padStart(8)} ${String(row.ofCeiling).padStart(11)} ${String(row.prism.rps).padStart(12)} ${String(row.throughputRatio).padStart(8)} ${`${row.mock.p50}/${row.mock.p99}`.padStart(16)} ${`${row.prism.p50}/${row.prism.p99}`.padStart(17)} ${String(row.p99Ratio).padStart(6)}`,
     );
   }
   log(`\nstartup to a 200 on /__admin/health: median ${results.startup.toHealthyMs.median} ms (runs: ${results.startup.toHealthyMs.runs.join(', ')})`);
@@ -311,6 +366,7 @@ function printTable(results) {
   for (const row of results.scale) {
     log(`${String(row.campaigns).padStart(7)} campaigns: GET ${row.get.rps} req/s p50 ${row.get.p50} ms p99 ${row.get.p99} ms; list page ${row.listFirstPage.rps} req/s p50 ${row.listFirstPage.p50} ms p99 ${row.listFirstPage.p99} ms`);
   }
+  for (const row of results.upload) log(`upload: ${row.rows} rows in ${row.ms} ms (${row.msPer100kRows} ms per 100k), event loop blocked at most ${row.longestStallMs} ms`);
   log(`dialer: ${results.dialer.leads} leads at ${results.dialer.concurrency} concurrent calls: upload ${results.dialer.uploadMs} ms, run to completion ${results.dialer.runToCompletionMs} ms`);
   log('\nwritten to bench/results.json');
 }

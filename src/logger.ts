@@ -17,7 +17,36 @@ export interface Logger {
 }
 
 /**
- * A logger writing one line per message to stderr, dropping messages below `level`.
+ * Lines for stderr, written together once the current burst of work is done (or 64 KiB have
+ * gathered) rather than one write each: a write to a pipe or file blocks the process, and a busy
+ * mock logs a line per request. Whatever is left is written when the process exits.
+ */
+let pendingLines = '';
+let flushScheduled = false;
+let flushAtExit = false;
+function flushLines(): void {
+  flushScheduled = false;
+  if (pendingLines === '') return;
+  const lines = pendingLines;
+  pendingLines = '';
+  process.stderr.write(lines);
+}
+function writeToStderr(line: string): void {
+  if (!flushAtExit) {
+    flushAtExit = true;
+    process.once('exit', flushLines);
+  }
+  pendingLines += `${line}\n`;
+  if (pendingLines.length >= 65_536) {
+    flushLines();
+  } else if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushLines);
+  }
+}
+
+/**
+ * A logger writing one line per message to stderr (see writeToStderr), dropping messages below `level`.
  *
  * @example
  * const logger = createLogger('warn');
@@ -25,7 +54,7 @@ export interface Logger {
  * createLogger('info', 'json').info('GET /v1/campaigns/x 404', { status: 404 });
  * // {"time":"…","level":"info","msg":"GET /v1/campaigns/x 404","status":404}
  */
-export function createLogger(level: LogLevel, format: LogFormat = 'text', write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
+export function createLogger(level: LogLevel, format: LogFormat = 'text', write: (line: string) => void = writeToStderr): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
   const at = (name: Exclude<LogLevel, 'silent'>) => {
     if (LOG_LEVELS.indexOf(name) < threshold) return () => {};

@@ -63,5 +63,14 @@ function bearerToken(header: string | undefined): string | undefined {
  * first 12 hex digits of its SHA-256, the same for the same key every time.
  */
 export function keyHash(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+  let hash = knownHashes.get(key);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+    // Hashed once per key, not per request; the memo is emptied rather than let grow past a bound.
+    if (knownHashes.size >= 10_000) knownHashes.clear();
+    knownHashes.set(key, hash);
+  }
+  return hash;
 }
+
+const knownHashes = new Map<string, string>();

@@ -67,6 +67,11 @@ export class Simulator {
     this.#nextEvent.delete(sandboxId);
   }
 
+  /** Whether a campaign is in the simulation. */
+  hasCampaign(sandboxId: number, vendor: string, ref: string): boolean {
+    return this.#dialer(sandboxId, vendor, ref) !== undefined;
+  }
+
   /** Queues contacts on a campaign, to be dialed in the order given. */
   addContacts(sandboxId: number, vendor: string, ref: string, contacts: ReadonlyArray<{ ref: string; phone: string }>, at: number): void {
     const dialer = this.#dialer(sandboxId, vendor, ref);

@@ -98,8 +98,9 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
       };
+      // It joins the dialer simulation with its first leads (see addLeads): a campaign without
+      // leads has nothing to dial, and most campaigns a test creates never get any.
       const created = store.insertCampaign(campaign);
-      syncCampaign(environment.simulator, created, now.getTime());
       return { status: 201, body: presentCampaign(created, organizationOf(request)) };
     },
 
@@ -131,7 +132,7 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
         updated_at: now.toISOString(),
       };
       const saved = store.updateCampaign(updated);
-      syncCampaign(environment.simulator, saved, now.getTime());
+      if (environment.simulator.hasCampaign(saved.sandbox_id, 'dialnexa', saved.id)) syncCampaign(environment.simulator, saved, now.getTime());
       const presented = presentCampaign(saved, organizationOf(request));
       if (saved.status === 'paused' && campaign.status !== 'paused') sendEvent(store, environment.webhooks, saved.sandbox_id, 'campaign.paused', now.getTime(), presented);
       return { status: 200, body: presented };

@@ -51,8 +51,9 @@ export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironm
     if (status !== campaign.status) {
       store.setCampaignStatus(campaign.sandbox_id, campaign.id, status, at.toISOString());
       dialing = { ...campaign, status };
-      syncCampaign(simulator, dialing, at.getTime());
     }
+    // A campaign joins the simulation with its first leads: until then it has nothing to dial.
+    if (dialing !== campaign || !simulator.hasCampaign(campaign.sandbox_id, 'dialnexa', campaign.id)) syncCampaign(simulator, dialing, at.getTime());
     queueLeads(simulator, dialing, leads, at.getTime());
   };
 
