@@ -1,5 +1,7 @@
-import { readSheet } from 'read-excel-file/node';
 import type { CsvRow, CsvTable } from './csv.js';
+
+/** The XLSX reader, loaded at the first workbook: it takes longer to load than the rest of startup. */
+let reader: Promise<typeof import('read-excel-file/node')> | undefined;
 
 /** An XLSX file that cannot be read as a spreadsheet: not a ZIP, not a workbook, no sheet. */
 export class XlsxError extends Error {
@@ -32,6 +34,7 @@ export function looksLikeXlsx(bytes: Uint8Array): boolean {
 export async function readXlsx(bytes: Uint8Array): Promise<CsvTable> {
   let sheet: unknown[][];
   try {
+    const { readSheet } = await (reader ??= import('read-excel-file/node'));
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     sheet = await readSheet(buffer, { parseNumber: (text: string) => new NumberCell(text) });
   } catch (error) {
