@@ -1,9 +1,5 @@
 import { parseArgs } from 'node:util';
 import { SPECS_DIR, SPEC_CACHE_DIR } from '../app.js';
-import { PLANS } from '../contract/plans/index.js';
-import { formatReport } from '../contract/report.js';
-import { runContract } from '../contract/runner.js';
-import { loadSpec } from '../engine/spec/load.js';
 import { VENDORS } from '../vendors/registry.js';
 import { UsageError, type Command } from './command.js';
 
@@ -69,6 +65,13 @@ async function contract(args: string[], env: NodeJS.ProcessEnv): Promise<number>
     process.stdout.write(HELP);
     return 0;
   }
+  // Loaded here, not at startup: `serve`, the default command, needs none of it.
+  const [{ PLANS }, { formatReport }, { runContract }, { loadSpec }] = await Promise.all([
+    import('../contract/plans/index.js'),
+    import('../contract/report.js'),
+    import('../contract/runner.js'),
+    import('../engine/spec/load.js'),
+  ]);
   const vendor = VENDORS.find((v) => v.name === flags.vendor);
   if (!vendor) throw new UsageError(`contract needs --vendor, one of ${VENDORS.map((v) => v.name).join(', ')}${flags.vendor === undefined ? '' : `; got "${flags.vendor}"`}`);
   const plan = PLANS[vendor.name];

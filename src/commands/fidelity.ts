@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
 import { SPECS_DIR } from '../app.js';
-import { formatFidelity, specFidelity } from '../contract/fidelity.js';
-import { formatVendorPages, readVendorPages } from '../contract/vendor-pages.js';
 import { VENDORS } from '../vendors/registry.js';
 import { UsageError, type Command } from './command.js';
 
@@ -57,6 +55,8 @@ async function fidelity(args: string[]): Promise<number> {
   }
   const vendors = flags.vendor === undefined ? VENDORS : VENDORS.filter((v) => v.name === flags.vendor);
   if (vendors.length === 0) throw new UsageError(`--vendor must be one of ${VENDORS.map((v) => v.name).join(', ')}, got "${flags.vendor}"`);
+  // Loaded here, not at startup: `serve`, the default command, needs none of it.
+  const [{ formatFidelity, specFidelity }, { formatVendorPages, readVendorPages }] = await Promise.all([import('../contract/fidelity.js'), import('../contract/vendor-pages.js')]);
   if (flags['vendor-pages']) {
     const files = vendors.map((vendor) => ({ title: vendor.title, pages: readVendorPages(`${SPECS_DIR}pages/${vendor.name}.yaml`) }));
     process.stdout.write(flags.json ? `${JSON.stringify(files.map(({ pages }) => pages), null, 2)}\n` : formatVendorPages(files, { verbose: flags.verbose ?? false }));

@@ -31,21 +31,32 @@ interface ContactRow {
 /**
  * The dialer simulation for every sandbox: vendors hand it their campaigns (policy, state,
  * contacts) and receive what happens through their DialerEffects. Its state lives in the
- * database, so a file database keeps campaigns mid-flight across restarts; each campaign's
- * dialer is cached in memory between runs.
+ * database, so a file database keeps campaigns mid-flight across restarts; the dialers of the
+ * campaigns used last (at most `cacheSize`) are cached in memory between runs, and any other is
+ * read back from the database when it is needed.
  *
  * Every change is made at the sandbox's current time, after the simulation has caught up to it
  * (the engine settles a sandbox before each request), so history is never rewritten.
  */
 export class Simulator {
+  /** Dialers by campaign, least recently used first. */
   readonly #dialers = new Map<string, CampaignDialer>();
   /** Earliest pending event per sandbox (sandbox time, ms); absent: not known yet. */
   readonly #nextEvent = new Map<number, number | null>();
   readonly #statements: ReturnType<typeof prepare>;
   readonly #effects = new Map<string, DialerEffects>();
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    /** Dialers kept in memory at most; every change is saved as it is made, so one let go loses nothing. */
+    private readonly cacheSize = 1_000,
+  ) {
     this.#statements = prepare(db);
+  }
+
+  /** How many campaigns' dialers are held in memory. */
+  get cachedCampaigns(): number {
+    return this.#dialers.size;
   }
 
   /** How a vendor's campaigns act on its own data when calls happen. */
@@ -139,7 +150,13 @@ export class Simulator {
   #dialer(sandboxId: number, vendor: string, ref: string): CampaignDialer | undefined {
     const key = `${sandboxId}|${vendor}|${ref}`;
     let dialer = this.#dialers.get(key);
-    if (dialer) return dialer;
+    if (dialer) {
+      // Now the most recently used. The dialer a caller is working on is always the newest, so
+      // letting the oldest go never takes one in use.
+      this.#dialers.delete(key);
+      this.#dialers.set(key, dialer);
+      return dialer;
+    }
     const row = this.#statements.campaign.get(sandboxId, vendor, ref) as CampaignRow | undefined;
     if (!row) return undefined;
     const run: CampaignRun = {
@@ -166,6 +183,7 @@ export class Simulator {
     );
     dialer = new CampaignDialer({ sandboxId, campaignRef: ref }, run, contacts);
     this.#dialers.set(key, dialer);
+    if (this.#dialers.size > this.cacheSize) this.#dialers.delete(this.#dialers.keys().next().value as string);
     return dialer;
   }
 
