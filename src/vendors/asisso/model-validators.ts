@@ -1,5 +1,6 @@
 import { ReplyError } from '../../engine/vendor.js';
 import { fastapiError, valueError, valueErrorItem, type PydanticError } from '../../envelopes/fastapi.js';
+import { isIanaTimeZone } from '../../formats/time-zone.js';
 import type { TimeSlot } from './settings.js';
 
 /**
@@ -41,20 +42,5 @@ export function assertSomeRedialReason(body: RedialReasons): void {
   const { retry_on_voicemail = true, retry_on_no_answer = true, retry_on_busy = true } = body;
   if (!(retry_on_voicemail || retry_on_no_answer || retry_on_busy)) {
     throw new ReplyError(valueError(['body'], 'At least one of retry_on_voicemail, retry_on_no_answer, retry_on_busy must be true', body));
-  }
-}
-
-/**
- * Whether Python's `ZoneInfo(name)` would load the zone. Intl knows the same tz database,
- * aliases included, but matches names case-insensitively where zoneinfo reads files by exact
- * name: every part of a zone name starts with a capital (`America/New_York`, `Etc/GMT+5`, `UTC`).
- */
-export function isIanaTimeZone(name: string): boolean {
-  if (!name.split('/').every((part) => /^[A-Z]/.test(part))) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
   }
 }

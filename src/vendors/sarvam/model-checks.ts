@@ -1,5 +1,6 @@
 import { ReplyError } from '../../engine/vendor.js';
 import { valueError } from '../../envelopes/fastapi.js';
+import { isIanaTimeZone } from '../../formats/time-zone.js';
 
 /**
  * The checks a pydantic model runs after its fields are valid, answered as pydantic's
@@ -11,28 +12,6 @@ export interface AllowedSchedule {
   allowed_end_time: string;
   allowed_days: string[];
   timezone: string;
-}
-
-/** Each segment of an IANA name starts with a capital (`Asia/Kolkata`, `Etc/GMT+5`). */
-const IANA_NAME = /^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)+$/;
-
-/**
- * The IANA zones (and backward links) named without an area. ICU also accepts Java's legacy
- * three-letter ids (`IST`, `PST`), which the IANA database, and so Python's zoneinfo, does not.
- */
-const IANA_SINGLE_NAMES = new Set(
-  'CET CST6CDT Cuba EET EST EST5EDT Egypt Eire GB GB-Eire GMT GMT+0 GMT-0 GMT0 Greenwich HST Hongkong Iceland Iran Israel Jamaica Japan Kwajalein Libya MET MST MST7MDT NZ NZ-CHAT Navajo PRC PST8PDT Poland Portugal ROC ROK Singapore Turkey UCT UTC Universal W-SU WET Zulu'.split(' '),
-);
-
-/** Whether `name` is a time zone of the IANA database, as `zoneinfo.ZoneInfo(name)` would accept it. */
-export function isIanaTimeZone(name: string): boolean {
-  if (!IANA_SINGLE_NAMES.has(name) && (!IANA_NAME.test(name) || name.startsWith('SystemV/'))) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** allowed_schedule: an IANA timezone (a field validator), and a window that opens before it closes. */

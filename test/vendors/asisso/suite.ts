@@ -359,6 +359,11 @@ export function describeAsissoApi(context: () => AsissoSuiteContext, { viaPrism,
       ]);
       const lowercase = await call('POST', '/api/v1/campaign/create', { body: await campaignBody({ schedule_config: { timezone: 'utc', slots: [slots[0]] } }) });
       expect(lowercase.body.detail[0].msg).toBe('Value error, Invalid timezone: utc');
+      // ICU's legacy three-letter ids are not IANA names: zoneinfo, and so Dograh, refuses them.
+      for (const legacy of ['IST', 'PST', 'SystemV/AST4']) {
+        const refused = await call('POST', '/api/v1/campaign/create', { body: await campaignBody({ schedule_config: { timezone: legacy, slots: [slots[0]] } }) });
+        expect([refused.status, refused.body.detail[0].msg]).toEqual([422, `Value error, Invalid timezone: ${legacy}`]);
+      }
       const alias = await createCampaign({ schedule_config: { timezone: 'US/Eastern', slots: [slots[0]] } });
       expect(alias.schedule_config).toMatchObject({ timezone: 'US/Eastern' });
     });

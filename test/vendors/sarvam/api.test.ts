@@ -2,18 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { MockApp } from '../../../src/app.js';
 import { apiKeyHeaderAuth } from '../../helpers/caller.js';
 import { testMock } from '../../helpers/mock.js';
-import { sarvamSeed } from './seed.js';
+import { advanceClock, sarvamSeed } from './seed.js';
 import { describeSarvamApi, KEYS_FILE } from './suite.js';
 
-/** Moves a sandbox's clock through the control plane, as a test outside this repository would. */
-export async function advanceClock(mock: MockApp, key: string, seconds: number): Promise<void> {
-  const res = await mock.app.request(`/__admin/clock/advance?key=${encodeURIComponent(key)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ seconds }),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
 
 describe('Sarvam API, in process', () => {
   const { mock, as } = testMock({ keysFile: KEYS_FILE, auth: apiKeyHeaderAuth });

@@ -1,8 +1,7 @@
 import { describe } from 'vitest';
 import { apiKeyHeaderAuth } from '../../helpers/caller.js';
 import { behindPrism } from '../../helpers/behind-prism.js';
-import { advanceClock } from './api.test.js';
-import { sarvamSeed } from './seed.js';
+import { advanceClock, sarvamSeed } from './seed.js';
 import { describeSarvamApi, KEYS_FILE } from './suite.js';
 
 const SPEC = new URL('../../../specs/sarvam.yaml', import.meta.url).pathname;

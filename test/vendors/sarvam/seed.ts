@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { MockApp } from '../../../src/app.js';
 import { SarvamStore, type CohortUserRow, type DeliveryRow, type NewDelivery } from '../../../src/vendors/sarvam/store.js';
 
@@ -40,3 +41,13 @@ export function sarvamSeed(mock: MockApp) {
 }
 
 export type SarvamSeed = ReturnType<typeof sarvamSeed>;
+
+/** Moves a sandbox's clock through the control plane, as a test outside this repository would. */
+export async function advanceClock(mock: MockApp, key: string, seconds: number): Promise<void> {
+  const res = await mock.app.request(`/__admin/clock/advance?key=${encodeURIComponent(key)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ seconds }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
