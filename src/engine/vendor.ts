@@ -24,7 +24,8 @@ export interface Reply {
  */
 export class ReplyError extends Error {
   constructor(readonly reply: Reply) {
-    super(`reply ${reply.status}`);
+    // The message names the answer, so a ReplyError that escapes (in a test, a log) says what it was.
+    super(`reply ${reply.status}${reply.body === undefined ? '' : `: ${JSON.stringify(reply.body).slice(0, 200)}`}`);
     this.name = 'ReplyError';
   }
 }

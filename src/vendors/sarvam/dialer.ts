@@ -5,7 +5,7 @@ import type { Simulator } from '../../sim/simulator.js';
 import { attemptPayload, campaignCaller, type CampaignCaller } from './call-attempts.js';
 import type { StoredAppConfig } from './campaign-settings.js';
 import type { WebhookDeliveries } from './deliveries.js';
-import type { AllowedSchedule } from './model-checks.js';
+import type { AllowedSchedule } from './model-validators.js';
 import type { CampaignRow, CampaignStatus, CohortUserRow, SarvamStore } from './store.js';
 
 /**

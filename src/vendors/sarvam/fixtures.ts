@@ -160,7 +160,7 @@ const allowedSchedule = {
     allowed_start_time: hhmm,
     allowed_end_time: hhmm,
     allowed_days: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] } },
-    // An IANA name (`Asia/Kolkata`), as the API's model check requires; see model-checks.ts.
+    // An IANA name (`Asia/Kolkata`), as the API's model check requires; see model-validators.ts.
     timezone: { type: 'string', pattern: '^(UTC|[A-Z][A-Za-z0-9_+-]*(/[A-Z][A-Za-z0-9_+-]*)+)$' },
   },
 };

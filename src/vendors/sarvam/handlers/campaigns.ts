@@ -2,7 +2,7 @@ import type { Handler, VendorEnvironment } from '../../../engine/vendor.js';
 import { randomId } from '../../../store/ids.js';
 import { storedAppConfig, storedSchedule, storedWebhookConfig } from '../campaign-settings.js';
 import { syncCampaign } from '../dialer.js';
-import { assertStartNotUpdated, assertValidSchedule, assertValidWindow, type AllowedSchedule } from '../model-checks.js';
+import { assertStartNotUpdated, assertValidSchedule, assertValidWindow, type AllowedSchedule } from '../model-validators.js';
 import { offsetPage } from '../pages.js';
 import { presentCampaign, presentSummary } from '../present.js';
 import { assertBelowCampaignLimit, assertUpdatable, isLive, statusAfter, statusBySchedule, type CampaignAction } from '../rules.js';
