@@ -32,6 +32,7 @@ async function main() {
   results.startup = await startupTimes();
   results.versusPrism = await versusPrism();
   results.reset = await resetTimes();
+  results.resetAtScale = await resetAt100kKeys();
   results.scale = await scale();
   results.dialer = await dialer100k();
   results.upload = await uploadRows();
@@ -145,6 +146,27 @@ async function resetTimes() {
   } finally {
     await mock.stop();
   }
+}
+
+/** Resets with 100,000 sandboxes, each with a campaign: one sandbox, then everything. */
+async function resetAt100kKeys() {
+  const { createMockApp } = await import(join(ROOT, 'dist/app.js'));
+  const mock = createMockApp({ speed: 0, logger: quiet() });
+  const keys = 100_000;
+  const body = JSON.stringify({ name: 'Reset', agent_id: 'agt_reset' });
+  for (let i = 0; i < keys; i++) {
+    const res = await mock.app.request('/v1/campaigns', { method: 'POST', headers: { authorization: `Bearer reset_${i}`, 'content-type': 'application/json' }, body });
+    if (res.status !== 201) throw new Error(`campaign-mock: bench could not create campaign ${i}: ${res.status}`);
+  }
+  const admin = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' };
+  let started = performance.now();
+  await mock.app.request('/__admin/reset?key=reset_50000', admin);
+  const oneSandboxMs = performance.now() - started;
+  started = performance.now();
+  await mock.app.request('/__admin/reset', admin);
+  const everythingMs = performance.now() - started;
+  mock.close();
+  return { keys, oneSandboxMs: round(oneSandboxMs, 2), everythingMs: round(everythingMs), note: 'in process, each sandbox holding one DialNexa campaign' };
 }
 
 /** GET and list latency with 100 and with 100,000 campaigns in the sandbox: the cost must stay flat. */
@@ -370,6 +392,7 @@ function printTable(results) {
   log(`\nstartup to a 200 on /__admin/health: median ${results.startup.toHealthyMs.median} ms (runs: ${results.startup.toHealthyMs.runs.join(', ')})`);
   log(`mock RSS after the runs above: ${results.versusPrism.mockRssMb} MB`);
   log(`reset: one sandbox ${results.reset.oneSandboxMs} ms, everything ${results.reset.everythingMs} ms (${results.reset.note})`);
+  log(`reset at ${results.resetAtScale.keys} sandboxes: one ${results.resetAtScale.oneSandboxMs} ms, everything ${results.resetAtScale.everythingMs} ms (${results.resetAtScale.note})`);
   for (const row of results.scale) {
     log(`${String(row.campaigns).padStart(7)} campaigns: GET ${row.get.rps} req/s p50 ${row.get.p50} ms p99 ${row.get.p99} ms; list page ${row.listFirstPage.rps} req/s p50 ${row.listFirstPage.p50} ms p99 ${row.listFirstPage.p99} ms`);
   }

@@ -55,7 +55,7 @@ export class SandboxRegistry {
   readonly #keyOf: Statement<[number], { api_key: string }>;
   readonly #deleteOne: Statement<[string]>;
   readonly #vacuum: () => void;
-  readonly #deleteAll: Statement<[]>;
+  readonly #deleteAll: () => void;
   readonly #saveClock: Statement<[number, number, number]>;
   readonly #saveScenario: Statement<[string | null, number]>;
   readonly #resetListeners: Array<(sandboxId?: number) => void> = [];
@@ -73,7 +73,24 @@ export class SandboxRegistry {
     this.#select = db.prepare('SELECT id, created_at, clock_virtual_ms, clock_wall_ms, scenario FROM sandboxes WHERE api_key = ?');
     this.#keyOf = db.prepare('SELECT api_key FROM sandboxes WHERE id = ?');
     this.#deleteOne = db.prepare('DELETE FROM sandboxes WHERE api_key = ?');
-    this.#deleteAll = db.prepare('DELETE FROM sandboxes');
+    const cascade = db.prepare('DELETE FROM sandboxes');
+    this.#deleteAll = () => {
+      // Inside a transaction, the foreign keys cascade from the sandboxes, row by row.
+      if (db.inTransaction) return void cascade.run();
+      // Otherwise every table of sandbox data is emptied whole, with the foreign keys off, which
+      // lets SQLite drop a table's pages at once instead of visiting each row: at 100,000
+      // sandboxes, milliseconds instead of most of a second.
+      const tables = db.prepare("SELECT m.name FROM sqlite_schema m WHERE m.type = 'table' AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'sandbox_id')").pluck().all() as string[];
+      db.pragma('foreign_keys = OFF');
+      try {
+        db.transaction(() => {
+          for (const table of tables) db.prepare(`DELETE FROM "${table.replace(/"/g, '""')}"`).run();
+          cascade.run();
+        })();
+      } finally {
+        db.pragma('foreign_keys = ON');
+      }
+    };
     this.#vacuum = () => {
       // Gives the emptied pages back (memory for an in-memory database, disk for a file); it
       // cannot run inside a transaction, where a reset never is.
@@ -135,7 +152,7 @@ export class SandboxRegistry {
   /** Wipes one sandbox, or every sandbox when no key is given. */
   reset(key?: string): void {
     if (key === undefined) {
-      this.#deleteAll.run();
+      this.#deleteAll();
       this.#cache.clear();
       for (const listener of this.#resetListeners) listener();
       this.#vacuum();

@@ -3,7 +3,7 @@ import { createMockApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 
 describe('a reset of everything', () => {
-  it("gives the database's emptied pages back", async () => {
+  it("empties every table of sandbox data and gives the database's pages back", async () => {
     const mock = createMockApp({ speed: 0, logger: createLogger('silent') });
     try {
       const headers = { authorization: 'Bearer dnx_vacuum' };
@@ -20,8 +20,19 @@ describe('a reset of everything', () => {
       const full = pages();
       const reset = await mock.app.request('/__admin/reset', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       expect(reset.status).toBe(200);
-      expect(mock.db.prepare('SELECT count(*) FROM dialnexa_leads').pluck().get()).toBe(0);
       expect(pages()).toBeLessThan(full / 10);
+      // Every table of sandbox data is empty, and the foreign keys are enforced again.
+      const tables = mock.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'").pluck().all() as string[];
+      expect(tables.length).toBeGreaterThan(15);
+      for (const table of tables) expect([table, mock.db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get()]).toEqual([table, 0]);
+      expect(mock.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      // The mock goes on serving as before.
+      const again = await mock.app.request('/v1/campaigns', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'After', agent_id: 'agt_vacuum' }),
+      });
+      expect(again.status).toBe(201);
     } finally {
       mock.close();
     }
