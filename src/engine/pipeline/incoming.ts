@@ -109,9 +109,8 @@ function collect(search: URLSearchParams): Record<string, string | string[]> {
   return out;
 }
 
+/** The body, counted as it arrives; a declared length over the limit is refused by the read-body stage before this. */
 function readNode(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
   if (req.complete && req.readableLength === 0) return Promise.resolve(EMPTY);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -35,6 +35,11 @@ export function syncCampaign(simulator: Simulator, campaign: CampaignRow, at: nu
   simulator.upsertCampaign(campaign.sandbox_id, VENDOR, campaign.id, dialPolicy(campaign), DIAL_STATE[campaign.status], at);
 }
 
+/** Whether the campaign is in the simulation yet: it joins with its first leads. */
+export function inSimulation(simulator: Simulator, campaign: Pick<CampaignRow, 'sandbox_id' | 'id'>): boolean {
+  return simulator.hasCampaign(campaign.sandbox_id, VENDOR, campaign.id);
+}
+
 export function queueLeads(simulator: Simulator, campaign: CampaignRow, leads: ReadonlyArray<{ id: string; phone_number: string }>, at: number): void {
   if (leads.length === 0) return;
   simulator.addContacts(campaign.sandbox_id, VENDOR, campaign.id, leads.map((lead) => ({ ref: lead.id, phone: lead.phone_number })), at);

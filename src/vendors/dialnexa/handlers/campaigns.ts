@@ -1,5 +1,5 @@
 import { ReplyError, type Handler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
-import { sendEvent, syncCampaign } from '../dialer.js';
+import { inSimulation, sendEvent, syncCampaign } from '../dialer.js';
 import { randomId } from '../../../store/ids.js';
 import { badRequest, notFound } from '../errors.js';
 import { organizationId, presentCampaign } from '../present.js';
@@ -132,7 +132,7 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
         updated_at: now.toISOString(),
       };
       const saved = store.updateCampaign(updated);
-      if (environment.simulator.hasCampaign(saved.sandbox_id, 'dialnexa', saved.id)) syncCampaign(environment.simulator, saved, now.getTime());
+      if (inSimulation(environment.simulator, saved)) syncCampaign(environment.simulator, saved, now.getTime());
       const presented = presentCampaign(saved, organizationOf(request));
       if (saved.status === 'paused' && campaign.status !== 'paused') sendEvent(store, environment.webhooks, saved.sandbox_id, 'campaign.paused', now.getTime(), presented);
       return { status: 200, body: presented };

@@ -1,6 +1,6 @@
 import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
 import type { CsvTable } from '../../../formats/csv.js';
-import { dequeueLead, queueLeads, syncCampaign } from '../dialer.js';
+import { dequeueLead, inSimulation, queueLeads, syncCampaign } from '../dialer.js';
 import { toE164 } from '../../../formats/phone.js';
 import { randomId } from '../../../store/ids.js';
 import { badRequest, notFound, payloadTooLarge } from '../errors.js';
@@ -53,7 +53,7 @@ export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironm
       dialing = { ...campaign, status };
     }
     // A campaign joins the simulation with its first leads: until then it has nothing to dial.
-    if (dialing !== campaign || !simulator.hasCampaign(campaign.sandbox_id, 'dialnexa', campaign.id)) syncCampaign(simulator, dialing, at.getTime());
+    if (dialing !== campaign || !inSimulation(simulator, campaign)) syncCampaign(simulator, dialing, at.getTime());
     queueLeads(simulator, dialing, leads, at.getTime());
   };
 
