@@ -1,6 +1,7 @@
 import type { ValidationIssue } from '../issues.js';
 import type { RequestBodyObject } from '../spec/openapi.js';
 import { isJsonMediaType } from '../spec/compile.js';
+import { readMultipart } from '../../formats/multipart.js';
 import type { Call } from './call.js';
 
 /**
@@ -103,9 +104,11 @@ async function readRequestBody(call: Call, rules: BodyRules): Promise<ReadBody> 
     }
   }
   if (isMultipart || mediaType === 'application/x-www-form-urlencoded') {
-    let form: FormData;
+    let form: Iterable<[string, string | File]>;
     try {
-      form = await new Request('http://body.local/', { method: 'POST', headers: { 'content-type': contentType ?? mediaType }, body: bytes }).formData();
+      form = isMultipart
+        ? readMultipart(bytes, contentType ?? mediaType).map(({ name, value }) => [name, value])
+        : (await new Request('http://body.local/', { method: 'POST', headers: { 'content-type': contentType ?? mediaType }, body: bytes }).formData()).entries();
     } catch (error) {
       return {
         kind: 'invalid',
@@ -114,7 +117,7 @@ async function readRequestBody(call: Call, rules: BodyRules): Promise<ReadBody> 
     }
     const fields: Record<string, unknown> = {};
     const files: Record<string, File> = {};
-    for (const [name, value] of form.entries()) {
+    for (const [name, value] of form) {
       if (typeof value !== 'string') files[name] = value;
       // A file field is validated as its file name: OpenAPI describes it as `type: string, format: binary`.
       const asText = typeof value === 'string' ? value : value.name;
