@@ -23,6 +23,7 @@ import { ScenarioRuntime, unknownScenario } from './scenarios/runtime.js';
 import { createLogger, type Logger } from './logger.js';
 import { lockDatabaseFile, openDatabase } from './store/database.js';
 import { migrate } from './store/migrations.js';
+import { Imports, importMigrations } from './store/imports.js';
 import { SandboxRegistry, sandboxMigrations, type Sandbox } from './store/sandboxes.js';
 import { simMigrations } from './sim/migrations.js';
 import { Simulator } from './sim/simulator.js';
@@ -120,14 +121,15 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     unlock();
   };
   try {
-    migrate(db, [...sandboxMigrations, ...simMigrations, ...VENDORS.flatMap((vendor) => vendor.migrations)]);
+    migrate(db, [...sandboxMigrations, ...importMigrations, ...simMigrations, ...VENDORS.flatMap((vendor) => vendor.migrations)]);
   } catch (error) {
     closeDatabase();
     throw error;
   }
   const simulator = new Simulator(db);
   const webhooks = new WebhookDispatcher(db, options.webhookAllow ?? [], logger);
-  const environment = { db, simulator, webhooks };
+  const imports = new Imports(db);
+  const environment = { db, simulator, webhooks, imports };
   for (const vendor of VENDORS) {
     const effects = vendor.createDialerEffects?.(environment);
     if (effects) simulator.registerEffects(vendor.name, effects);
@@ -206,6 +208,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       value: route,
     })),
   );
+  // Every vendor has said how its imports are undone: undo what a crash left half-written.
+  const recovered = imports.recover();
+  if (recovered > 0) logger.warn(`undid ${recovered} ${recovered === 1 ? 'upload' : 'uploads'} a stopped server left half-written`);
   const router = new OperationRouter(routes);
   const serveNode = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '/';

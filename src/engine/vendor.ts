@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { Imports } from '../store/imports.js';
 import type { Migration } from '../store/migrations.js';
 import type { Sandbox } from '../store/sandboxes.js';
 import type { DialerEffects } from '../sim/model.js';
@@ -98,6 +99,8 @@ export interface VendorEnvironment {
   simulator: Simulator;
   /** Where vendors queue the webhooks their campaigns send. */
   webhooks: WebhookDispatcher;
+  /** Big writes in slices, all or nothing (an upload of many rows: see src/store/imports.ts). */
+  imports: Imports;
 }
 
 /**

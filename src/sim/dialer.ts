@@ -45,6 +45,8 @@ export class CampaignDialer {
   readonly #changed = new Set<Contact>();
   #span: { start: number; end: number } | undefined;
   #hadContacts: boolean;
+  /** The highest `seq` given to a contact, once known (an upload adds contacts in many calls). */
+  lastSeq: number | undefined;
 
   constructor(
     readonly ref: CampaignRef,

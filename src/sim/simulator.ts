@@ -87,10 +87,11 @@ export class Simulator {
   addContacts(sandboxId: number, vendor: string, ref: string, contacts: ReadonlyArray<{ ref: string; phone: string }>, at: number): void {
     const dialer = this.#dialer(sandboxId, vendor, ref);
     if (!dialer) throw new Error(`campaign-mock: no simulated campaign ${vendor}/${ref}`);
-    let seq = (this.#statements.maxSeq.get(sandboxId, vendor, ref) as number | null) ?? 0;
+    let seq = dialer.lastSeq ?? (this.#statements.maxSeq.get(sandboxId, vendor, ref) as number | null) ?? 0;
     for (const { ref: contactRef, phone } of contacts) {
       dialer.add({ ref: contactRef, phone, seq: ++seq, status: 'queued', attempts: 0, nextAttemptAt: at, callStartedAt: null, callEndsAt: null, outcome: null });
     }
+    dialer.lastSeq = seq;
     this.#save(dialer, vendor);
     this.#nextEvent.delete(sandboxId);
   }

@@ -9,16 +9,34 @@ const ROWS = 150_000;
 const headers = { authorization: 'Bearer dnx_upload_kill' };
 
 /**
- * An upload is one transaction: the leads and the dialer's contacts are written together, so a
- * server killed (kill -9) while it reads, parses or stores the file leaves all of them or none.
+ * An upload is all or nothing: a server killed (kill -9) while it reads, parses or writes the file
+ * leaves, once restarted on the file, all of the leads with their dialer contacts or none. A big
+ * file is written in slices (src/store/imports.ts), so a kill can land half-way through; the
+ * restart undoes that.
  */
 describe('a leads upload killed mid-request', () => {
   const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-upload-kill-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const csv = `phone_number,first_name\n${Array.from({ length: ROWS }, (_, i) => `+1415${String(i).padStart(7, '0')},Lead ${i}`).join('\n')}\n`;
 
-  it.each([150, 600, 5000])('leaves all %s ms in, or nothing: never leads without their contacts', async (delayMs) => {
-    const db = join(dir, `kill-${delayMs}.sqlite`);
+  const counts = (db: string, id: string) => {
+    const store = new BetterSqlite3(db, { readonly: true });
+    try {
+      const leads = store.prepare('SELECT count(*) FROM dialnexa_leads WHERE campaign_id = ?').pluck().get(id) as number;
+      const contacts = store.prepare("SELECT count(*) FROM sim_contacts WHERE vendor = 'dialnexa' AND campaign_ref = ?").pluck().get(id) as number;
+      return { leads, contacts };
+    } finally {
+      store.close();
+    }
+  };
+
+  it.each([
+    ['150 ms in', 150],
+    ['600 ms in', 600],
+    ['half-way through writing', 'half-way'],
+    ['5000 ms in', 5000],
+  ] as const)('killed %s, it leaves all of them or nothing once restarted', async (_, when) => {
+    const db = join(dir, `kill-${when}.sqlite`);
     const mock = await startMockProcess(['--port', '0', '--db', db, '--speed', '0']);
     const created = await fetch(`${mock.url}/v1/campaigns`, {
       method: 'POST',
@@ -33,20 +51,31 @@ describe('a leads upload killed mid-request', () => {
       (res) => (answered = res.status),
       () => undefined,
     );
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (when === 'half-way') {
+      // Until the campaign counts some of the leads and not all (each slice is committed).
+      const totalLeads = async () => ((await (await fetch(`${mock.url}/v1/campaigns/${id}`, { headers })).json()) as { total_leads: number }).total_leads;
+      for (let seen = await totalLeads(); seen === 0 || seen === ROWS; seen = await totalLeads()) {
+        if (seen === ROWS) throw new Error('the upload finished before it was seen half-way');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, when));
+    }
     const answeredBeforeKill = answered;
     expect(await mock.stop('SIGKILL')).toBe('SIGKILL');
     await upload;
 
-    const store = new BetterSqlite3(db);
+    // The restart undoes a half-written upload; the file is read once it has stopped again.
+    const restarted = await startMockProcess(['--port', '0', '--db', db, '--speed', '0']);
+    let campaign: { total_leads: number };
     try {
-      const leads = store.prepare('SELECT count(*) FROM dialnexa_leads WHERE campaign_id = ?').pluck().get(id) as number;
-      const contacts = store.prepare("SELECT count(*) FROM sim_contacts WHERE vendor = 'dialnexa' AND campaign_ref = ?").pluck().get(id) as number;
-      expect([leads, contacts]).toEqual(leads === 0 ? [0, 0] : [ROWS, ROWS]);
-      // An upload the server had answered is all there.
-      if (answeredBeforeKill === 201) expect(leads).toBe(ROWS);
+      campaign = (await (await fetch(`${restarted.url}/v1/campaigns/${id}`, { headers })).json()) as { total_leads: number };
     } finally {
-      store.close();
+      await restarted.stop();
     }
+    const { leads, contacts } = counts(db, id);
+    expect([leads, contacts, campaign.total_leads]).toEqual(leads === 0 ? [0, 0, 0] : [ROWS, ROWS, ROWS]);
+    // An upload the server had answered is all there.
+    if (answeredBeforeKill === 201) expect(leads).toBe(ROWS);
   });
 });

@@ -8,6 +8,7 @@ import type { AnyHandler, VendorModule } from '../../src/engine/vendor.js';
 import type { Database } from 'better-sqlite3';
 import { openDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrations.js';
+import { Imports, importMigrations } from '../../src/store/imports.js';
 import { SandboxRegistry, sandboxMigrations } from '../../src/store/sandboxes.js';
 import { simMigrations } from '../../src/sim/migrations.js';
 import { Simulator } from '../../src/sim/simulator.js';
@@ -82,7 +83,7 @@ export function mountAcme(
 ) {
   const spec = indexSpec('acme.yaml', options.document ?? acmeDocument);
   const db = options.db ?? openDatabase();
-  migrate(db, [...sandboxMigrations, ...simMigrations]);
+  migrate(db, [...sandboxMigrations, ...importMigrations, ...simMigrations]);
   const app = new Hono();
   const vendor = acmeVendor(handlers, options.vendor);
   const simulator = new Simulator(db);
@@ -92,7 +93,7 @@ export function mountAcme(
       vendor,
       spec,
       operations: compileSpecs([spec]).get(spec) ?? [],
-      handlers: vendor.createHandlers({ db, simulator, webhooks: new WebhookDispatcher(db, [], createLogger('silent')) }),
+      handlers: vendor.createHandlers({ db, simulator, webhooks: new WebhookDispatcher(db, [], createLogger('silent')), imports: new Imports(db) }),
     },
     {
       sandboxes: new SandboxRegistry(db),

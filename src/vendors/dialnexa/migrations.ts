@@ -188,4 +188,22 @@ export const dialnexaMigrations: Migration[] = [
       END;
     `,
   },
+  {
+    // A leads upload of many rows is written in slices (src/store/imports.ts): its leads carry the
+    // import's id, so a crash half-way can be undone.
+    id: 'dialnexa/003-lead-imports',
+    sql: `
+      ALTER TABLE dialnexa_leads ADD COLUMN import_id INTEGER;
+      -- An import counts its leads once per slice (a pending lead each), not once per row.
+      DROP TRIGGER dialnexa_leads_counted_on_insert;
+      CREATE TRIGGER dialnexa_leads_counted_on_insert AFTER INSERT ON dialnexa_leads
+      WHEN NEW.import_id IS NULL BEGIN
+        UPDATE dialnexa_campaigns SET
+          total_leads = total_leads + (NEW.status <> 'removed'),
+          completed_calls = completed_calls + (NEW.status IN ('completed', 'failed')),
+          pending_calls = pending_calls + (NEW.status IN ('pending', 'in_progress'))
+        WHERE sandbox_id = NEW.sandbox_id AND id = NEW.campaign_id;
+      END;
+    `,
+  },
 ];

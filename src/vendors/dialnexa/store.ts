@@ -92,7 +92,7 @@ export class DialnexaStore {
   readonly #getCampaign: Statement<[number, string], CampaignRow>;
   readonly #updateCampaign: Statement<CampaignRow>;
   readonly #campaignHasCalls: Statement<[number, string], { found: number }>;
-  readonly #insertLead: Statement<LeadRow>;
+  readonly #insertLead: Statement<[LeadRow, number | null]>;
   readonly #getLead: Statement<[number, string], LeadRow>;
   readonly #setLeadStatus: Statement<[LeadStatus, number, string]>;
   readonly #insertCallLog: Statement<CallLogRow>;
@@ -106,6 +106,11 @@ export class DialnexaStore {
   readonly #webhooksFor: Statement<[number, string], WebhookRow>;
   readonly #sandboxKey: Statement<[number], { api_key: string }>;
   readonly #leadsToDial: Statement<[number, string], Pick<LeadRow, 'id' | 'phone_number'>>;
+  readonly #importedLeads: Statement<[number, string, number, number], Pick<LeadRow, 'id' | 'status'>>;
+  readonly #deleteLead: Statement<[number, string]>;
+  readonly #deleteContact: Statement<[number, string, string]>;
+  readonly #countLeadsIn: Statement<[number, number, number, string]>;
+  readonly #countLeadsOut: Statement<{ sandbox: number; campaign: string; total: number; completed: number; pending: number }>;
   readonly #callLogQueries = new Map<string, { page: Statement; count: Statement }>();
 
   constructor(private readonly db: Database) {
@@ -120,8 +125,16 @@ export class DialnexaStore {
       WHERE sandbox_id = @sandbox_id AND id = @id`);
     this.#campaignHasCalls = db.prepare('SELECT 1 AS found FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ? LIMIT 1');
     this.#insertLead = db.prepare(`INSERT INTO dialnexa_leads
-      (sandbox_id, id, campaign_id, name, phone_number, status, variables, call_log_id, created_at)
-      VALUES (@sandbox_id, @id, @campaign_id, @name, @phone_number, @status, @variables, @call_log_id, @created_at)`);
+      (sandbox_id, id, campaign_id, name, phone_number, status, variables, call_log_id, created_at, import_id)
+      VALUES (@sandbox_id, @id, @campaign_id, @name, @phone_number, @status, @variables, @call_log_id, @created_at, ?)`);
+    this.#importedLeads = db.prepare('SELECT id, status FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? AND import_id = ? LIMIT ?');
+    this.#deleteLead = db.prepare('DELETE FROM dialnexa_leads WHERE sandbox_id = ? AND id = ?');
+    this.#deleteContact = db.prepare("DELETE FROM sim_contacts WHERE sandbox_id = ? AND vendor = 'dialnexa' AND campaign_ref = ? AND ref = ?");
+    this.#countLeadsIn = db.prepare('UPDATE dialnexa_campaigns SET total_leads = total_leads + ?, pending_calls = pending_calls + ? WHERE sandbox_id = ? AND id = ?');
+    // Leads are deleted only here and with their campaign, so the counters have no DELETE trigger.
+    this.#countLeadsOut = db.prepare(`UPDATE dialnexa_campaigns SET total_leads = total_leads - @total,
+      completed_calls = completed_calls - @completed, pending_calls = pending_calls - @pending
+      WHERE sandbox_id = @sandbox AND id = @campaign`);
     this.#getLead = db.prepare('SELECT * FROM dialnexa_leads WHERE sandbox_id = ? AND id = ?');
     this.#setLeadStatus = db.prepare('UPDATE dialnexa_leads SET status = ? WHERE sandbox_id = ? AND id = ?');
     this.#insertCallLog = db.prepare(`INSERT INTO dialnexa_call_logs
@@ -168,15 +181,34 @@ export class DialnexaStore {
   }
 
   insertLead(lead: LeadRow): LeadRow {
-    this.#insertLead.run(lead);
+    this.#insertLead.run(lead, null);
     return lead;
   }
 
-  /** Inserts many leads in one transaction: all of them, or none. */
-  insertLeads(leads: readonly LeadRow[]): void {
-    this.db.transaction(() => {
-      for (const lead of leads) this.#insertLead.run(lead);
-    })();
+  /** Inserts many leads in one transaction: all of them, or none; an upload's carry its import's id. */
+  insertLeads(leads: readonly LeadRow[], importId: number | null = null): void {
+    if (!this.db.inTransaction) return void this.db.transaction(() => this.insertLeads(leads, importId))();
+    for (const lead of leads) this.#insertLead.run(lead, importId);
+    // An import's leads, all pending, are counted here at once (the insert trigger skips them).
+    if (importId !== null) this.#countLeadsIn.run(leads.length, leads.length, leads[0]?.sandbox_id ?? 0, leads[0]?.campaign_id ?? '');
+  }
+
+  /**
+   * Deletes at most `limit` leads an import wrote, with their dialer contacts, and takes them out
+   * of the campaign's counters; answers how many it deleted.
+   */
+  deleteImportedLeads(sandboxId: number, campaignId: string, importId: number, limit: number): number {
+    const leads = this.#importedLeads.all(sandboxId, campaignId, importId, limit);
+    const counted = { sandbox: sandboxId, campaign: campaignId, total: 0, completed: 0, pending: 0 };
+    for (const lead of leads) {
+      this.#deleteContact.run(sandboxId, campaignId, lead.id);
+      this.#deleteLead.run(sandboxId, lead.id);
+      if (lead.status !== 'removed') counted.total++;
+      if (lead.status === 'completed' || lead.status === 'failed') counted.completed++;
+      if (lead.status === 'pending' || lead.status === 'in_progress') counted.pending++;
+    }
+    if (leads.length > 0) this.#countLeadsOut.run(counted);
+    return leads.length;
   }
 
   getLead(sandboxId: number, id: string): LeadRow | undefined {

@@ -1,4 +1,5 @@
-import { CsvError, MAX_FILE_ROWS, parseCsv, repeatedColumns } from '../../formats/csv.js';
+import { CsvError, MAX_FILE_ROWS, parseCsvPaced, repeatedColumns } from '../../formats/csv.js';
+import { Pacer } from '../../pacer.js';
 import { toCohortPhone } from './phone.js';
 
 /**
@@ -55,12 +56,14 @@ export function readTransformation(value: unknown): CohortTransformation | strin
 /**
  * Reads a CSV cohort (Sarvam's cohort pages: a header row and at least one data row). Every column not mapped to the
  * phone number or user identifier becomes an app variable, named by its column or by the key
- * that maps it. Returns what is wrong with the file as a sentence, or the records.
+ * that maps it. Returns what is wrong with the file as a sentence, or the records. A big file is
+ * read a few milliseconds at a time (see Pacer).
  */
-export function readCohortCsv(text: string, transformation: CohortTransformation): CohortRecords | string {
+export async function readCohortCsv(text: string, transformation: CohortTransformation): Promise<CohortRecords | string> {
+  const pacer = new Pacer();
   let table;
   try {
-    table = parseCsv(text);
+    table = await parseCsvPaced(text, pacer);
   } catch (error) {
     return `is not valid CSV: ${(error as CsvError).message}`;
   }
@@ -83,6 +86,7 @@ export function readCohortCsv(text: string, transformation: CohortTransformation
   const indexOf = new Map(header.map((column, index) => [column, index]));
   const users: CohortUser[] = [];
   for (const row of rows) {
+    if (pacer.due()) await pacer.pause();
     const field = (column: string) => (row.fields[indexOf.get(column) as number] ?? '').trim();
     const phone = row.fields.length > header.length ? undefined : toCohortPhone(field(transformation.phoneColumn));
     if (phone === undefined) continue;

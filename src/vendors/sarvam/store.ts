@@ -145,6 +145,10 @@ export class SarvamStore {
   readonly #campaignPages = new Map<string, Statement<Record<string, unknown>, CampaignRow>>();
   readonly #insertCohort: Statement<CohortRow>;
   readonly #insertCohortUser: Statement<CohortUserRow>;
+  readonly #cohortPositions: Statement<[number, string, number], number>;
+  readonly #deleteCohortUser: Statement<[number, string, number]>;
+  readonly #deleteContact: Statement<[number, string, string]>;
+  readonly #deleteCohort: Statement<[number, string]>;
   readonly #getCohort: Statement<[number, string, string, string, string], CohortRow>;
   readonly #listCohorts: Statement<[number, string, number, number], CohortRow>;
   readonly #countCohorts: Statement<[number, string], { total: number }>;
@@ -184,6 +188,10 @@ export class SarvamStore {
     this.#insertCohortUser = db.prepare(`INSERT INTO sarvam_cohort_users
       (sandbox_id, org_id, workspace_id, cohort_id, position, phone_number, user_identifier, app_variables, app_overrides)
       VALUES (@sandbox_id, @org_id, @workspace_id, @cohort_id, @position, @phone_number, @user_identifier, @app_variables, @app_overrides)`);
+    this.#cohortPositions = db.prepare<[number, string, number], number>('SELECT position FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? LIMIT ?').pluck();
+    this.#deleteCohortUser = db.prepare('DELETE FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? AND position = ?');
+    this.#deleteContact = db.prepare("DELETE FROM sim_contacts WHERE sandbox_id = ? AND vendor = 'sarvam' AND campaign_ref = ? AND ref = ?");
+    this.#deleteCohort = db.prepare('DELETE FROM sarvam_cohorts WHERE sandbox_id = ? AND id = ?');
     this.#getCohort = db.prepare('SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND campaign_id = ? AND id = ?');
     this.#listCohorts = db.prepare('SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?');
     this.#countCohorts = db.prepare('SELECT count(*) AS total FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ?');
@@ -276,9 +284,31 @@ export class SarvamStore {
   insertCohort(cohort: CohortRow, users: readonly CohortUserRow[]): CohortRow {
     this.db.transaction(() => {
       this.#insertCohort.run(cohort);
-      for (const user of users) this.#insertCohortUser.run(user);
+      this.insertCohortUsers(users);
     })();
     return cohort;
+  }
+
+  /** Adds users to a cohort (a big cohort's are written in slices), in the caller's transaction. */
+  insertCohortUsers(users: readonly CohortUserRow[]): void {
+    for (const user of users) this.#insertCohortUser.run(user);
+  }
+
+  /**
+   * Deletes at most `limit` users of a cohort, with their dialer contacts (`<cohort>/<position>`);
+   * answers how many it deleted.
+   */
+  deleteCohortUsers(sandboxId: number, campaignId: string, cohortId: string, limit: number): number {
+    const positions = this.#cohortPositions.all(sandboxId, cohortId, limit);
+    for (const position of positions) {
+      this.#deleteContact.run(sandboxId, campaignId, `${cohortId}/${position}`);
+      this.#deleteCohortUser.run(sandboxId, cohortId, position);
+    }
+    return positions.length;
+  }
+
+  deleteCohort(sandboxId: number, cohortId: string): void {
+    this.#deleteCohort.run(sandboxId, cohortId);
   }
 
   getCohort(workspace: Workspace, campaignId: string, id: string): CohortRow | undefined {

@@ -1,5 +1,4 @@
 import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
-import type { CsvTable } from '../../../formats/csv.js';
 import { randomId } from '../../../store/ids.js';
 import { sendEvent } from '../dialer.js';
 import { badRequest, dialnexaErrors, notFound, payloadTooLarge } from '../errors.js';
@@ -26,7 +25,8 @@ interface CreateBatchCallBody {
 interface PreparedBatch {
   schedule: Schedule;
   agent: { version: number | null; fromNumber: string };
-  table: CsvTable;
+  /** The file's phone numbers, in E.164. */
+  numbers: string[];
 }
 
 interface ListQuery {
@@ -96,7 +96,8 @@ export function batchCallHandlers({ store, queue, campaigns, environment }: Batc
   return {
     createBatchCall: {
       // The form's fields and the agent are checked before the file is read (an XLSX workbook is
-      // unzipped, which waits); the rows are read and the batch written in the handler proper.
+      // unzipped, which waits; a big CSV is read a slice at a time); the batch is written in the
+      // handler proper.
       async prepare(request): Promise<PreparedBatch> {
         const body = request.body as CreateBatchCallBody;
         const file = request.files.file;
@@ -105,12 +106,12 @@ export function batchCallHandlers({ store, queue, campaigns, environment }: Batc
         const schedule = readSchedule(body, request.now());
         const workspace = workspaceOf(request.sandbox);
         const agent = resolveAgentVersion(workspace, body.agent_id, body.agent_version_number);
-        return { schedule, agent, table: await readLeadsTable(file) };
+        const { leads: numbers } = await readLeadsFile(await readLeadsTable(file), (fields) => fields.phone_number);
+        return { schedule, agent, numbers };
       },
-      handle(request, { schedule, agent, table }) {
+      handle(request, { schedule, agent, numbers }) {
         const body = request.body as CreateBatchCallBody;
         const workspace = workspaceOf(request.sandbox);
-        const { leads: numbers } = readLeadsFile(table, (fields) => fields.phone_number);
         if (numbers.length === 0) throw new ReplyError(badRequest('The uploaded file has no row with a phone_number'));
         assertDestinationsEnabled(workspace, numbers);
 

@@ -1,14 +1,26 @@
 import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
-import type { CsvTable } from '../../../formats/csv.js';
 import { dequeueLead, inSimulation, queueLeads, syncCampaign } from '../dialer.js';
 import { toE164 } from '../../../formats/phone.js';
 import { randomId } from '../../../store/ids.js';
 import { badRequest, notFound, payloadTooLarge } from '../errors.js';
 import { INVALID_PHONE, MAX_UPLOAD_BYTES, readLeadsFile, readLeadsTable } from '../leads-file.js';
+import { Pacer } from '../../../pacer.js';
 import { presentLead } from '../present.js';
 import { assertLeadRemovable, assertLeadsCanBeAdded, statusWithNewLeads } from '../rules.js';
-import type { DialnexaStore, LeadRow } from '../store.js';
+import type { CampaignStatus, DialnexaStore, LeadRow } from '../store.js';
 import { findCampaign } from './campaigns.js';
+
+/** Uploads of more rows than this are written in slices, with the event loop free between them. */
+const WRITTEN_AT_ONCE = 5_000;
+const LEADS_IMPORT = 'dialnexa/leads';
+
+interface UploadedLeads {
+  leads: LeadRow[];
+  skipped: number;
+  now: Date;
+  /** Whether the leads are written already (a big file, in slices). */
+  written: boolean;
+}
 
 interface CreateLeadBody {
   name?: string;
@@ -36,16 +48,30 @@ function leadPhoneNumber(body: CreateLeadBody): string {
   return e164;
 }
 
-export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironment): Record<string, AnyHandler> {
+export function leadHandlers(store: DialnexaStore, { simulator, imports }: VendorEnvironment): Record<string, AnyHandler> {
+  // An upload cut short takes its leads and their contacts back out, and gives a completed
+  // campaign that its first slice set running its status back.
+  imports.define(LEADS_IMPORT, (entry, limit) => {
+    const removed = store.deleteImportedLeads(entry.sandbox_id, entry.ref, entry.id, limit);
+    simulator.forget(entry.sandbox_id);
+    const before = (JSON.parse(entry.detail) as { status: CampaignStatus }).status;
+    const campaign = removed < limit ? store.getCampaign(entry.sandbox_id, entry.ref) : undefined;
+    if (campaign && campaign.status !== before && campaign.status === statusWithNewLeads(before)) {
+      store.setCampaignStatus(campaign.sandbox_id, campaign.id, before, campaign.updated_at);
+      syncCampaign(simulator, { ...campaign, status: before }, 0);
+    }
+    return removed;
+  });
+
   /**
    * Adds leads to a campaign and queues them for the dialer (inside the request's transaction).
    * The campaign is read again here, so one cancelled while a file was being read takes nothing.
    * A completed campaign becomes running again: campaigns are ongoing ("Create a campaign").
    */
-  const addLeads = (request: RequestContext, campaignId: string, leads: readonly LeadRow[], at: Date): void => {
+  const addLeads = (request: RequestContext, campaignId: string, leads: readonly LeadRow[], at: Date, importId: number | null = null): void => {
     const campaign = findCampaign(store, request, campaignId);
     assertLeadsCanBeAdded(campaign.status);
-    store.insertLeads(leads);
+    store.insertLeads(leads, importId);
     const status = statusWithNewLeads(campaign.status);
     let dialing = campaign;
     if (status !== campaign.status) {
@@ -92,19 +118,21 @@ export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironm
     },
 
     uploadCampaignLeads: {
-      // Reading the file waits (an XLSX workbook is unzipped); the campaign is checked first, so
-      // a request for a missing or cancelled one is refused without reading it.
-      async prepare(request): Promise<CsvTable> {
+      // Reading the file waits (an XLSX workbook is unzipped, a big CSV is read a slice at a
+      // time); the campaign is checked first, so a request for a missing or cancelled one is
+      // refused without reading it. A file of many rows is also written here, in slices (see
+      // src/store/imports.ts), so that other requests are answered meanwhile; a small one is
+      // written by the handler proper, in the request's transaction.
+      async prepare(request): Promise<UploadedLeads> {
         const file = request.files.file;
         if (!file) throw new ReplyError(badRequest('file must be a file upload, not a text field'));
         if (file.size > MAX_UPLOAD_BYTES) throw new ReplyError(payloadTooLarge());
-        assertLeadsCanBeAdded(findCampaign(store, request, request.params.campaignId as string).status);
-        return readLeadsTable(file);
-      },
-      handle(request, table) {
         const campaignId = request.params.campaignId as string;
+        assertLeadsCanBeAdded(findCampaign(store, request, campaignId).status);
+        const pacer = new Pacer();
+        const table = await readLeadsTable(file, pacer);
         const now = request.now();
-        const { leads, skipped } = readLeadsFile<LeadRow>(table, (fields) => ({
+        const { leads, skipped } = await readLeadsFile<LeadRow>(table, (fields) => ({
           sandbox_id: request.sandbox.id,
           id: randomId('lead_'),
           campaign_id: campaignId,
@@ -114,8 +142,15 @@ export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironm
           variables: JSON.stringify(fields.variables),
           call_log_id: null,
           created_at: now.toISOString(),
-        }));
-        addLeads(request, campaignId, leads, now);
+        }), pacer);
+        if (leads.length <= WRITTEN_AT_ONCE) return { leads, skipped, now, written: false };
+        const target = { sandboxId: request.sandbox.id, kind: LEADS_IMPORT, ref: campaignId, detail: { status: findCampaign(store, request, campaignId).status } };
+        await imports.run(target, leads, (slice, importId) => addLeads(request, campaignId, slice, now, importId));
+        return { leads, skipped, now, written: true };
+      },
+      handle(request, { leads, skipped, now, written }) {
+        const campaignId = request.params.campaignId as string;
+        if (!written) addLeads(request, campaignId, leads, now);
         const queued = `${leads.length} ${leads.length === 1 ? 'lead' : 'leads'} queued successfully.`;
         const skippedNote = skipped === 0 ? '' : ` ${skipped} ${skipped === 1 ? 'row' : 'rows'} skipped due to missing phone_number.`;
         return {
@@ -123,6 +158,6 @@ export function leadHandlers(store: DialnexaStore, { simulator }: VendorEnvironm
           body: { campaign_id: campaignId, leads_created: leads.length, leads_skipped: skipped, message: queued + skippedNote },
         };
       },
-    } satisfies PreparedHandler<CsvTable>,
+    } satisfies PreparedHandler<UploadedLeads>,
   };
 }

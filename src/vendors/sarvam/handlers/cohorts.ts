@@ -9,7 +9,7 @@ import { offsetPage } from '../pages.js';
 import { toCohortPhone } from '../phone.js';
 import { presentCohort } from '../present.js';
 import { assertAcceptsCohorts } from '../rules.js';
-import type { CampaignRow, CohortRow, CohortSource, SarvamStore } from '../store.js';
+import type { CampaignRow, CohortRow, CohortSource, CohortUserRow, SarvamStore } from '../store.js';
 import { enterWorkspace, findCampaign, type WorkspaceRequest } from '../workspace.js';
 
 interface CreateCohortBody {
@@ -34,19 +34,11 @@ interface StreamCohortBody {
 type CohortOutcome = CohortRecords | { failure: string };
 
 /**
- * Stores a processed cohort with its valid users and queues them on the campaign's dialer, in one
- * transaction. Sarvam processes cohorts asynchronously (Sarvam's cohort pages and "Stream Cohort" page); the mock finishes first, so the
- * cohort is `completed` (its users join the campaign at once) or `failed`.
+ * A processed cohort's rows: the cohort and its valid users, in file order. Sarvam processes
+ * cohorts asynchronously (Sarvam's cohort pages and "Stream Cohort" page); the mock finishes
+ * first, so the cohort is `completed` (its users join the campaign at once) or `failed`.
  */
-function saveCohort(
-  store: SarvamStore,
-  { simulator }: VendorEnvironment,
-  at: WorkspaceRequest,
-  campaign: CampaignRow,
-  name: string,
-  source: CohortSource,
-  outcome: CohortOutcome,
-): CohortRow {
+function cohortRows(at: WorkspaceRequest, campaign: CampaignRow, name: string, source: CohortSource, outcome: CohortOutcome): { cohort: CohortRow; users: CohortUserRow[] } {
   const { workspace, now, actor } = at;
   const id = randomId('coh-', 8);
   const records: CohortRecords = 'failure' in outcome ? { users: [], total: 0, rejected: 0 } : outcome;
@@ -76,11 +68,48 @@ function saveCohort(
     app_variables: JSON.stringify(user.app_variables),
     app_overrides: user.app_overrides === null ? null : JSON.stringify(user.app_overrides),
   }));
-  // The pipeline runs a handler in one transaction: the cohort, its users and the dialer's queue
-  // are written together or not at all.
+  return { cohort, users };
+}
+
+/**
+ * Stores a processed cohort with its valid users and queues them on the campaign's dialer, in the
+ * request's transaction: together or not at all.
+ */
+function saveCohort(store: SarvamStore, { simulator }: VendorEnvironment, at: WorkspaceRequest, campaign: CampaignRow, name: string, source: CohortSource, outcome: CohortOutcome): CohortRow {
+  const { cohort, users } = cohortRows(at, campaign, name, source, outcome);
   store.insertCohort(cohort, users);
-  queueCohortUsers(simulator, campaign, users, now.getTime());
+  queueCohortUsers(simulator, campaign, users, at.now.getTime());
   return cohort;
+}
+
+/**
+ * `saveCohort` for a file of many rows, from a prepare step: the users are written in slices (see
+ * src/store/imports.ts), the campaign read again before each, so other requests are answered
+ * meanwhile. A campaign cancelled or deleted half-way, or a reset, takes the cohort back whole.
+ */
+async function saveCohortInSlices(store: SarvamStore, { simulator, imports }: VendorEnvironment, request: RequestContext, name: string, source: CohortSource, records: CohortRecords): Promise<CohortRow> {
+  const at = enterWorkspace(store, request);
+  const { cohort, users } = cohortRows(at, campaignTakingCohorts(store, at, request), name, source, records);
+  const target = { sandboxId: at.workspace.sandboxId, kind: COHORT_IMPORT, ref: cohort.id, detail: { campaign_id: cohort.campaign_id } };
+  await imports.run(target, users, (slice) => {
+    const campaign = campaignTakingCohorts(store, enterWorkspace(store, request), request);
+    if (slice[0] === users[0]) store.insertCohort(cohort, []);
+    store.insertCohortUsers(slice);
+    queueCohortUsers(simulator, campaign, slice, at.now.getTime());
+  });
+  return cohort;
+}
+
+/** Cohorts of more valid users than this are written in slices, with the event loop free between them. */
+const WRITTEN_AT_ONCE = 5_000;
+const COHORT_IMPORT = 'sarvam/cohort';
+
+/** A prepare step's cohort: processed and waiting to be written, or written already (a big one). */
+type PreparedCohort = { outcome: CohortOutcome } | { saved: CohortRow };
+
+async function prepareCohort(store: SarvamStore, environment: VendorEnvironment, request: RequestContext, name: string, source: CohortSource, outcome: CohortOutcome): Promise<PreparedCohort> {
+  if ('failure' in outcome || outcome.users.length <= WRITTEN_AT_ONCE) return { outcome };
+  return { saved: await saveCohortInSlices(store, environment, request, name, source, outcome) };
 }
 
 /** The campaign of the path, if it may take a cohort: active, scheduled or paused (Sarvam's "Stream Cohort" page). */
@@ -107,29 +136,38 @@ async function fileText(file: File, field: string): Promise<string> {
 }
 
 export function cohortHandlers(store: SarvamStore, environment: VendorEnvironment): Record<string, AnyHandler> {
+  // A cohort written in slices and cut short: its users leave the dialer and the cohort goes.
+  environment.imports.define(COHORT_IMPORT, (entry, limit) => {
+    const { campaign_id: campaignId } = JSON.parse(entry.detail) as { campaign_id: string };
+    const removed = store.deleteCohortUsers(entry.sandbox_id, campaignId, entry.ref, limit);
+    if (removed < limit) store.deleteCohort(entry.sandbox_id, entry.ref);
+    environment.simulator.forget(entry.sandbox_id);
+    return removed;
+  });
   return {
     'create-cohort': {
       // Checked before the fetch, so a refused request fetches nothing; checked again after it,
       // because the campaign may have been cancelled or deleted while the source was read.
-      async prepare(request): Promise<CohortOutcome> {
+      async prepare(request): Promise<PreparedCohort> {
         const body = request.body as CreateCohortBody;
         campaignTakingCohorts(store, enterWorkspace(store, request), request);
         // The spec's CohortTransformation schema has already held the body to the mapping's shape.
         const transformation = body.cohort_transformation === undefined ? DEFAULT_TRANSFORMATION : (readTransformation(body.cohort_transformation) as CohortTransformation);
         const source = await readCohortSource(body.source.url);
-        if ('failure' in source) return source;
-        const records = readCohortCsv(source.text, transformation);
-        return typeof records === 'string' ? { failure: `the source file ${records}` } : records;
+        if ('failure' in source) return { outcome: source };
+        const records = await readCohortCsv(source.text, transformation);
+        return prepareCohort(store, environment, request, body.name, 'url', typeof records === 'string' ? { failure: `the source file ${records}` } : records);
       },
-      handle(request, outcome) {
+      handle(request, prepared) {
+        if ('saved' in prepared) return { status: 200, body: presentCohort(prepared.saved) };
         const at = enterWorkspace(store, request);
         const campaign = campaignTakingCohorts(store, at, request);
-        return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, (request.body as CreateCohortBody).name, 'url', outcome)) };
+        return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, (request.body as CreateCohortBody).name, 'url', prepared.outcome)) };
       },
-    } satisfies PreparedHandler<CohortOutcome>,
+    } satisfies PreparedHandler<PreparedCohort>,
 
     'upload-cohort': {
-      async prepare(request): Promise<CohortRecords> {
+      async prepare(request): Promise<PreparedCohort> {
         const at = enterWorkspace(store, request);
         // The spec requires cohort_file, and uploadedFile refuses it as text: it is a file here.
         const csvFile = uploadedFile(request, 'cohort_file') as File;
@@ -149,17 +187,18 @@ export function cohortHandlers(store: SarvamStore, environment: VendorEnvironmen
           if (typeof read === 'string') throw new ReplyError(valueError(['body', 'cohort_transformation_file'], `cohort_transformation_file ${read}`, transformationFile.name));
           transformation = read;
         }
-        const records = readCohortCsv(await fileText(csvFile, 'cohort_file'), transformation);
+        const records = await readCohortCsv(await fileText(csvFile, 'cohort_file'), transformation);
         // Sarvam's cohort pages ask for a header row and at least one data row.
         if (typeof records === 'string') throw new ReplyError(valueError(['body', 'cohort_file'], `cohort_file ${records}`, csvFile.name));
-        return records;
+        return prepareCohort(store, environment, request, (request.body as { name: string }).name, 'file_upload', records);
       },
-      handle(request, records) {
+      handle(request, prepared) {
+        if ('saved' in prepared) return { status: 200, body: presentCohort(prepared.saved) };
         const at = enterWorkspace(store, request);
         const campaign = campaignTakingCohorts(store, at, request);
-        return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, (request.body as { name: string }).name, 'file_upload', records)) };
+        return { status: 200, body: presentCohort(saveCohort(store, environment, at, campaign, (request.body as { name: string }).name, 'file_upload', prepared.outcome)) };
       },
-    } satisfies PreparedHandler<CohortRecords>,
+    } satisfies PreparedHandler<PreparedCohort>,
 
     'stream-cohort'(request) {
       const body = request.body as StreamCohortBody;

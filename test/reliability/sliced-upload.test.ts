@@ -1,0 +1,197 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createMockApp, type MockApp } from '../../src/app.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+
+/**
+ * A leads upload of many rows is written in slices, with other requests answered between them
+ * (src/store/imports.ts); it stays all or nothing: refused half-way, or cut short by a crash, it
+ * leaves no lead and no dialer contact behind.
+ */
+const ROWS = 40_000;
+const csv = `phone_number,first_name\n${Array.from({ length: ROWS }, (_, i) => `+1415${String(i).padStart(7, '0')},Lead ${i}`).join('\n')}\n`;
+const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-sliced-upload-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let mock: MockApp | undefined;
+afterEach(() => {
+  mock?.close();
+  mock = undefined;
+});
+
+const headers = { authorization: 'Bearer dnx_sliced', 'content-type': 'application/json' };
+
+async function createCampaign(app: MockApp, status?: string): Promise<string> {
+  const res = await app.app.request('/v1/campaigns', { method: 'POST', headers, body: JSON.stringify({ name: 'Sliced', agent_id: 'agt_1', ...(status ? {} : { scheduled_at: '2099-01-01T00:00:00Z' }) }) });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+function upload(app: MockApp, campaignId: string): Promise<Response> {
+  const form = new FormData();
+  form.append('file', new Blob([csv], { type: 'text/csv' }), 'leads.csv');
+  return Promise.resolve(app.app.request(`/v1/campaigns-leads/upload-file/${campaignId}`, { method: 'POST', headers: { authorization: headers.authorization }, body: form }));
+}
+
+async function totalLeads(app: MockApp, campaignId: string): Promise<number> {
+  const res = await app.app.request(`/v1/campaigns/${campaignId}`, { headers });
+  return ((await res.json()) as { total_leads: number }).total_leads;
+}
+
+function rowsOf(app: MockApp, campaignId: string) {
+  const leads = app.db.prepare('SELECT count(*) FROM dialnexa_leads WHERE campaign_id = ?').pluck().get(campaignId) as number;
+  const contacts = app.db.prepare("SELECT count(*) FROM sim_contacts WHERE vendor = 'dialnexa' AND campaign_ref = ?").pluck().get(campaignId) as number;
+  const imports = app.db.prepare('SELECT count(*) FROM imports').pluck().get() as number;
+  return { leads, contacts, imports };
+}
+
+/** Polls (each poll a request of its own) until some but not all of the file's leads are in. */
+async function untilHalfWritten(app: MockApp, campaignId: string): Promise<number> {
+  for (;;) {
+    const total = await totalLeads(app, campaignId);
+    if (total > 0 && total < ROWS) return total;
+    if (total === ROWS) throw new Error('the upload finished before it was seen half-way');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('a leads upload of many rows', () => {
+  it('lets other requests through while it is written, and ends with every lead and contact', async () => {
+    mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+    const id = await createCampaign(mock);
+    const uploading = upload(mock, id);
+    // Requests answered while the upload is still being written: they saw part of it.
+    const seen = await untilHalfWritten(mock, id);
+    expect(seen).toBeGreaterThan(0);
+    const res = await uploading;
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { leads_created: number }).leads_created).toBe(ROWS);
+    expect(await totalLeads(mock, id)).toBe(ROWS);
+    expect(rowsOf(mock, id)).toEqual({ leads: ROWS, contacts: ROWS, imports: 0 });
+    const counters = mock.db.prepare('SELECT total_leads, pending_calls FROM dialnexa_campaigns WHERE id = ?').get(id);
+    expect(counters).toEqual({ total_leads: ROWS, pending_calls: ROWS });
+  });
+
+  it('is taken back whole when the campaign is cancelled half-way, and answers 409 as if cancelled before', async () => {
+    mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+    const id = await createCampaign(mock);
+    const uploading = upload(mock, id);
+    await untilHalfWritten(mock, id);
+    const cancel = await mock.app.request(`/v1/campaigns/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ status: 'cancelled' }) });
+    expect(cancel.status).toBe(200);
+    const res = await uploading;
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { message: string }).message).toBe('Cannot add leads to a cancelled campaign');
+    expect(rowsOf(mock, id)).toEqual({ leads: 0, contacts: 0, imports: 0 });
+    expect(await totalLeads(mock, id)).toBe(0);
+  });
+
+  it('stops at a reset of its sandbox and answers 404, leaving nothing', async () => {
+    mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+    const id = await createCampaign(mock);
+    const uploading = upload(mock, id);
+    await untilHalfWritten(mock, id);
+    mock.reset('dnx_sliced');
+    const res = await uploading;
+    expect(res.status).toBe(404);
+    expect(rowsOf(mock, id)).toEqual({ leads: 0, contacts: 0, imports: 0 });
+  });
+
+  it('cut short by a crash, is undone when the mock next opens the database file', async () => {
+    const db = join(dir, 'crashed.sqlite');
+    const first = createMockApp({ db, speed: 0, logger: createLogger('silent') });
+    const id = await createCampaign(first);
+    // What a process killed half-way leaves on disk: an open import and the slices it wrote.
+    const uploading = upload(first, id);
+    await untilHalfWritten(first, id);
+    const left = rowsOf(first, id);
+    expect(left.leads).toBeLessThan(ROWS);
+    expect(left.imports).toBe(1);
+    expect(left.leads).toBeGreaterThan(0);
+    expect(left.contacts).toBe(left.leads);
+    // The file as it is at this moment, taken at once (the upload goes on in the original).
+    const copy = join(dir, 'crashed-copy.sqlite');
+    first.db.prepare('VACUUM INTO ?').run(copy);
+    first.close();
+    await uploading.catch(() => undefined);
+
+    const warnings: string[] = [];
+    const logger: Logger = { ...createLogger('silent'), warn: (message: string) => void warnings.push(message) };
+    mock = createMockApp({ db: copy, speed: 0, logger });
+    expect(rowsOf(mock, id)).toEqual({ leads: 0, contacts: 0, imports: 0 });
+    expect(await totalLeads(mock, id)).toBe(0);
+    expect(warnings).toEqual(['undid 1 upload a stopped server left half-written']);
+    expect(mock.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});
+
+describe('a Sarvam cohort file of many rows', () => {
+  const BASE = '/api/scheduling/v1/orgs/org-sliced/workspaces/ws-sliced';
+  const sarvam = { 'x-api-key': 'sarvam_sliced' };
+  const cohortCsv = `phone_number,name\n${Array.from({ length: ROWS }, (_, i) => `98${String(i).padStart(8, '0')},User ${i}`).join('\n')}\n`;
+
+  async function createSarvamCampaign(app: MockApp): Promise<string> {
+    const res = await app.app.request(`${BASE}/campaigns`, {
+      method: 'POST',
+      headers: { ...sarvam, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Sliced cohort',
+        app_config: { app_id: 'payment-reminder-agent', app_type: 'agent', app_version: 3 },
+        start_timestamp: '2098-01-01T00:00:00Z',
+        end_timestamp: '2099-01-01T00:00:00Z',
+        allowed_schedule: { allowed_start_time: '09:00', allowed_end_time: '18:00', allowed_days: ['Monday'], timezone: 'Asia/Kolkata' },
+      }),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { campaign_id: string }).campaign_id;
+  }
+
+  function uploadCohort(app: MockApp, campaignId: string): Promise<Response> {
+    const form = new FormData();
+    form.append('name', 'Big cohort');
+    form.append('cohort_file', new Blob([cohortCsv], { type: 'text/csv' }), 'cohort.csv');
+    return Promise.resolve(app.app.request(`${BASE}/campaigns/${campaignId}/cohorts/upload`, { method: 'POST', headers: sarvam, body: form }));
+  }
+
+  const stored = (app: MockApp, campaignId: string) => ({
+    cohorts: app.db.prepare('SELECT count(*) FROM sarvam_cohorts WHERE campaign_id = ?').pluck().get(campaignId),
+    users: app.db.prepare('SELECT count(*) FROM sarvam_cohort_users u JOIN sarvam_cohorts c ON c.sandbox_id = u.sandbox_id AND c.id = u.cohort_id WHERE c.campaign_id = ?').pluck().get(campaignId),
+    contacts: app.db.prepare("SELECT count(*) FROM sim_contacts WHERE vendor = 'sarvam' AND campaign_ref = ?").pluck().get(campaignId),
+    imports: app.db.prepare('SELECT count(*) FROM imports').pluck().get(),
+  });
+
+  /** Until some of the cohort's users are in and not all (the test reads the database beside the requests). */
+  async function untilHalfStored(app: MockApp, campaignId: string): Promise<void> {
+    for (;;) {
+      const { contacts } = stored(app, campaignId);
+      if ((contacts as number) > 0 && (contacts as number) < ROWS) return;
+      if (contacts === ROWS) throw new Error('the cohort was stored before it was seen half-way');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  it('is stored whole: the cohort, every user and every dialer contact', async () => {
+    mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+    const id = await createSarvamCampaign(mock);
+    const uploading = uploadCohort(mock, id);
+    await untilHalfStored(mock, id);
+    const res = await uploading;
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { result: unknown }).result).toEqual({ total_records: ROWS, valid_records: ROWS, rejected_records: 0 });
+    expect(stored(mock, id)).toEqual({ cohorts: 1, users: ROWS, contacts: ROWS, imports: 0 });
+  });
+
+  it('is taken back whole when the campaign is cancelled half-way, and answers 409', async () => {
+    mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+    const id = await createSarvamCampaign(mock);
+    const uploading = uploadCohort(mock, id);
+    await untilHalfStored(mock, id);
+    const cancel = await mock.app.request(`${BASE}/campaigns/${id}/status`, { method: 'PUT', headers: { ...sarvam, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'cancel' }) });
+    expect(cancel.status).toBe(200);
+    const res = await uploading;
+    expect(res.status).toBe(409);
+    expect(stored(mock, id)).toEqual({ cohorts: 0, users: 0, contacts: 0, imports: 0 });
+  });
+});
