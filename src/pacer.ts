@@ -43,3 +43,23 @@ export async function decodePaced(bytes: Uint8Array, pacer: Pacer): Promise<stri
 }
 
 const DECODED_AT_ONCE = 1 << 20;
+
+/**
+ * Work written as a generator that yields where it may pause: `runSteps` runs it to the end at
+ * once (where nothing else may run, as in loading a fixture); `runStepsPaced` pauses as `pacer`
+ * says. One piece of code serves both.
+ */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+export async function runStepsPaced<T>(steps: Generator<void, T>, pacer: Pacer): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (pacer.due(true)) await pacer.pause();
+  }
+}

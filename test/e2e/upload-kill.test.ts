@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startMockProcess } from '../helpers/process.js';
 
 const ROWS = 150_000;
@@ -38,6 +38,7 @@ describe('a leads upload killed mid-request', () => {
   ] as const)('killed %s, it leaves all of them or nothing once restarted', async (_, when) => {
     const db = join(dir, `kill-${when}.sqlite`);
     const mock = await startMockProcess(['--port', '0', '--db', db, '--speed', '0']);
+    onTestFinished(() => void mock.stop('SIGKILL').catch(() => undefined));
     const created = await fetch(`${mock.url}/v1/campaigns`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },

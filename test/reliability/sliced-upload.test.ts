@@ -195,3 +195,62 @@ describe('a Sarvam cohort file of many rows', () => {
     expect(stored(mock, id)).toEqual({ cohorts: 0, users: 0, contacts: 0, imports: 0 });
   });
 });
+
+describe('an Asisso campaign started on a CSV of many rows', () => {
+  const asisso = { 'x-api-key': 'asisso_sliced' };
+  const contactsCsv = `phone_number,name\n${Array.from({ length: ROWS }, (_, i) => `+1415${String(i).padStart(7, '0')},Contact ${i}`).join('\n')}\n`;
+
+  async function createAsissoCampaign(app: MockApp): Promise<number> {
+    const presigned = await app.app.request('/api/v1/s3/presigned-upload-url', { method: 'POST', headers: { ...asisso, 'content-type': 'application/json' }, body: JSON.stringify({ file_name: 'contacts.csv', file_size: contactsCsv.length }) });
+    const { upload_url, file_key } = (await presigned.json()) as { upload_url: string; file_key: string };
+    const url = new URL(upload_url);
+    expect((await app.app.request(`${url.pathname}${url.search}`, { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: contactsCsv })).status).toBe(200);
+    const res = await app.app.request('/api/v1/campaign/create', {
+      method: 'POST',
+      headers: { ...asisso, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Sliced start', workflow_id: 42, source_type: 'csv', source_id: file_key }),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { id: number }).id;
+  }
+
+  const start = (app: MockApp, id: number) => Promise.resolve(app.app.request(`/api/v1/campaign/${id}/start`, { method: 'POST', headers: asisso }));
+  const queued = (app: MockApp, id: number) => ({
+    runs: app.db.prepare('SELECT count(*) FROM asisso_queued_runs WHERE campaign_id = ?').pluck().get(id),
+    contacts: app.db.prepare("SELECT count(*) FROM sim_contacts WHERE vendor = 'asisso' AND campaign_ref = ?").pluck().get(String(id)),
+    imports: app.db.prepare('SELECT count(*) FROM imports').pluck().get(),
+  });
+  async function untilHalfQueued(app: MockApp, id: number): Promise<void> {
+    for (;;) {
+      const { runs } = queued(app, id);
+      if ((runs as number) > 0 && (runs as number) < ROWS) return;
+      if (runs === ROWS) throw new Error('the contacts were queued before they were seen half-way');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  it('queues every contact, dials none before it has started, and refuses a second start meanwhile', async () => {
+    mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+    const id = await createAsissoCampaign(mock);
+    const starting = start(mock, id);
+    await untilHalfQueued(mock, id);
+    const draft = (await (await mock.app.request(`/api/v1/campaign/${id}`, { headers: asisso })).json()) as { state: string };
+    expect(draft.state).toBe('draft');
+    const again = await start(mock, id);
+    expect(again.status).toBe(400);
+    const res = await starting;
+    expect(res.status).toBe(200);
+    expect((await res.json()) as { state: string; total_rows: number }).toMatchObject({ state: 'running', total_rows: ROWS });
+    expect(queued(mock, id)).toEqual({ runs: ROWS, contacts: ROWS, imports: 0 });
+  });
+
+  it('stops at a reset of its sandbox and answers 404, leaving nothing', async () => {
+    mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+    const id = await createAsissoCampaign(mock);
+    const starting = start(mock, id);
+    await untilHalfQueued(mock, id);
+    mock.reset('asisso_sliced');
+    expect((await starting).status).toBe(404);
+    expect(queued(mock, id)).toEqual({ runs: 0, contacts: 0, imports: 0 });
+  });
+});

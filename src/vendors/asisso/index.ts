@@ -39,12 +39,13 @@ export const asisso: VendorModule = {
   bodyLimits: { json: MAX_CSV_BYTES, multipart: MAX_CSV_BYTES },
   fixtures: asissoFixtures,
   createDialerEffects: ({ db, simulator }) => createAsissoDialerEffects(new AsissoStore(db), simulator),
-  createHandlers({ db, simulator }) {
+  createHandlers(environment) {
+    const { db, simulator } = environment;
     const store = new AsissoStore(db);
     return {
       ...uploadHandlers(store, new UploadUrlSigner()),
       ...campaignHandlers(store, simulator),
-      ...lifecycleHandlers(store, simulator),
+      ...lifecycleHandlers(store, environment),
       ...runHandlers(store),
     };
   },

@@ -160,6 +160,9 @@ export class AsissoStore {
   readonly #redialCandidates: Statement<{ sandboxId: number; campaignId: number; tags: string }, QueuedRun>;
   readonly #runQueries = new Map<string, { page: Statement; count: Statement }>();
   readonly #queuedContacts: Statement<[number, number], DialContact>;
+  readonly #queuedRefs: Statement<[number, number, number], string>;
+  readonly #deleteQueuedRun: Statement<[number, number, string]>;
+  readonly #deleteContact: Statement<[number, string, string]>;
   readonly #dialSettings: Statement<[number, number], Pick<CampaignRecord, 'retry_config' | 'circuit_breaker'>>;
   readonly #insertCallRun: Statement<{ sandbox_id: number; campaign_id: number; source_uuid: string; call_tags: string; created_at: string }>;
   readonly #markCalled: Statement<[number, number, string]>;
@@ -219,6 +222,9 @@ export class AsissoStore {
 
     // The dialer's statements: each call is a few indexed reads and writes, however large the campaign.
     this.#queuedContacts = db.prepare('SELECT source_uuid, phone_number FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid');
+    this.#queuedRefs = db.prepare<[number, number, number], string>('SELECT source_uuid FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? LIMIT ?').pluck();
+    this.#deleteQueuedRun = db.prepare('DELETE FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ?');
+    this.#deleteContact = db.prepare("DELETE FROM sim_contacts WHERE sandbox_id = ? AND vendor = 'asisso' AND campaign_ref = ? AND ref = ?");
     this.#dialSettings = db.prepare('SELECT retry_config, circuit_breaker FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?');
     this.#insertCallRun = db.prepare(`INSERT INTO asisso_runs
       (sandbox_id, id, campaign_id, source_uuid, initial_context, call_status, call_tags, disposition, duration_seconds, is_completed, created_at)
@@ -310,6 +316,24 @@ export class AsissoStore {
 
   #queue(sandboxId: number, campaignId: number, contacts: readonly QueuedRun[]): void {
     this.queueContacts(sandboxId, campaignId, contacts.map((contact) => ({ ...contact, state: 'queued' })));
+  }
+
+  /** Queues a slice of a starting campaign's contacts (a big source is queued in slices), in the caller's transaction. */
+  queueSlice(sandboxId: number, campaignId: number, contacts: readonly QueuedRun[]): void {
+    this.#queue(sandboxId, campaignId, contacts);
+  }
+
+  /**
+   * Takes at most `limit` contacts out of a campaign's queue, with their dialer contacts (a start
+   * cut short); answers how many it took.
+   */
+  unqueueContacts(sandboxId: number, campaignId: number, limit: number): number {
+    const refs = this.#queuedRefs.all(sandboxId, campaignId, limit);
+    for (const ref of refs) {
+      this.#deleteContact.run(sandboxId, String(campaignId), ref);
+      this.#deleteQueuedRun.run(sandboxId, campaignId, ref);
+    }
+    return refs.length;
   }
 
   /** Queues contacts for a campaign, in order, each in the state given (seed data: some already called). */

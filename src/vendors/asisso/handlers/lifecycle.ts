@@ -1,13 +1,12 @@
-import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
-import type { Simulator } from '../../../sim/simulator.js';
-import { readContacts } from '../contacts.js';
+import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { readContactsPaced } from '../contacts.js';
 import { organizationConcurrencyLimit, queueContacts, syncCampaign } from '../dialer.js';
 import { badRequest } from '../errors.js';
 import { assertSomeRedialReason } from '../model-validators.js';
 import { presentCampaign } from '../present.js';
 import { assertRedialable, INITIAL_STATE, nextState, REDIAL_TAGS } from '../rules.js';
 import { retryConfigFrom, type RetryConfig } from '../settings.js';
-import type { AsissoStore, CampaignRow } from '../store.js';
+import type { AsissoStore, CampaignRow, QueuedRun } from '../store.js';
 import { findCampaign } from './campaigns.js';
 
 interface RedialBody {
@@ -18,35 +17,83 @@ interface RedialBody {
   retry_config?: Partial<RetryConfig> | null;
 }
 
-export function lifecycleHandlers(store: AsissoStore, simulator: Simulator): Record<string, Handler> {
+/** Sources of more contacts than this are queued in slices, with the event loop free between them. */
+const QUEUED_AT_ONCE = 5_000;
+const START_IMPORT = 'asisso/start';
+
+/** A start's prepare step: the contacts to queue (none for a redial), or the campaign started already (a big source). */
+type PreparedStart = { contacts: QueuedRun[] } | { started: CampaignRow };
+
+export function lifecycleHandlers(store: AsissoStore, { simulator, imports }: VendorEnvironment): Record<string, AnyHandler> {
   /** The simulation follows each change of state, with the campaign's settings as they are now. */
   const sync = (request: RequestContext, campaign: CampaignRow) => syncCampaign(simulator, campaign, organizationConcurrencyLimit(request.sandbox), request.now().getTime());
+  /** Campaigns whose contacts are being queued in slices: started, as far as another start is concerned. */
+  const starting = new Set<string>();
+  // A start cut short: its contacts leave the queue and the dialer; the campaign was never changed.
+  imports.define(START_IMPORT, (entry, limit) => {
+    const removed = store.unqueueContacts(entry.sandbox_id, Number(entry.ref), limit);
+    simulator.forget(entry.sandbox_id);
+    return removed;
+  });
+
+  /** The campaign saved as started, with `total` contacts (queued already), and handed to the dialer running. */
+  const start = (request: RequestContext, campaign: CampaignRow, total: number | null): CampaignRow => {
+    const now = request.now().toISOString();
+    const started = store.updateCampaign({
+      ...campaign,
+      state: nextState('start', campaign.state),
+      total_rows: total ?? campaign.total_rows,
+      started_at: now,
+      source_sync_status: 'completed',
+      source_last_synced_at: now,
+      updated_at: now,
+    });
+    sync(request, started);
+    return started;
+  };
 
   return {
-    startCampaign(request) {
-      const campaign = findCampaign(store, request);
-      const state = nextState('start', campaign.state);
-      const now = request.now().toISOString();
-      // Dograh's campaign runner: a redial campaign starts from the contacts it was created with; any other reads its CSV.
-      const redial = campaign.parent_campaign_id !== null;
-      const contacts = redial ? [] : readContacts(campaign.source_id, store.getUpload(request.sandbox.id, campaign.source_id)?.content ?? null);
-      const started = store.startCampaign(
-        {
-          ...campaign,
-          state,
-          total_rows: redial ? campaign.total_rows : contacts.length,
-          started_at: now,
-          source_sync_status: 'completed',
-          source_last_synced_at: now,
-          updated_at: now,
-        },
-        contacts,
-      );
-      // Dialing begins: the CSV's contacts, or a redial's own, in queue order.
-      sync(request, started);
-      queueContacts(simulator, started, store.queuedContacts(started.sandbox_id, started.id), request.now().getTime());
-      return { status: 200, body: presentCampaign(started) };
-    },
+    startCampaign: {
+      // Dograh's campaign runner: a redial campaign starts from the contacts it was created with;
+      // any other reads its CSV, here, a few milliseconds at a time. A big one is also queued
+      // here, in slices (see src/store/imports.ts), the campaign started with the last.
+      async prepare(request): Promise<PreparedStart> {
+        const campaign = findCampaign(store, request);
+        const key = `${campaign.sandbox_id}/${campaign.id}`;
+        nextState('start', starting.has(key) ? 'running' : campaign.state);
+        if (campaign.parent_campaign_id !== null) return { contacts: [] };
+        const contacts = await readContactsPaced(campaign.source_id, store.getUpload(request.sandbox.id, campaign.source_id)?.content ?? null);
+        if (contacts.length <= QUEUED_AT_ONCE) return { contacts };
+        nextState('start', starting.has(key) ? 'running' : findCampaign(store, request).state);
+        starting.add(key);
+        try {
+          const at = request.now().getTime();
+          const [first, last] = [contacts[0], contacts.at(-1)];
+          await imports.run({ sandboxId: campaign.sandbox_id, kind: START_IMPORT, ref: String(campaign.id) }, contacts, (slice) => {
+            const current = findCampaign(store, request);
+            nextState('start', current.state);
+            // Queued on a paused dialer, so nothing is dialed before the campaign has started.
+            if (slice[0] === first) syncCampaign(simulator, { ...current, state: 'paused' }, organizationConcurrencyLimit(request.sandbox), at);
+            store.queueSlice(current.sandbox_id, current.id, slice);
+            queueContacts(simulator, current, slice, at);
+            if (slice.at(-1) === last) start(request, current, contacts.length);
+          });
+        } finally {
+          starting.delete(key);
+        }
+        return { started: findCampaign(store, request) };
+      },
+      handle(request, prepared) {
+        if ('started' in prepared) return { status: 200, body: presentCampaign(prepared.started) };
+        const campaign = findCampaign(store, request);
+        const redial = campaign.parent_campaign_id !== null;
+        store.queueSlice(campaign.sandbox_id, campaign.id, prepared.contacts);
+        const started = start(request, campaign, redial ? null : prepared.contacts.length);
+        // Dialing begins: the CSV's contacts, or a redial's own, in queue order.
+        queueContacts(simulator, started, store.queuedContacts(started.sandbox_id, started.id), request.now().getTime());
+        return { status: 200, body: presentCampaign(started) };
+      },
+    } satisfies PreparedHandler<PreparedStart>,
 
     pauseCampaign(request) {
       const campaign = findCampaign(store, request);
