@@ -1,5 +1,9 @@
-/** Lets the event loop run: timers, sockets, other requests. */
-export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Lets the event loop run: timers, sockets, other requests. Two hops through the check phase, so
+ * that a full turn of the loop (timers, then I/O) passes whichever phase it is called from: from
+ * an I/O callback, one `setImmediate` would run in the same turn, before any timer.
+ */
+export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
 /**
  * Keeps a long loop from holding the event loop: with `if (pacer.due()) await pacer.pause()` in
@@ -30,19 +34,6 @@ export class Pacer {
     this.#since = performance.now();
   }
 }
-
-/** UTF-8 bytes as text, a megabyte at a time, pausing as `pacer` says (a byte-order mark is dropped). */
-export async function decodePaced(bytes: Uint8Array, pacer: Pacer): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  for (let at = 0; at < bytes.length; at += DECODED_AT_ONCE) {
-    text += decoder.decode(bytes.subarray(at, at + DECODED_AT_ONCE), { stream: true });
-    if (pacer.due(true)) await pacer.pause();
-  }
-  return text + decoder.decode();
-}
-
-const DECODED_AT_ONCE = 1 << 20;
 
 /**
  * Work written as a generator that yields where it may pause: `runSteps` runs it to the end at

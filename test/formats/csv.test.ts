@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/formats/csv.js';
+import { parseCsv, parseCsvSteps } from '../../src/formats/csv.js';
+import { runSteps } from '../../src/pacer.js';
 import { toE164 } from '../../src/formats/phone.js';
 
 describe('parseCsv', () => {
@@ -40,5 +41,40 @@ describe('toE164', () => {
     ['+1234567890123456', undefined],
   ])('%s → %s', (written, expected) => {
     expect(toE164(written)).toBe(expected);
+  });
+});
+
+describe('parseCsvSteps from bytes, a piece at a time', () => {
+  /** The answer, or the error's message. */
+  const read = (run: () => unknown) => {
+    try {
+      return run();
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it('reads what parseCsv reads, whatever the pieces: quoted line breaks, CR line ends, a BOM, UTF-8, errors', () => {
+    // A fixed pseudo-random sequence (a linear congruential generator), so a failure can be replayed.
+    let seed = 20261205;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = ['a', 'é', '東', ',', '"', '""', '\n', '\r', '\r\n', ' ', '\ufeff'];
+    let compared = 0;
+    for (let k = 0; k < 20_000; k++) {
+      let text = '';
+      for (let length = Math.floor(next() * 16); length > 0; length--) text += alphabet[Math.floor(next() * alphabet.length)];
+      const expected = read(() => parseCsv(text));
+      expect(read(() => runSteps(parseCsvSteps(new TextEncoder().encode(text), 1 + (k % 5)))), JSON.stringify(text)).toEqual(expected);
+      compared++;
+    }
+    expect(compared).toBe(20_000);
+  });
+
+  it('cuts a big file into pieces at line ends outside quotes, and counts lines across them', () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `+1415${String(i).padStart(7, '0')},"Lead\n${i}, ""quoted"""`);
+    const text = `phone_number,name\n${rows.join('\n')}\n`;
+    const table = runSteps(parseCsvSteps(new TextEncoder().encode(text), 1024));
+    expect(table).toEqual(parseCsv(text));
+    expect(table.rows[2999]).toEqual({ line: 2 + 2 * 2999, fields: ['+14150002999', 'Lead\n2999, "quoted"'] });
   });
 });

@@ -2,6 +2,7 @@ import type { ValidationIssue } from '../issues.js';
 import type { RequestBodyObject } from '../spec/openapi.js';
 import { isJsonMediaType } from '../spec/compile.js';
 import { readMultipart } from '../../formats/multipart.js';
+import { breathe } from '../../pacer.js';
 import type { Call } from './call.js';
 
 /**
@@ -56,6 +57,9 @@ interface BodyRules {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Bytes past which a form body is parsed on a turn of the event loop of its own. */
+const BIG_BODY = 1 << 20;
+
 async function readRequestBody(call: Call, rules: BodyRules): Promise<ReadBody> {
   const { incoming } = call;
   const accepted = Object.keys(rules.requestBody.content);
@@ -104,6 +108,8 @@ async function readRequestBody(call: Call, rules: BodyRules): Promise<ReadBody> 
     }
   }
   if (isMultipart || mediaType === 'application/x-www-form-urlencoded') {
+    // A big body has been read (the last of it just now): the loop turns before it is parsed.
+    if (bytes.length > BIG_BODY) await breathe();
     let form: Iterable<[string, string | File]>;
     try {
       form = isMultipart

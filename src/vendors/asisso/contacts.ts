@@ -27,7 +27,7 @@ function* contactSteps(sourceId: string, content: Uint8Array | null): Generator<
   if (content === null) throw new ReplyError(badRequest(`Failed to access CSV file: ${sourceId}`));
   let table;
   try {
-    table = yield* parseCsvSteps(new TextDecoder().decode(content));
+    table = yield* parseCsvSteps(content);
   } catch (error) {
     throw new ReplyError(badRequest(`Invalid CSV format: ${(error as CsvError).message}`));
   }
@@ -41,7 +41,9 @@ function* contactSteps(sourceId: string, content: Uint8Array | null): Generator<
 
   // Dograh names a contact after its file and row: csv_<md5(file key)[:8]>_row_<n>.
   const prefix = `csv_${createHash('md5').update(sourceId).digest('hex').slice(0, 8)}_row_`;
-  const contacts: Array<QueuedRun & { row: number }> = [];
+  const contacts: QueuedRun[] = [];
+  /** The file line of each contact, for the messages. */
+  const lines: number[] = [];
   const invalidRows: number[] = [];
   for (const [index, row] of table.rows.entries()) {
     if ((index & 255) === 255) yield;
@@ -53,21 +55,23 @@ function* contactSteps(sourceId: string, content: Uint8Array | null): Generator<
       continue;
     }
     const context = Object.fromEntries(headers.map((name, column) => [name, row.fields[column] ?? '']));
-    contacts.push({ row: row.line, source_uuid: `${prefix}${index + 1}`, phone_number: phone, context_variables: JSON.stringify(context) });
+    contacts.push({ source_uuid: `${prefix}${index + 1}`, phone_number: phone, context_variables: JSON.stringify(context) });
+    lines.push(row.line);
   }
   if (invalidRows.length > 0) {
     throw new ReplyError(badRequest(`Invalid phone numbers in rows: ${rowList(invalidRows)}. All phone numbers must include country code (start with '+')`));
   }
   const seen = new Set<string>();
   const duplicateRows: number[] = [];
-  for (const contact of contacts) {
-    if (seen.has(contact.phone_number)) duplicateRows.push(contact.row);
+  for (const [index, contact] of contacts.entries()) {
+    if ((index & 4095) === 4095) yield;
+    if (seen.has(contact.phone_number)) duplicateRows.push(lines[index] as number);
     seen.add(contact.phone_number);
   }
   if (duplicateRows.length > 0) {
     throw new ReplyError(badRequest(`Duplicate phone numbers found in rows: ${rowList(duplicateRows)}. Phone numbers in a campaign must be unique.`));
   }
-  return contacts.map(({ row: _row, ...contact }) => contact);
+  return contacts;
 }
 
 /** Dograh's code `_format_rows`: five row numbers, then "and N more". */

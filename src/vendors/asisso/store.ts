@@ -161,6 +161,7 @@ export class AsissoStore {
   readonly #runQueries = new Map<string, { page: Statement; count: Statement }>();
   readonly #queuedContacts: Statement<[number, number], DialContact>;
   readonly #queuedRefs: Statement<[number, number, number], string>;
+  readonly #campaignState: Statement<[number, number], CampaignState>;
   readonly #deleteQueuedRun: Statement<[number, number, string]>;
   readonly #deleteContact: Statement<[number, string, string]>;
   readonly #dialSettings: Statement<[number, number], Pick<CampaignRecord, 'retry_config' | 'circuit_breaker'>>;
@@ -222,6 +223,7 @@ export class AsissoStore {
 
     // The dialer's statements: each call is a few indexed reads and writes, however large the campaign.
     this.#queuedContacts = db.prepare('SELECT source_uuid, phone_number FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid');
+    this.#campaignState = db.prepare<[number, number], CampaignState>('SELECT state FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?').pluck();
     this.#queuedRefs = db.prepare<[number, number, number], string>('SELECT source_uuid FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? LIMIT ?').pluck();
     this.#deleteQueuedRun = db.prepare('DELETE FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ?');
     this.#deleteContact = db.prepare("DELETE FROM sim_contacts WHERE sandbox_id = ? AND vendor = 'asisso' AND campaign_ref = ? AND ref = ?");
@@ -268,6 +270,11 @@ export class AsissoStore {
 
   getCampaign(sandboxId: number, id: number): CampaignRow | undefined {
     return this.#getCampaign.get(sandboxId, id);
+  }
+
+  /** A campaign's state alone: cheap where `getCampaign` counts its runs and queue. */
+  campaignState(sandboxId: number, id: number): CampaignState | undefined {
+    return this.#campaignState.get(sandboxId, id);
   }
 
   /** Every campaign of the sandbox, newest first. */

@@ -2,7 +2,7 @@ import { ReplyError } from '../../engine/vendor.js';
 import { MAX_FILE_ROWS, parseCsvPaced, repeatedColumns, type CsvError, type CsvTable } from '../../formats/csv.js';
 import { looksLikeXlsx, readXlsx } from '../../formats/xlsx.js';
 import { toE164 } from '../../formats/phone.js';
-import { decodePaced, Pacer } from '../../pacer.js';
+import { Pacer } from '../../pacer.js';
 import { badRequest } from './errors.js';
 
 /**
@@ -48,7 +48,7 @@ export async function readLeadsTable(file: File, pacer = new Pacer()): Promise<C
   }
   if (!name.endsWith('.csv') && !CSV_TYPES.has(type)) throw new ReplyError(badRequest('Only CSV, XLSX and XLS files are allowed'));
   try {
-    return await parseCsvPaced(await decodePaced(new Uint8Array(await file.arrayBuffer()), pacer), pacer);
+    return await parseCsvPaced(await file.bytes(), pacer);
   } catch (error) {
     throw new ReplyError(badRequest(`The file is not valid CSV: ${(error as CsvError).message}`));
   }

@@ -59,11 +59,10 @@ export function readTransformation(value: unknown): CohortTransformation | strin
  * that maps it. Returns what is wrong with the file as a sentence, or the records. A big file is
  * read a few milliseconds at a time (see Pacer).
  */
-export async function readCohortCsv(text: string, transformation: CohortTransformation): Promise<CohortRecords | string> {
-  const pacer = new Pacer();
+export async function readCohortCsv(file: string | Uint8Array, transformation: CohortTransformation, pacer = new Pacer()): Promise<CohortRecords | string> {
   let table;
   try {
-    table = await parseCsvPaced(text, pacer);
+    table = await parseCsvPaced(file, pacer);
   } catch (error) {
     return `is not valid CSV: ${(error as CsvError).message}`;
   }

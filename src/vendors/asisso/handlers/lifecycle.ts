@@ -1,7 +1,7 @@
 import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
 import { readContactsPaced } from '../contacts.js';
 import { organizationConcurrencyLimit, queueContacts, syncCampaign } from '../dialer.js';
-import { badRequest } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { assertSomeRedialReason } from '../model-validators.js';
 import { presentCampaign } from '../present.js';
 import { assertRedialable, INITIAL_STATE, nextState, REDIAL_TAGS } from '../rules.js';
@@ -70,13 +70,15 @@ export function lifecycleHandlers(store: AsissoStore, { simulator, imports }: Ve
           const at = request.now().getTime();
           const [first, last] = [contacts[0], contacts.at(-1)];
           await imports.run({ sandboxId: campaign.sandbox_id, kind: START_IMPORT, ref: String(campaign.id) }, contacts, (slice) => {
-            const current = findCampaign(store, request);
-            nextState('start', current.state);
+            // Its state alone, read again: the whole campaign counts its queue, which grows.
+            const state = store.campaignState(campaign.sandbox_id, campaign.id);
+            if (state === undefined) throw new ReplyError(notFound('Campaign not found'));
+            nextState('start', state);
             // Queued on a paused dialer, so nothing is dialed before the campaign has started.
-            if (slice[0] === first) syncCampaign(simulator, { ...current, state: 'paused' }, organizationConcurrencyLimit(request.sandbox), at);
-            store.queueSlice(current.sandbox_id, current.id, slice);
-            queueContacts(simulator, current, slice, at);
-            if (slice.at(-1) === last) start(request, current, contacts.length);
+            if (slice[0] === first) syncCampaign(simulator, { ...findCampaign(store, request), state: 'paused' }, organizationConcurrencyLimit(request.sandbox), at);
+            store.queueSlice(campaign.sandbox_id, campaign.id, slice);
+            queueContacts(simulator, campaign, slice, at);
+            if (slice.at(-1) === last) start(request, findCampaign(store, request), contacts.length);
           });
         } finally {
           starting.delete(key);

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
 import { valueError } from '../../../envelopes/fastapi.js';
 import { randomId } from '../../../store/ids.js';
@@ -38,7 +39,13 @@ type CohortOutcome = CohortRecords | { failure: string };
  * cohorts asynchronously (Sarvam's cohort pages and "Stream Cohort" page); the mock finishes
  * first, so the cohort is `completed` (its users join the campaign at once) or `failed`.
  */
-function cohortRows(at: WorkspaceRequest, campaign: CampaignRow, name: string, source: CohortSource, outcome: CohortOutcome): { cohort: CohortRow; users: CohortUserRow[] } {
+function cohortRows(
+  at: WorkspaceRequest,
+  campaign: CampaignRow,
+  name: string,
+  source: CohortSource,
+  outcome: CohortOutcome,
+): { cohort: CohortRow; userRow: (user: CohortUser, position: number) => CohortUserRow } {
   const { workspace, now, actor } = at;
   const id = randomId('coh-', 8);
   const records: CohortRecords = 'failure' in outcome ? { users: [], total: 0, rejected: 0 } : outcome;
@@ -59,7 +66,7 @@ function cohortRows(at: WorkspaceRequest, campaign: CampaignRow, name: string, s
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
   };
-  const users = records.users.map((user, position) => ({
+  const userRow = (user: CohortUser, position: number): CohortUserRow => ({
     ...owner,
     cohort_id: id,
     position,
@@ -67,8 +74,8 @@ function cohortRows(at: WorkspaceRequest, campaign: CampaignRow, name: string, s
     user_identifier: user.user_identifier,
     app_variables: JSON.stringify(user.app_variables),
     app_overrides: user.app_overrides === null ? null : JSON.stringify(user.app_overrides),
-  }));
-  return { cohort, users };
+  });
+  return { cohort, userRow };
 }
 
 /**
@@ -76,7 +83,8 @@ function cohortRows(at: WorkspaceRequest, campaign: CampaignRow, name: string, s
  * request's transaction: together or not at all.
  */
 function saveCohort(store: SarvamStore, { simulator }: VendorEnvironment, at: WorkspaceRequest, campaign: CampaignRow, name: string, source: CohortSource, outcome: CohortOutcome): CohortRow {
-  const { cohort, users } = cohortRows(at, campaign, name, source, outcome);
+  const { cohort, userRow } = cohortRows(at, campaign, name, source, outcome);
+  const users = 'failure' in outcome ? [] : outcome.users.map(userRow);
   store.insertCohort(cohort, users);
   queueCohortUsers(simulator, campaign, users, at.now.getTime());
   return cohort;
@@ -89,13 +97,16 @@ function saveCohort(store: SarvamStore, { simulator }: VendorEnvironment, at: Wo
  */
 async function saveCohortInSlices(store: SarvamStore, { simulator, imports }: VendorEnvironment, request: RequestContext, name: string, source: CohortSource, records: CohortRecords): Promise<CohortRow> {
   const at = enterWorkspace(store, request);
-  const { cohort, users } = cohortRows(at, campaignTakingCohorts(store, at, request), name, source, records);
+  const { cohort, userRow } = cohortRows(at, campaignTakingCohorts(store, at, request), name, source, records);
   const target = { sandboxId: at.workspace.sandboxId, kind: COHORT_IMPORT, ref: cohort.id, detail: { campaign_id: cohort.campaign_id } };
-  await imports.run(target, users, (slice) => {
+  // The rows are built a slice at a time too: building half a million at once holds the loop for seconds.
+  let position = 0;
+  await imports.run(target, records.users, (slice) => {
     const campaign = campaignTakingCohorts(store, enterWorkspace(store, request), request);
-    if (slice[0] === users[0]) store.insertCohort(cohort, []);
-    store.insertCohortUsers(slice);
-    queueCohortUsers(simulator, campaign, slice, at.now.getTime());
+    if (position === 0) store.insertCohort(cohort, []);
+    const users = slice.map((user) => userRow(user, position++));
+    store.insertCohortUsers(users);
+    queueCohortUsers(simulator, campaign, users, at.now.getTime());
   });
   return cohort;
 }
@@ -127,9 +138,16 @@ function uploadedFile(request: RequestContext, field: string): File | undefined 
   return file;
 }
 
+/** A file's bytes, refused with FastAPI's 422 unless they are UTF-8. */
+async function utf8Bytes(file: File, field: string): Promise<Uint8Array> {
+  const bytes = await file.bytes();
+  if (!isUtf8(bytes)) throw new ReplyError(valueError(['body', field], `${field} is not UTF-8 text`, file.name));
+  return bytes;
+}
+
 async function fileText(file: File, field: string): Promise<string> {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+    return new TextDecoder('utf-8', { fatal: true }).decode(await file.bytes());
   } catch {
     throw new ReplyError(valueError(['body', field], `${field} is not UTF-8 text`, file.name));
   }
@@ -187,7 +205,7 @@ export function cohortHandlers(store: SarvamStore, environment: VendorEnvironmen
           if (typeof read === 'string') throw new ReplyError(valueError(['body', 'cohort_transformation_file'], `cohort_transformation_file ${read}`, transformationFile.name));
           transformation = read;
         }
-        const records = await readCohortCsv(await fileText(csvFile, 'cohort_file'), transformation);
+        const records = await readCohortCsv(await utf8Bytes(csvFile, 'cohort_file'), transformation);
         // Sarvam's cohort pages ask for a header row and at least one data row.
         if (typeof records === 'string') throw new ReplyError(valueError(['body', 'cohort_file'], `cohort_file ${records}`, csvFile.name));
         return prepareCohort(store, environment, request, (request.body as { name: string }).name, 'file_upload', records);
