@@ -130,19 +130,24 @@ export function leadHandlers(store: DialnexaStore, { simulator, imports }: Vendo
         const campaignId = request.params.campaignId as string;
         assertLeadsCanBeAdded(findCampaign(store, request, campaignId).status);
         const pacer = new Pacer();
-        const table = await readLeadsTable(file, pacer);
         const now = request.now();
-        const { leads, skipped } = await readLeadsFile<LeadRow>(table, (fields) => ({
-          sandbox_id: request.sandbox.id,
-          id: randomId('lead_'),
-          campaign_id: campaignId,
-          name: fields.name ?? null,
-          phone_number: fields.phone_number as string,
-          status: 'pending',
-          variables: JSON.stringify(fields.variables),
-          call_log_id: null,
-          created_at: now.toISOString(),
-        }), pacer);
+        const createdAt = now.toISOString();
+        // The table is not kept: half a million parsed rows are let go once read into leads.
+        const { leads, skipped } = await readLeadsFile<LeadRow>(
+          await readLeadsTable(file, pacer),
+          (fields) => ({
+            sandbox_id: request.sandbox.id,
+            id: randomId('lead_'),
+            campaign_id: campaignId,
+            name: fields.name ?? null,
+            phone_number: fields.phone_number as string,
+            status: 'pending',
+            variables: JSON.stringify(fields.variables),
+            call_log_id: null,
+            created_at: createdAt,
+          }),
+          pacer,
+        );
         if (leads.length <= WRITTEN_AT_ONCE) return { leads, skipped, now, written: false };
         const target = { sandboxId: request.sandbox.id, kind: LEADS_IMPORT, ref: campaignId, detail: { status: findCampaign(store, request, campaignId).status } };
         await imports.run(target, leads, (slice, importId) => addLeads(request, campaignId, slice, now, importId));
