@@ -56,13 +56,15 @@ export interface RequestContext {
  * changes — rows, the simulation, queued webhooks — commits together or, when it throws, not at
  * all; that is why a handler is synchronous. Work that must wait (parsing an uploaded workbook,
  * fetching a file from a URL) goes in `prepare`, which runs before the transaction and hands its
- * result to `handle`; `handle` re-reads whatever state the wait may have let change.
+ * result to `handle`; `handle` re-reads whatever state the wait may have let change. (A write
+ * too big for one transaction that would hold the event loop is written from `prepare` in slices,
+ * all or nothing: see src/store/imports.ts.)
  *
  * @example
  * const createCampaign: Handler = (request) => ({ status: 201, body: store.insert(request.body) });
- * const uploadLeads: Handler<LeadsTable> = {
- *   prepare: (request) => readLeadsTable(request.files.file),
- *   handle: (request, table) => ({ status: 201, body: store.insertLeads(request.params.id, table) }),
+ * const uploadLeads: Handler<Lead[]> = {
+ *   prepare: async (request) => (await readLeads(request.files.file, toLead)).leads,
+ *   handle: (request, leads) => ({ status: 201, body: store.insertLeads(request.params.id, leads) }),
  * };
  */
 export type Handler<Prepared = never> = ((request: RequestContext) => Reply) | PreparedHandler<Prepared>;

@@ -49,8 +49,22 @@ export async function parseCsvPaced(input: string | Uint8Array, pacer = new Pace
 /** `parseCsvPaced` as steps (see runSteps): it may pause every 256 records and after each piece. */
 export function* parseCsvSteps(input: string | Uint8Array, pieceBytes = PIECE_BYTES): Generator<void, CsvTable> {
   const records: CsvRow[] = [];
+  for (const batch of csvBatches(input, pieceBytes)) {
+    for (const record of batch) records.push(record);
+    yield;
+  }
+  return asTable(records);
+}
+
+/**
+ * A CSV file's records as it is read, in batches of at most 256 (the header is the first record
+ * of the first): for a file too big to hold whole as rows, read and used a batch at a time.
+ * Given bytes (UTF-8), it decodes them a piece at a time too. Throws a CsvError where parseCsv does.
+ */
+export function* csvBatches(input: string | Uint8Array, pieceBytes = PIECE_BYTES): Generator<CsvRow[]> {
   const pieces = typeof input === 'string' ? [input] : textPieces(input, pieceBytes);
   let line = 1;
+  let batch: CsvRow[] = [];
   for (const piece of pieces) {
     const pieceRecords = csvRecords(piece, line);
     for (let next = pieceRecords.next(); ; next = pieceRecords.next()) {
@@ -58,11 +72,14 @@ export function* parseCsvSteps(input: string | Uint8Array, pieceBytes = PIECE_BY
         line = next.value;
         break;
       }
-      if ((records.push(next.value) & 255) === 0) yield;
+      if (batch.push(next.value) === 256) {
+        yield batch;
+        batch = [];
+      }
     }
-    yield;
+    if (batch.length > 0) yield batch;
+    batch = [];
   }
-  return asTable(records);
 }
 
 /** About how many bytes of a file are decoded and parsed at once. */

@@ -65,45 +65,30 @@ export class Imports {
   }
 
   /**
-   * Writes `rows` with `write`, a slice at a time, each slice a transaction of about 10 ms and
-   * the event loop free between slices. `write` is called with consecutive runs of rows; it reads
-   * what it depends on again each time (the campaign may have been cancelled or reset meanwhile)
-   * and throws to stop. On a throw the rows already written are undone (in slices too) and the
-   * error is thrown on; on success the last slice's transaction also closes the import.
+   * Writes `rows` with `write`, a slice at a time (see ImportWriter), and closes the import in
+   * the last slice's transaction. On a throw the rows already written are undone (in slices too)
+   * and the error is thrown on.
    */
-  async run<T>(
-    target: { sandboxId: number; kind: string; ref: string; detail?: unknown },
-    rows: readonly T[],
-    write: (rows: readonly T[], importId: number) => void,
-  ): Promise<void> {
-    if (!this.#undoSteps.has(target.kind)) throw new Error(`campaign-mock: no undo step defined for imports of kind "${target.kind}"`);
-    const entry: ImportEntry = {
-      id: 0,
-      sandbox_id: target.sandboxId,
-      kind: target.kind,
-      ref: target.ref,
-      detail: JSON.stringify(target.detail ?? null),
-    };
-    entry.id = Number(this.#insert.run(entry.sandbox_id, entry.kind, entry.ref, entry.detail, new Date().toISOString()).lastInsertRowid);
-    let next = 0;
+  async run<T>(target: ImportTarget, rows: readonly T[], write: (rows: readonly T[], importId: number) => void): Promise<void> {
+    const writer = this.open(target);
     try {
-      const slice = this.db.transaction(() => {
-        const started = performance.now();
-        do {
-          const end = Math.min(next + ROWS_PER_LOOK, rows.length);
-          write(rows.slice(next, end), entry.id);
-          next = end;
-        } while (next < rows.length && performance.now() - started < SLICE_MS);
-        if (next === rows.length) this.#delete.run(entry.id);
-      });
-      while (next < rows.length) {
-        await breathe();
-        slice();
-      }
+      await writer.write(rows, write, { last: true });
     } catch (error) {
-      await this.#undo(entry);
+      await writer.abort();
       throw error;
     }
+  }
+
+  /**
+   * Starts an import whose rows come in batches (a file read as it streams): its entry is written
+   * now; the caller writes with `write`, then `finish`es it, or `abort`s it to undo what it wrote.
+   */
+  open(target: ImportTarget): ImportWriter {
+    if (!this.#undoSteps.has(target.kind)) throw new Error(`campaign-mock: no undo step defined for imports of kind "${target.kind}"`);
+    const detail = JSON.stringify(target.detail ?? null);
+    const id = Number(this.#insert.run(target.sandboxId, target.kind, target.ref, detail, new Date().toISOString()).lastInsertRowid);
+    const entry: ImportEntry = { id, sandbox_id: target.sandboxId, kind: target.kind, ref: target.ref, detail };
+    return new ImportWriter(this.db, entry, () => this.#delete.run(id), () => this.#undo(entry));
   }
 
   /**
@@ -131,5 +116,58 @@ export class Imports {
       return removed;
     });
     while (step() === 2_000) await breathe();
+  }
+}
+
+/** What an import writes into, and what its undo step needs (see ImportEntry). */
+export interface ImportTarget {
+  sandboxId: number;
+  kind: string;
+  ref: string;
+  detail?: unknown;
+}
+
+/** An import under way (see Imports.open). */
+export class ImportWriter {
+  constructor(
+    private readonly db: Database,
+    readonly entry: ImportEntry,
+    private readonly close: () => void,
+    private readonly undo: () => Promise<void>,
+  ) {}
+
+  /**
+   * Writes `rows` with `write`, a slice at a time: each slice a transaction of about 10 ms, the
+   * event loop free before each. `write` is called with consecutive runs of rows; it reads what it
+   * depends on again each time (the campaign may have been cancelled or reset meanwhile) and
+   * throws to stop, leaving the slice unwritten. With `last`, the last slice's transaction also
+   * closes the import, so that what it writes and the closing are one.
+   */
+  async write<T>(rows: readonly T[], write: (rows: readonly T[], importId: number) => void, { last = false } = {}): Promise<void> {
+    if (rows.length === 0) return void (last && this.db.transaction(this.close)());
+    let next = 0;
+    const slice = this.db.transaction(() => {
+      const started = performance.now();
+      do {
+        const end = Math.min(next + ROWS_PER_LOOK, rows.length);
+        write(rows.slice(next, end), this.entry.id);
+        next = end;
+      } while (next < rows.length && performance.now() - started < SLICE_MS);
+      if (last && next === rows.length) this.close();
+    });
+    while (next < rows.length) {
+      await breathe();
+      slice();
+    }
+  }
+
+  /** Closes the import: what it wrote stays. */
+  finish(): void {
+    this.close();
+  }
+
+  /** Undoes what the import wrote, a slice at a time, and closes it. */
+  abort(): Promise<void> {
+    return this.undo();
   }
 }

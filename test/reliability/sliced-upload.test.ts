@@ -74,6 +74,20 @@ describe('a leads upload of many rows', () => {
     expect(counters).toEqual({ total_leads: ROWS, pending_calls: ROWS });
   });
 
+  it('refused by a bad row near its end, is taken back whole: the 400 names the row, and nothing it wrote stays', async () => {
+    mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+    const id = await createCampaign(mock);
+    const lines = csv.trimEnd().split('\n');
+    lines[ROWS - 10] = 'not a phone,Broken lead';
+    const form = new FormData();
+    form.append('file', new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), 'leads.csv');
+    const res = await mock.app.request(`/v1/campaigns-leads/upload-file/${id}`, { method: 'POST', headers: { authorization: headers.authorization }, body: form });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: unknown }).message).toBe(`Row ${ROWS - 9}: phone_number must be a valid E.164 phone number`);
+    expect(rowsOf(mock, id)).toEqual({ leads: 0, contacts: 0, imports: 0 });
+    expect(await totalLeads(mock, id)).toBe(0);
+  });
+
   it('is taken back whole when the campaign is cancelled half-way, and answers 409 as if cancelled before', async () => {
     mock = createMockApp({ speed: 0, logger: createLogger('silent') });
     const id = await createCampaign(mock);

@@ -2,7 +2,7 @@ import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext,
 import { randomId } from '../../../store/ids.js';
 import { sendEvent } from '../dialer.js';
 import { badRequest, dialnexaErrors, notFound, payloadTooLarge } from '../errors.js';
-import { MAX_UPLOAD_BYTES, readLeadsFile, readLeadsTable } from '../leads-file.js';
+import { MAX_UPLOAD_BYTES, readLeads } from '../leads-file.js';
 import { batchPolicy } from '../batch-calls/dialer.js';
 import { presentBatchCall, presentBatchSummary, type PresentedBatchCall } from '../batch-calls/present.js';
 import { VENDOR, type BatchQueue } from '../batch-calls/queue.js';
@@ -106,7 +106,7 @@ export function batchCallHandlers({ store, queue, campaigns, environment }: Batc
         const schedule = readSchedule(body, request.now());
         const workspace = workspaceOf(request.sandbox);
         const agent = resolveAgentVersion(workspace, body.agent_id, body.agent_version_number);
-        const { leads: numbers } = await readLeadsFile(await readLeadsTable(file), (fields) => fields.phone_number);
+        const { leads: numbers } = await readLeads(file, (fields) => fields.phone_number);
         return { schedule, agent, numbers };
       },
       handle(request, { schedule, agent, numbers }) {

@@ -3,8 +3,9 @@ import { dequeueLead, inSimulation, queueLeads, syncCampaign } from '../dialer.j
 import { toE164 } from '../../../formats/phone.js';
 import { randomId } from '../../../store/ids.js';
 import { badRequest, notFound, payloadTooLarge } from '../errors.js';
-import { INVALID_PHONE, MAX_UPLOAD_BYTES, readLeadsFile, readLeadsTable } from '../leads-file.js';
+import { INVALID_PHONE, LeadsReader, MAX_UPLOAD_BYTES, openLeadsFile } from '../leads-file.js';
 import { Pacer } from '../../../pacer.js';
+import type { ImportWriter } from '../../../store/imports.js';
 import { presentLead } from '../present.js';
 import { assertLeadRemovable, assertLeadsCanBeAdded, statusWithNewLeads } from '../rules.js';
 import type { CampaignStatus, DialnexaStore, LeadRow } from '../store.js';
@@ -15,7 +16,9 @@ const WRITTEN_AT_ONCE = 5_000;
 const LEADS_IMPORT = 'dialnexa/leads';
 
 interface UploadedLeads {
+  /** The leads left for the handler to write: all of a small file's, none of a big one's (written already, in slices). */
   leads: LeadRow[];
+  created: number;
   skipped: number;
   now: Date;
   /** Whether the leads are written already (a big file, in slices). */
@@ -118,11 +121,12 @@ export function leadHandlers(store: DialnexaStore, { simulator, imports }: Vendo
     },
 
     uploadCampaignLeads: {
-      // Reading the file waits (an XLSX workbook is unzipped, a big CSV is read a slice at a
+      // Reading the file waits (an XLSX workbook is unzipped, a big CSV is read a batch at a
       // time); the campaign is checked first, so a request for a missing or cancelled one is
-      // refused without reading it. A file of many rows is also written here, in slices (see
-      // src/store/imports.ts), so that other requests are answered meanwhile; a small one is
-      // written by the handler proper, in the request's transaction.
+      // refused without reading it. A file of more than a few thousand leads is written here, as
+      // it is read, in slices (see src/store/imports.ts): other requests are answered meanwhile,
+      // and its rows are never all held at once. A file refused half-way (a bad row) is taken
+      // back whole. A small one is written by the handler proper, in the request's transaction.
       async prepare(request): Promise<UploadedLeads> {
         const file = request.files.file;
         if (!file) throw new ReplyError(badRequest('file must be a file upload, not a text field'));
@@ -132,35 +136,52 @@ export function leadHandlers(store: DialnexaStore, { simulator, imports }: Vendo
         const pacer = new Pacer();
         const now = request.now();
         const createdAt = now.toISOString();
-        // The table is not kept: half a million parsed rows are let go once read into leads.
-        const { leads, skipped } = await readLeadsFile<LeadRow>(
-          await readLeadsTable(file, pacer),
-          (fields) => ({
-            sandbox_id: request.sandbox.id,
-            id: randomId('lead_'),
-            campaign_id: campaignId,
-            name: fields.name ?? null,
-            phone_number: fields.phone_number as string,
-            status: 'pending',
-            variables: JSON.stringify(fields.variables),
-            call_log_id: null,
-            created_at: createdAt,
-          }),
-          pacer,
-        );
-        if (leads.length <= WRITTEN_AT_ONCE) return { leads, skipped, now, written: false };
-        const target = { sandboxId: request.sandbox.id, kind: LEADS_IMPORT, ref: campaignId, detail: { status: findCampaign(store, request, campaignId).status } };
-        await imports.run(target, leads, (slice, importId) => addLeads(request, campaignId, slice, now, importId));
-        return { leads, skipped, now, written: true };
+        const { header, batches } = await openLeadsFile(file);
+        const reader = new LeadsReader<LeadRow>(header, (fields) => ({
+          sandbox_id: request.sandbox.id,
+          id: randomId('lead_'),
+          campaign_id: campaignId,
+          name: fields.name ?? null,
+          phone_number: fields.phone_number as string,
+          status: 'pending',
+          variables: JSON.stringify(fields.variables),
+          call_log_id: null,
+          created_at: createdAt,
+        }));
+        const writeSlice = (slice: readonly LeadRow[], importId: number) => addLeads(request, campaignId, slice, now, importId);
+        let held: LeadRow[] = [];
+        let writer: ImportWriter | undefined;
+        let written = 0;
+        try {
+          for (const rows of batches) {
+            for (const lead of reader.read(rows)) held.push(lead);
+            if (!writer && held.length > WRITTEN_AT_ONCE && !reader.refused) {
+              writer = imports.open({ sandboxId: request.sandbox.id, kind: LEADS_IMPORT, ref: campaignId, detail: { status: findCampaign(store, request, campaignId).status } });
+            }
+            if (writer && held.length >= WRITTEN_AT_ONCE && !reader.refused) {
+              await writer.write(held, writeSlice);
+              written += held.length;
+              held = [];
+            }
+            if (pacer.due(true)) await pacer.pause();
+          }
+          const { skipped } = reader.finish();
+          if (!writer) return { leads: held, created: held.length, skipped, now, written: false };
+          await writer.write(held, writeSlice, { last: true });
+          return { leads: [], created: written + held.length, skipped, now, written: true };
+        } catch (error) {
+          await writer?.abort();
+          throw error;
+        }
       },
-      handle(request, { leads, skipped, now, written }) {
+      handle(request, { leads, created, skipped, now, written }) {
         const campaignId = request.params.campaignId as string;
         if (!written) addLeads(request, campaignId, leads, now);
-        const queued = `${leads.length} ${leads.length === 1 ? 'lead' : 'leads'} queued successfully.`;
+        const queued = `${created} ${created === 1 ? 'lead' : 'leads'} queued successfully.`;
         const skippedNote = skipped === 0 ? '' : ` ${skipped} ${skipped === 1 ? 'row' : 'rows'} skipped due to missing phone_number.`;
         return {
           status: 201,
-          body: { campaign_id: campaignId, leads_created: leads.length, leads_skipped: skipped, message: queued + skippedNote },
+          body: { campaign_id: campaignId, leads_created: created, leads_skipped: skipped, message: queued + skippedNote },
         };
       },
     } satisfies PreparedHandler<UploadedLeads>,
