@@ -30,3 +30,23 @@ export function randomId(prefix: string, length = 12): string {
   }
   return id;
 }
+
+/** The count the last ordered id was made from (see orderedId). */
+let lastOrder = 0;
+
+/**
+ * A random-looking id in the same style whose first nine characters count up, as a ULID's do: ids
+ * made one after another sort one after another, so a table keyed by them grows at its end. For
+ * rows written by the hundred thousand (an upload's leads), where random keys scattered over a
+ * growing index make each insert dearer than the last. The count is the clock's milliseconds
+ * times 16 (later ids stay later across restarts), plus one for each id made in the same tick;
+ * three random characters follow.
+ *
+ * @example
+ * orderedId('lead_'); // 'lead_hv0y3k2ab7q9'
+ */
+export function orderedId(prefix: string, length = 12): string {
+  lastOrder = Math.max(Date.now() * 16, lastOrder + 1);
+  const order = lastOrder.toString(36).padStart(9, '0').slice(-9);
+  return prefix + order + randomId('', length - 9);
+}

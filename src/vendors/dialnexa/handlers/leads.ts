@@ -1,7 +1,7 @@
 import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
 import { dequeueLead, inSimulation, queueLeads, syncCampaign } from '../dialer.js';
 import { toE164 } from '../../../formats/phone.js';
-import { randomId } from '../../../store/ids.js';
+import { orderedId } from '../../../store/ids.js';
 import { badRequest, notFound, payloadTooLarge } from '../errors.js';
 import { INVALID_PHONE, LeadsReader, MAX_UPLOAD_BYTES, openLeadsFile } from '../leads-file.js';
 import { Pacer } from '../../../pacer.js';
@@ -94,7 +94,7 @@ export function leadHandlers(store: DialnexaStore, { simulator, imports }: Vendo
       const now = request.now();
       const lead: LeadRow = {
         sandbox_id: request.sandbox.id,
-        id: randomId('lead_'),
+        id: orderedId('lead_'),
         campaign_id: campaign.id,
         name: body.name ?? null,
         phone_number: leadPhoneNumber(body),
@@ -139,7 +139,7 @@ export function leadHandlers(store: DialnexaStore, { simulator, imports }: Vendo
         const { header, batches } = await openLeadsFile(file);
         const reader = new LeadsReader<LeadRow>(header, (fields) => ({
           sandbox_id: request.sandbox.id,
-          id: randomId('lead_'),
+          id: orderedId('lead_'),
           campaign_id: campaignId,
           name: fields.name ?? null,
           phone_number: fields.phone_number as string,
