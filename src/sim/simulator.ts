@@ -103,6 +103,16 @@ export class Simulator {
     this.#save(dialer, vendor);
   }
 
+  /**
+   * Deletes contacts outright (an upload taken back: they never were, unlike a removed one), and
+   * lets the campaign's cached run go, so that it is read again from what is left.
+   */
+  deleteContacts(sandboxId: number, vendor: string, ref: string, contactRefs: readonly string[]): void {
+    for (const contactRef of contactRefs) this.#statements.deleteContact.run(sandboxId, vendor, ref, contactRef);
+    this.#dialers.delete(`${sandboxId}|${vendor}|${ref}`);
+    this.#nextEvent.delete(sandboxId);
+  }
+
   setState(sandboxId: number, vendor: string, ref: string, state: DialState, at: number): void {
     const dialer = this.#dialer(sandboxId, vendor, ref);
     if (!dialer) return;
@@ -214,6 +224,7 @@ function prepare(db: Database) {
     maxSeq: db.prepare('SELECT max(seq) FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ?').pluck(),
     insertContact: db.prepare(`INSERT INTO sim_contacts (sandbox_id, vendor, campaign_ref, ref, seq, phone, status, attempts, next_attempt_ms, call_started_ms, call_ends_ms, outcome)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    deleteContact: db.prepare('DELETE FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? AND ref = ?'),
     updateContact: db.prepare('UPDATE sim_contacts SET status = ?, attempts = ?, next_attempt_ms = ?, call_started_ms = ?, call_ends_ms = ?, outcome = ? WHERE id = ?'),
     nextEvent: db.prepare('SELECT min(next_event_ms) FROM sim_campaigns WHERE sandbox_id = ?').pluck(),
     dueCampaigns: db.prepare('SELECT vendor, ref FROM sim_campaigns WHERE sandbox_id = ? AND next_event_ms <= ? ORDER BY next_event_ms'),

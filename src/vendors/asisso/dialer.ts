@@ -78,6 +78,11 @@ export function queueContacts(simulator: Simulator, campaign: Pick<CampaignRecor
   simulator.addContacts(campaign.sandbox_id, VENDOR, String(campaign.id), contacts.map((contact) => ({ ref: contact.source_uuid, phone: contact.phone_number })), at);
 }
 
+/** Takes contacts out of the simulation altogether (a start taken back). */
+export function unqueueContacts(simulator: Simulator, sandboxId: number, campaignId: number, sourceUuids: readonly string[]): void {
+  simulator.deleteContacts(sandboxId, VENDOR, String(campaignId), sourceUuids);
+}
+
 /**
  * How each ending reads in a run (Dograh's campaign runner): a call that does not connect carries its telephony status
  * as disposition and the tags `not_connected` and `telephony_<status>`; one that connects ends

@@ -163,7 +163,6 @@ export class AsissoStore {
   readonly #queuedRefs: Statement<[number, number, number], string>;
   readonly #campaignState: Statement<[number, number], CampaignState>;
   readonly #deleteQueuedRun: Statement<[number, number, string]>;
-  readonly #deleteContact: Statement<[number, string, string]>;
   readonly #dialSettings: Statement<[number, number], Pick<CampaignRecord, 'retry_config' | 'circuit_breaker'>>;
   readonly #insertCallRun: Statement<{ sandbox_id: number; campaign_id: number; source_uuid: string; call_tags: string; created_at: string }>;
   readonly #markCalled: Statement<[number, number, string]>;
@@ -226,7 +225,6 @@ export class AsissoStore {
     this.#campaignState = db.prepare<[number, number], CampaignState>('SELECT state FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?').pluck();
     this.#queuedRefs = db.prepare<[number, number, number], string>('SELECT source_uuid FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? LIMIT ?').pluck();
     this.#deleteQueuedRun = db.prepare('DELETE FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ?');
-    this.#deleteContact = db.prepare("DELETE FROM sim_contacts WHERE sandbox_id = ? AND vendor = 'asisso' AND campaign_ref = ? AND ref = ?");
     this.#dialSettings = db.prepare('SELECT retry_config, circuit_breaker FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?');
     this.#insertCallRun = db.prepare(`INSERT INTO asisso_runs
       (sandbox_id, id, campaign_id, source_uuid, initial_context, call_status, call_tags, disposition, duration_seconds, is_completed, created_at)
@@ -331,16 +329,13 @@ export class AsissoStore {
   }
 
   /**
-   * Takes at most `limit` contacts out of a campaign's queue, with their dialer contacts (a start
-   * cut short); answers how many it took.
+   * Takes at most `limit` contacts out of a campaign's queue (a start cut short); answers their
+   * `source_uuid`s (their dialer contacts are the caller's to delete).
    */
-  unqueueContacts(sandboxId: number, campaignId: number, limit: number): number {
+  unqueueContacts(sandboxId: number, campaignId: number, limit: number): string[] {
     const refs = this.#queuedRefs.all(sandboxId, campaignId, limit);
-    for (const ref of refs) {
-      this.#deleteContact.run(sandboxId, String(campaignId), ref);
-      this.#deleteQueuedRun.run(sandboxId, campaignId, ref);
-    }
-    return refs.length;
+    for (const ref of refs) this.#deleteQueuedRun.run(sandboxId, campaignId, ref);
+    return refs;
   }
 
   /** Queues contacts for a campaign, in order, each in the state given (seed data: some already called). */

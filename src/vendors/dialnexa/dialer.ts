@@ -45,6 +45,11 @@ export function queueLeads(simulator: Simulator, campaign: CampaignRow, leads: R
   simulator.addContacts(campaign.sandbox_id, VENDOR, campaign.id, leads.map((lead) => ({ ref: lead.id, phone: lead.phone_number })), at);
 }
 
+/** Takes leads an upload wrote out of the simulation altogether (the upload is taken back). */
+export function unqueueLeads(simulator: Simulator, sandboxId: number, campaignId: string, leadIds: readonly string[]): void {
+  simulator.deleteContacts(sandboxId, VENDOR, campaignId, leadIds);
+}
+
 export function dequeueLead(simulator: Simulator, campaign: CampaignRow, leadId: string): void {
   simulator.removeContact(campaign.sandbox_id, VENDOR, campaign.id, leadId);
 }

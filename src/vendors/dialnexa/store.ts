@@ -108,7 +108,6 @@ export class DialnexaStore {
   readonly #leadsToDial: Statement<[number, string], Pick<LeadRow, 'id' | 'phone_number'>>;
   readonly #importedLeads: Statement<[number, string, number, number], Pick<LeadRow, 'id' | 'status'>>;
   readonly #deleteLead: Statement<[number, string]>;
-  readonly #deleteContact: Statement<[number, string, string]>;
   readonly #countLeadsIn: Statement<[number, number, number, string]>;
   readonly #countLeadsOut: Statement<{ sandbox: number; campaign: string; total: number; completed: number; pending: number }>;
   readonly #callLogQueries = new Map<string, { page: Statement; count: Statement }>();
@@ -129,7 +128,6 @@ export class DialnexaStore {
       VALUES (@sandbox_id, @id, @campaign_id, @name, @phone_number, @status, @variables, @call_log_id, @created_at, ?)`);
     this.#importedLeads = db.prepare('SELECT id, status FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? AND import_id = ? LIMIT ?');
     this.#deleteLead = db.prepare('DELETE FROM dialnexa_leads WHERE sandbox_id = ? AND id = ?');
-    this.#deleteContact = db.prepare("DELETE FROM sim_contacts WHERE sandbox_id = ? AND vendor = 'dialnexa' AND campaign_ref = ? AND ref = ?");
     this.#countLeadsIn = db.prepare('UPDATE dialnexa_campaigns SET total_leads = total_leads + ?, pending_calls = pending_calls + ? WHERE sandbox_id = ? AND id = ?');
     // Leads are deleted only here and with their campaign, so the counters have no DELETE trigger.
     this.#countLeadsOut = db.prepare(`UPDATE dialnexa_campaigns SET total_leads = total_leads - @total,
@@ -194,21 +192,20 @@ export class DialnexaStore {
   }
 
   /**
-   * Deletes at most `limit` leads an import wrote, with their dialer contacts, and takes them out
-   * of the campaign's counters; answers how many it deleted.
+   * Deletes at most `limit` leads an import wrote and takes them out of the campaign's counters;
+   * answers the ids of those it deleted (their dialer contacts are the caller's to delete).
    */
-  deleteImportedLeads(sandboxId: number, campaignId: string, importId: number, limit: number): number {
+  deleteImportedLeads(sandboxId: number, campaignId: string, importId: number, limit: number): string[] {
     const leads = this.#importedLeads.all(sandboxId, campaignId, importId, limit);
     const counted = { sandbox: sandboxId, campaign: campaignId, total: 0, completed: 0, pending: 0 };
     for (const lead of leads) {
-      this.#deleteContact.run(sandboxId, campaignId, lead.id);
       this.#deleteLead.run(sandboxId, lead.id);
       if (lead.status !== 'removed') counted.total++;
       if (lead.status === 'completed' || lead.status === 'failed') counted.completed++;
       if (lead.status === 'pending' || lead.status === 'in_progress') counted.pending++;
     }
     if (leads.length > 0) this.#countLeadsOut.run(counted);
-    return leads.length;
+    return leads.map((lead) => lead.id);
   }
 
   getLead(sandboxId: number, id: string): LeadRow | undefined {

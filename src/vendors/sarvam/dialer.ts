@@ -134,6 +134,11 @@ export function queueCohortUsers(simulator: Simulator, campaign: CampaignRow, us
   simulator.addContacts(campaign.sandbox_id, VENDOR, campaign.id, users.map((user) => ({ ref: contactRef(user), phone: user.phone_number })), at);
 }
 
+/** Takes users of a cohort out of the simulation altogether (the cohort is taken back). */
+export function unqueueCohortUsers(simulator: Simulator, sandboxId: number, campaignId: string, cohortId: string, positions: readonly number[]): void {
+  simulator.deleteContacts(sandboxId, VENDOR, campaignId, positions.map((position) => contactRef({ cohort_id: cohortId, position })));
+}
+
 export function createSarvamDialerEffects(store: SarvamStore, deliveries: WebhookDeliveries): DialerEffects {
   /** Each campaign's settings, read once per run of the simulation (nothing edits them during one). */
   const callers = new Map<string, CampaignCaller | undefined>();

@@ -147,7 +147,6 @@ export class SarvamStore {
   readonly #insertCohortUser: Statement<CohortUserRow>;
   readonly #cohortPositions: Statement<[number, string, number], number>;
   readonly #deleteCohortUser: Statement<[number, string, number]>;
-  readonly #deleteContact: Statement<[number, string, string]>;
   readonly #deleteCohort: Statement<[number, string]>;
   readonly #getCohort: Statement<[number, string, string, string, string], CohortRow>;
   readonly #listCohorts: Statement<[number, string, number, number], CohortRow>;
@@ -190,7 +189,6 @@ export class SarvamStore {
       VALUES (@sandbox_id, @org_id, @workspace_id, @cohort_id, @position, @phone_number, @user_identifier, @app_variables, @app_overrides)`);
     this.#cohortPositions = db.prepare<[number, string, number], number>('SELECT position FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? LIMIT ?').pluck();
     this.#deleteCohortUser = db.prepare('DELETE FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? AND position = ?');
-    this.#deleteContact = db.prepare("DELETE FROM sim_contacts WHERE sandbox_id = ? AND vendor = 'sarvam' AND campaign_ref = ? AND ref = ?");
     this.#deleteCohort = db.prepare('DELETE FROM sarvam_cohorts WHERE sandbox_id = ? AND id = ?');
     this.#getCohort = db.prepare('SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND campaign_id = ? AND id = ?');
     this.#listCohorts = db.prepare('SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?');
@@ -295,16 +293,13 @@ export class SarvamStore {
   }
 
   /**
-   * Deletes at most `limit` users of a cohort, with their dialer contacts (`<cohort>/<position>`);
-   * answers how many it deleted.
+   * Deletes at most `limit` users of a cohort; answers the positions of those it deleted (their
+   * dialer contacts are the caller's to delete).
    */
-  deleteCohortUsers(sandboxId: number, campaignId: string, cohortId: string, limit: number): number {
+  deleteCohortUsers(sandboxId: number, cohortId: string, limit: number): number[] {
     const positions = this.#cohortPositions.all(sandboxId, cohortId, limit);
-    for (const position of positions) {
-      this.#deleteContact.run(sandboxId, campaignId, `${cohortId}/${position}`);
-      this.#deleteCohortUser.run(sandboxId, cohortId, position);
-    }
-    return positions.length;
+    for (const position of positions) this.#deleteCohortUser.run(sandboxId, cohortId, position);
+    return positions;
   }
 
   deleteCohort(sandboxId: number, cohortId: string): void {

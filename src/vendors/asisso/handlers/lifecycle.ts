@@ -1,6 +1,6 @@
 import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
 import { readContactsPaced } from '../contacts.js';
-import { organizationConcurrencyLimit, queueContacts, syncCampaign } from '../dialer.js';
+import { organizationConcurrencyLimit, queueContacts, syncCampaign, unqueueContacts } from '../dialer.js';
 import { badRequest, notFound } from '../errors.js';
 import { assertSomeRedialReason } from '../model-validators.js';
 import { presentCampaign } from '../present.js';
@@ -32,8 +32,8 @@ export function lifecycleHandlers(store: AsissoStore, { simulator, imports }: Ve
   // A start cut short: its contacts leave the queue and the dialer; the campaign was never changed.
   imports.define(START_IMPORT, (entry, limit) => {
     const removed = store.unqueueContacts(entry.sandbox_id, Number(entry.ref), limit);
-    simulator.forget(entry.sandbox_id);
-    return removed;
+    unqueueContacts(simulator, entry.sandbox_id, Number(entry.ref), removed);
+    return removed.length;
   });
 
   /** The campaign saved as started, with `total` contacts (queued already), and handed to the dialer running. */

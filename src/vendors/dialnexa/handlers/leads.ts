@@ -1,5 +1,5 @@
 import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
-import { dequeueLead, inSimulation, queueLeads, syncCampaign } from '../dialer.js';
+import { dequeueLead, inSimulation, queueLeads, syncCampaign, unqueueLeads } from '../dialer.js';
 import { toE164 } from '../../../formats/phone.js';
 import { orderedId } from '../../../store/ids.js';
 import { badRequest, notFound, payloadTooLarge } from '../errors.js';
@@ -56,14 +56,14 @@ export function leadHandlers(store: DialnexaStore, { simulator, imports }: Vendo
   // campaign that its first slice set running its status back.
   imports.define(LEADS_IMPORT, (entry, limit) => {
     const removed = store.deleteImportedLeads(entry.sandbox_id, entry.ref, entry.id, limit);
-    simulator.forget(entry.sandbox_id);
+    unqueueLeads(simulator, entry.sandbox_id, entry.ref, removed);
     const before = (JSON.parse(entry.detail) as { status: CampaignStatus }).status;
-    const campaign = removed < limit ? store.getCampaign(entry.sandbox_id, entry.ref) : undefined;
+    const campaign = removed.length < limit ? store.getCampaign(entry.sandbox_id, entry.ref) : undefined;
     if (campaign && campaign.status !== before && campaign.status === statusWithNewLeads(before)) {
       store.setCampaignStatus(campaign.sandbox_id, campaign.id, before, campaign.updated_at);
       syncCampaign(simulator, { ...campaign, status: before }, 0);
     }
-    return removed;
+    return removed.length;
   });
 
   /**

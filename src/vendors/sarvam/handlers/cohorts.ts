@@ -5,7 +5,7 @@ import { randomId } from '../../../store/ids.js';
 import { notFound } from '../errors.js';
 import { DEFAULT_TRANSFORMATION, readCohortCsv, readTransformation, type CohortRecords, type CohortTransformation, type CohortUser } from '../cohort-records.js';
 import { readCohortSource } from '../cohort-source.js';
-import { queueCohortUsers } from '../dialer.js';
+import { queueCohortUsers, unqueueCohortUsers } from '../dialer.js';
 import { offsetPage } from '../pages.js';
 import { toCohortPhone } from '../phone.js';
 import { presentCohort } from '../present.js';
@@ -157,10 +157,10 @@ export function cohortHandlers(store: SarvamStore, environment: VendorEnvironmen
   // A cohort written in slices and cut short: its users leave the dialer and the cohort goes.
   environment.imports.define(COHORT_IMPORT, (entry, limit) => {
     const { campaign_id: campaignId } = JSON.parse(entry.detail) as { campaign_id: string };
-    const removed = store.deleteCohortUsers(entry.sandbox_id, campaignId, entry.ref, limit);
-    if (removed < limit) store.deleteCohort(entry.sandbox_id, entry.ref);
-    environment.simulator.forget(entry.sandbox_id);
-    return removed;
+    const removed = store.deleteCohortUsers(entry.sandbox_id, entry.ref, limit);
+    unqueueCohortUsers(environment.simulator, entry.sandbox_id, campaignId, entry.ref, removed);
+    if (removed.length < limit) store.deleteCohort(entry.sandbox_id, entry.ref);
+    return removed.length;
   });
   return {
     'create-cohort': {
