@@ -42,6 +42,12 @@ export interface ImportEntry {
  */
 export type UndoStep = (entry: ImportEntry, limit: number) => number;
 
+/**
+ * Writes of more rows than this go in slices (a leads file, a cohort, a campaign's CSV source);
+ * fewer are written by the handler proper, in the request's transaction.
+ */
+export const WRITTEN_AT_ONCE = 5_000;
+
 /** How long one slice of an import may hold the event loop, in milliseconds. */
 const SLICE_MS = 10;
 /** Rows written between two looks at the time. */
@@ -81,7 +87,8 @@ export class Imports {
 
   /**
    * Starts an import whose rows come in batches (a file read as it streams): its entry is written
-   * now; the caller writes with `write`, then `finish`es it, or `abort`s it to undo what it wrote.
+   * now; the caller writes with `write`, the last batch with `last`, or `abort`s it to undo what
+   * it wrote.
    */
   open(target: ImportTarget): ImportWriter {
     if (!this.#undoSteps.has(target.kind)) throw new Error(`campaign-mock: no undo step defined for imports of kind "${target.kind}"`);
@@ -131,7 +138,7 @@ export interface ImportTarget {
 export class ImportWriter {
   constructor(
     private readonly db: Database,
-    readonly entry: ImportEntry,
+    private readonly entry: ImportEntry,
     private readonly close: () => void,
     private readonly undo: () => Promise<void>,
   ) {}
@@ -159,11 +166,6 @@ export class ImportWriter {
       await breathe();
       slice();
     }
-  }
-
-  /** Closes the import: what it wrote stays. */
-  finish(): void {
-    this.close();
   }
 
   /** Undoes what the import wrote, a slice at a time, and closes it. */

@@ -1,4 +1,5 @@
 import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { WRITTEN_AT_ONCE } from '../../../store/imports.js';
 import { readContactsPaced } from '../contacts.js';
 import { organizationConcurrencyLimit, queueContacts, syncCampaign, unqueueContacts } from '../dialer.js';
 import { badRequest, notFound } from '../errors.js';
@@ -17,8 +18,6 @@ interface RedialBody {
   retry_config?: Partial<RetryConfig> | null;
 }
 
-/** Sources of more contacts than this are queued in slices, with the event loop free between them. */
-const QUEUED_AT_ONCE = 5_000;
 const START_IMPORT = 'asisso/start';
 
 /** A start's prepare step: the contacts to queue (none for a redial), or the campaign started already (a big source). */
@@ -63,7 +62,7 @@ export function lifecycleHandlers(store: AsissoStore, { simulator, imports }: Ve
         nextState('start', starting.has(key) ? 'running' : campaign.state);
         if (campaign.parent_campaign_id !== null) return { contacts: [] };
         const contacts = await readContactsPaced(campaign.source_id, store.getUpload(request.sandbox.id, campaign.source_id)?.content ?? null);
-        if (contacts.length <= QUEUED_AT_ONCE) return { contacts };
+        if (contacts.length <= WRITTEN_AT_ONCE) return { contacts };
         nextState('start', starting.has(key) ? 'running' : findCampaign(store, request).state);
         starting.add(key);
         try {

@@ -5,14 +5,12 @@ import { orderedId } from '../../../store/ids.js';
 import { badRequest, notFound, payloadTooLarge } from '../errors.js';
 import { INVALID_PHONE, LeadsReader, MAX_UPLOAD_BYTES, openLeadsFile } from '../leads-file.js';
 import { Pacer } from '../../../pacer.js';
-import type { ImportWriter } from '../../../store/imports.js';
+import { WRITTEN_AT_ONCE, type ImportWriter } from '../../../store/imports.js';
 import { presentLead } from '../present.js';
 import { assertLeadRemovable, assertLeadsCanBeAdded, statusWithNewLeads } from '../rules.js';
 import type { CampaignStatus, DialnexaStore, LeadRow } from '../store.js';
 import { findCampaign } from './campaigns.js';
 
-/** Uploads of more rows than this are written in slices, with the event loop free between them. */
-const WRITTEN_AT_ONCE = 5_000;
 const LEADS_IMPORT = 'dialnexa/leads';
 
 interface UploadedLeads {

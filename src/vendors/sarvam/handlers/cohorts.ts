@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
 import { valueError } from '../../../envelopes/fastapi.js';
 import { randomId } from '../../../store/ids.js';
+import { WRITTEN_AT_ONCE } from '../../../store/imports.js';
 import { notFound } from '../errors.js';
 import { DEFAULT_TRANSFORMATION, readCohortCsv, readTransformation, type CohortRecords, type CohortTransformation, type CohortUser } from '../cohort-records.js';
 import { readCohortSource } from '../cohort-source.js';
@@ -111,8 +112,6 @@ async function saveCohortInSlices(store: SarvamStore, { simulator, imports }: Ve
   return cohort;
 }
 
-/** Cohorts of more valid users than this are written in slices, with the event loop free between them. */
-const WRITTEN_AT_ONCE = 5_000;
 const COHORT_IMPORT = 'sarvam/cohort';
 
 /** A prepare step's cohort: processed and waiting to be written, or written already (a big one). */
