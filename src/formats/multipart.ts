@@ -12,14 +12,15 @@ export function readMultipart(bytes: Uint8Array, contentType: string): Array<{ n
   const boundary = parameter(contentType, 'boundary');
   if (!boundary) throw new MultipartError('the Content-Type header names no boundary');
   const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const delimiter = Buffer.from(`--${boundary}`, 'latin1');
+  // A delimiter after a part's content: a line break and the boundary; the first may open the body.
+  const next = Buffer.from(`\r\n--${boundary}`, 'latin1');
+  const delimiter = next.subarray(2);
   const parts: Array<{ name: string; value: string | File }> = [];
 
   // The preamble runs up to the first delimiter, at the start or after a line break.
-  let at = body.subarray(0, delimiter.length).equals(delimiter) ? 0 : body.indexOf(Buffer.from(`\r\n--${boundary}`, 'latin1'));
+  let at = body.subarray(0, delimiter.length).equals(delimiter) ? 0 : body.indexOf(next);
   if (at === -1) throw new MultipartError('the body holds no part');
   if (at > 0) at += 2;
-  const next = Buffer.from(`\r\n--${boundary}`, 'latin1');
   for (;;) {
     at += delimiter.length;
     if (body[at] === 0x2d && body[at + 1] === 0x2d) return parts; // "--": the closing delimiter

@@ -47,15 +47,21 @@ function rowsOf(app: MockApp, campaignId: string) {
   return { leads, contacts, imports };
 }
 
-/** Polls (each poll a request of its own) until some but not all of the file's leads are in. */
-async function untilHalfWritten(app: MockApp, campaignId: string): Promise<number> {
+/**
+ * Polls `count` (between turns of the event loop) until it shows some of the file's rows and not
+ * all: the upload is half-way. `what` names it, for the error when it finished first.
+ */
+async function untilHalfWay(count: () => number | Promise<number>, what: string): Promise<number> {
   for (;;) {
-    const total = await totalLeads(app, campaignId);
-    if (total > 0 && total < ROWS) return total;
-    if (total === ROWS) throw new Error('the upload finished before it was seen half-way');
+    const seen = await count();
+    if (seen > 0 && seen < ROWS) return seen;
+    if (seen === ROWS) throw new Error(`${what} before it was seen half-way`);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/** Until the campaign counts some but not all of the file's leads (each poll a request of its own). */
+const untilHalfWritten = (app: MockApp, campaignId: string) => untilHalfWay(() => totalLeads(app, campaignId), 'the upload finished');
 
 describe('a leads upload of many rows', () => {
   it('lets other requests through while it is written, and ends with every lead and contact', async () => {
@@ -177,14 +183,7 @@ describe('a Sarvam cohort file of many rows', () => {
   });
 
   /** Until some of the cohort's users are in and not all (the test reads the database beside the requests). */
-  async function untilHalfStored(app: MockApp, campaignId: string): Promise<void> {
-    for (;;) {
-      const { contacts } = stored(app, campaignId);
-      if ((contacts as number) > 0 && (contacts as number) < ROWS) return;
-      if (contacts === ROWS) throw new Error('the cohort was stored before it was seen half-way');
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  const untilHalfStored = (app: MockApp, campaignId: string) => untilHalfWay(() => stored(app, campaignId).contacts as number, 'the cohort was stored');
 
   it('is stored whole: the cohort, every user and every dialer contact', async () => {
     mock = createMockApp({ speed: 0, logger: createLogger('silent') });
@@ -234,14 +233,7 @@ describe('an Asisso campaign started on a CSV of many rows', () => {
     contacts: app.db.prepare("SELECT count(*) FROM sim_contacts WHERE vendor = 'asisso' AND campaign_ref = ?").pluck().get(String(id)),
     imports: app.db.prepare('SELECT count(*) FROM imports').pluck().get(),
   });
-  async function untilHalfQueued(app: MockApp, id: number): Promise<void> {
-    for (;;) {
-      const { runs } = queued(app, id);
-      if ((runs as number) > 0 && (runs as number) < ROWS) return;
-      if (runs === ROWS) throw new Error('the contacts were queued before they were seen half-way');
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  const untilHalfQueued = (app: MockApp, id: number) => untilHalfWay(() => queued(app, id).runs as number, 'the contacts were queued');
 
   it('queues every contact, dials none before it has started, and refuses a second start meanwhile', async () => {
     mock = createMockApp({ speed: 0, logger: createLogger('silent') });
