@@ -17,10 +17,12 @@ export function readMultipart(bytes: Uint8Array, contentType: string): Array<{ n
   const delimiter = next.subarray(2);
   const parts: Array<{ name: string; value: string | File }> = [];
 
-  // The preamble runs up to the first delimiter, at the start or after a line break.
-  let at = body.subarray(0, delimiter.length).equals(delimiter) ? 0 : body.indexOf(next);
-  if (at === -1) throw new MultipartError('the body holds no part');
-  if (at > 0) at += 2;
+  // The preamble runs up to the first delimiter: at the very start, or after a line break (the
+  // preamble may be empty, the body starting with that line break).
+  const opens = body.subarray(0, delimiter.length).equals(delimiter);
+  const found = opens ? 0 : body.indexOf(next);
+  if (found === -1) throw new MultipartError('the body holds no part');
+  let at = opens ? 0 : found + 2;
   for (;;) {
     at += delimiter.length;
     if (body[at] === 0x2d && body[at + 1] === 0x2d) return parts; // "--": the closing delimiter

@@ -56,6 +56,13 @@ describe('readMultipart', () => {
     expect((parts[1]?.value as File).type).toBe('text/csv');
   });
 
+  it('reads a body whose empty preamble leaves it starting with the line break before the first boundary, as Request.formData() does', async () => {
+    const body = new TextEncoder().encode('\r\n--z\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--z--\r\n');
+    const ours = readMultipart(body, 'multipart/form-data; boundary=z').map(({ name, value }) => [name, value]);
+    expect(ours).toEqual([['a', 'v']]);
+    expect(ours).toEqual(await referenceRead(body, 'multipart/form-data; boundary=z'));
+  });
+
   it('decodes an RFC 8187 file name', () => {
     const body = `--z\r\nContent-Disposition: form-data; name="f"; filename="fallback.csv"; filename*=UTF-8''Z%C3%ABl.csv\r\n\r\nx\r\n--z--\r\n`;
     expect((readMultipart(new TextEncoder().encode(body), 'multipart/form-data; boundary=z')[0]?.value as File).name).toBe('Zël.csv');
