@@ -135,10 +135,9 @@ function* csvRecords(text: string, firstLine = 1): Generator<CsvRow, number> {
     let started = false;
     // One record: fields up to an unquoted line end (or the end of the text).
     for (;;) {
-      let field: string;
+      let field = '';
       if (input.charCodeAt(i) === QUOTE) {
         started = true;
-        field = '';
         let from = ++i;
         for (;;) {
           const quote = input.indexOf('"', from);
@@ -153,19 +152,14 @@ function* csvRecords(text: string, firstLine = 1): Generator<CsvRow, number> {
           }
         }
         line += countLineEnds(field);
-        // After the closing quote: a separator, a line end or the end; text there is kept, as
-        // Python's csv module keeps it.
-        const rest = i;
-        while (i < end && !isBoundary(input.charCodeAt(i))) i++;
-        if (input.indexOf('"', rest) !== -1 && input.indexOf('"', rest) < i) throw new CsvError(`a quote inside an unquoted field on line ${line}`, line);
-        field += input.slice(rest, i);
-      } else {
-        const from = i;
-        while (i < end && !isBoundary(input.charCodeAt(i))) i++;
-        field = input.slice(from, i);
-        const quote = field.indexOf('"');
-        if (quote !== -1) throw new CsvError(`a quote inside an unquoted field on line ${line}`, line);
       }
+      // Up to a separator, a line end or the end: an unquoted field, or text after a closing
+      // quote (kept, as Python's csv module keeps it). A quote there is an error.
+      const from = i;
+      while (i < end && !isBoundary(input.charCodeAt(i))) i++;
+      const rest = input.slice(from, i);
+      if (rest.includes('"')) throw new CsvError(`a quote inside an unquoted field on line ${line}`, line);
+      field += rest;
       fields.push(field);
       if (i < end && input.charCodeAt(i) === COMMA) {
         started = true;
