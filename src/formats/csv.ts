@@ -110,7 +110,8 @@ function* textPieces(bytes: Uint8Array, size: number): Generator<string> {
   }
 }
 
-function asTable(records: CsvRow[]): CsvTable {
+/** Records as a table: the first is the header (its names trimmed), the rest are the rows. */
+export function asTable(records: readonly CsvRow[]): CsvTable {
   const headerRow = records[0];
   return { header: headerRow ? headerRow.fields.map((name) => name.trim()) : [], rows: records.slice(1) };
 }

@@ -1,5 +1,5 @@
 import { ReplyError } from '../../engine/vendor.js';
-import { CsvError, csvBatches, MAX_FILE_ROWS, repeatedColumns, type CsvRow, type CsvTable } from '../../formats/csv.js';
+import { asTable, CsvError, csvBatches, MAX_FILE_ROWS, repeatedColumns, type CsvRow, type CsvTable } from '../../formats/csv.js';
 import { looksLikeXlsx, readXlsx } from '../../formats/xlsx.js';
 import { toE164 } from '../../formats/phone.js';
 import { Pacer } from '../../pacer.js';
@@ -59,9 +59,9 @@ export async function openLeadsFile(file: File): Promise<LeadsFileRows> {
   if (!name.endsWith('.csv') && !CSV_TYPES.has(type)) throw new ReplyError(badRequest('Only CSV, XLSX and XLS files are allowed'));
   const records = refusingBadCsv(csvBatches(await file.bytes()));
   const first = records.next();
-  const [headerRow, ...rows] = first.done ? [] : first.value;
+  const { header, rows } = asTable(first.done ? [] : first.value);
   return {
-    header: headerRow ? headerRow.fields.map((column) => column.trim()) : [],
+    header,
     batches: (function* () {
       if (rows.length > 0) yield rows;
       yield* records;

@@ -65,6 +65,7 @@ export function lifecycleHandlers(store: AsissoStore, { simulator, imports }: Ve
         if (contacts.length <= WRITTEN_AT_ONCE) return { contacts };
         nextState('start', starting.has(key) ? 'running' : findCampaign(store, request).state);
         starting.add(key);
+        let started: CampaignRow | undefined;
         try {
           const at = request.now().getTime();
           const [first, last] = [contacts[0], contacts.at(-1)];
@@ -77,12 +78,13 @@ export function lifecycleHandlers(store: AsissoStore, { simulator, imports }: Ve
             if (slice[0] === first) syncCampaign(simulator, { ...findCampaign(store, request), state: 'paused' }, organizationConcurrencyLimit(request.sandbox), at);
             store.queueSlice(campaign.sandbox_id, campaign.id, slice);
             queueContacts(simulator, campaign, slice, at);
-            if (slice.at(-1) === last) start(request, findCampaign(store, request), contacts.length);
+            if (slice.at(-1) === last) started = start(request, findCampaign(store, request), contacts.length);
           });
         } finally {
           starting.delete(key);
         }
-        return { started: findCampaign(store, request) };
+        // The row as the last slice saved it: read again, it would count half a million contacts once more.
+        return { started: started as CampaignRow };
       },
       handle(request, prepared) {
         if ('started' in prepared) return { status: 200, body: presentCampaign(prepared.started) };
