@@ -3,6 +3,8 @@
 //
 // On a machine with two or more cores the servers run on core 0 and the load generator on core 1
 // (taskset), so they do not compete. Each figure is the median of BENCH_ROUNDS rounds (default 3).
+// BENCH_ONLY=upload,startup measures only those parts (startup, versusPrism, reset, resetAtScale,
+// scale, dialer, upload) and keeps the other figures of bench/results.json.
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,13 +31,12 @@ async function main() {
   const results = { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, pinned: canPin }, rounds: ROUNDS, secondsPerRound: SECONDS, connections: CONNECTIONS };
   log(`campaign-mock benchmark: ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections${canPin ? ', servers on core 0, load on core 1' : ' (not pinned: fewer than 2 cores or no taskset)'}`);
 
-  results.startup = await startupTimes();
-  results.versusPrism = await versusPrism();
-  results.reset = await resetTimes();
-  results.resetAtScale = await resetAt100kKeys();
-  results.scale = await scale();
-  results.dialer = await dialer100k();
-  results.upload = await uploadRows();
+  const parts = { startup: startupTimes, versusPrism, reset: resetTimes, resetAtScale: resetAt100kKeys, scale, dialer: dialer100k, upload: uploadRows };
+  const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim());
+  const unknown = only?.filter((part) => !(part in parts)) ?? [];
+  if (unknown.length > 0) throw new Error(`campaign-mock: BENCH_ONLY names no part "${unknown.join('", "')}"; the parts are ${Object.keys(parts).join(', ')}`);
+  if (only) Object.assign(results, JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')), { machine: results.machine });
+  for (const [name, measure] of Object.entries(parts)) if (!only || only.includes(name)) results[name] = await measure();
 
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
@@ -245,40 +246,60 @@ async function dialer100k() {
 }
 
 /**
- * A DialNexa leads upload of 100,000 and of 500,000 rows (the most one file may hold): its time,
- * and the longest the event loop was blocked meanwhile (what every other request waits).
+ * DialNexa's two big uploads, of 100,000 and of 500,000 rows (the most one file may hold): a
+ * campaign's leads file and a batch call's recipients. Each one's time, and the longest the event
+ * loop was blocked meanwhile (what every other request waits).
  */
 async function uploadRows() {
   const { createMockApp } = await import(join(ROOT, 'dist/app.js'));
+  const kinds = [
+    {
+      kind: 'leads upload',
+      async path(mock) {
+        const headers = { authorization: 'Bearer upload', 'content-type': 'application/json' };
+        const body = JSON.stringify({ name: 'Upload', agent_id: 'agt', scheduled_at: '2099-01-01T00:00:00Z' });
+        const campaign = await (await mock.app.request('/v1/campaigns', { method: 'POST', headers, body })).json();
+        return { path: `/v1/campaigns-leads/upload-file/${campaign.id}`, fields: '' };
+      },
+    },
+    {
+      kind: 'batch call',
+      async path() {
+        const field = (name, value) => `--bench\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+        return { path: '/v1/batch-calls', fields: field('title', 'Upload') + field('agent_id', 'agent_abc123') };
+      },
+    },
+  ];
   const out = [];
-  for (const rows of [100_000, 500_000]) {
-    const mock = createMockApp({ speed: 0, logger: quiet() });
-    const headers = { authorization: 'Bearer upload', 'content-type': 'application/json' };
-    const campaign = await (await mock.app.request('/v1/campaigns', { method: 'POST', headers, body: JSON.stringify({ name: 'Upload', agent_id: 'agt', scheduled_at: '2099-01-01T00:00:00Z' }) })).json();
-    // The request's bytes, written beforehand: what is timed is the server's work alone.
-    const csv = `phone_number\n${Array.from({ length: rows }, (_, i) => `+1${String(2000000000 + i)}`).join('\n')}\n`;
-    const body = Buffer.from(`--bench\r\nContent-Disposition: form-data; name="file"; filename="leads.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--bench--\r\n`);
-    // A 5 ms ticker: the longest gap between its ticks, less 5 ms, is the longest stall.
-    let last = performance.now();
-    let longest = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last - 5);
-      last = now;
-    }, 5);
-    const started = performance.now();
-    const res = await mock.app.request(`/v1/campaigns-leads/upload-file/${campaign.id}`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer upload', 'content-type': 'multipart/form-data; boundary=bench' },
-      body,
-    });
-    const ms = performance.now() - started;
-    // One more tick, so a stall at the very end is counted.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    clearInterval(ticker);
-    mock.close();
-    if (res.status !== 201) throw new Error(`campaign-mock: the ${rows}-row upload answered ${res.status}`);
-    out.push({ rows, ms: round(ms), longestStallMs: round(longest), msPer100kRows: round((ms / rows) * 100_000) });
+  for (const { kind, path } of kinds) {
+    for (const rows of [100_000, 500_000]) {
+      const mock = createMockApp({ speed: 0, logger: quiet() });
+      const target = await path(mock);
+      // The request's bytes, written beforehand: what is timed is the server's work alone.
+      const csv = `phone_number\n${Array.from({ length: rows }, (_, i) => `+1${String(2000000000 + i)}`).join('\n')}\n`;
+      const body = Buffer.from(`${target.fields}--bench\r\nContent-Disposition: form-data; name="file"; filename="leads.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--bench--\r\n`);
+      // A 5 ms ticker: the longest gap between its ticks, less 5 ms, is the longest stall.
+      let last = performance.now();
+      let longest = 0;
+      const ticker = setInterval(() => {
+        const now = performance.now();
+        longest = Math.max(longest, now - last - 5);
+        last = now;
+      }, 5);
+      const started = performance.now();
+      const res = await mock.app.request(target.path, {
+        method: 'POST',
+        headers: { authorization: 'Bearer upload', 'content-type': 'multipart/form-data; boundary=bench' },
+        body,
+      });
+      const ms = performance.now() - started;
+      // One more tick, so a stall at the very end is counted.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      clearInterval(ticker);
+      mock.close();
+      if (res.status !== 201) throw new Error(`campaign-mock: the ${rows}-row ${kind} answered ${res.status}: ${await res.text()}`);
+      out.push({ kind, rows, ms: round(ms), longestStallMs: round(longest), msPer100kRows: round((ms / rows) * 100_000) });
+    }
   }
   return out;
 }
@@ -401,7 +422,7 @@ function printTable(results) {
   for (const row of results.scale) {
     log(`${String(row.campaigns).padStart(7)} campaigns: GET ${row.get.rps} req/s p50 ${row.get.p50} ms p99 ${row.get.p99} ms; list page ${row.listFirstPage.rps} req/s p50 ${row.listFirstPage.p50} ms p99 ${row.listFirstPage.p99} ms`);
   }
-  for (const row of results.upload) log(`upload: ${row.rows} rows in ${row.ms} ms (${row.msPer100kRows} ms per 100k), event loop blocked at most ${row.longestStallMs} ms`);
+  for (const row of results.upload) log(`${row.kind}: ${row.rows} rows in ${row.ms} ms (${row.msPer100kRows} ms per 100k), event loop blocked at most ${row.longestStallMs} ms`);
   log(`dialer: ${results.dialer.leads} leads at ${results.dialer.concurrency} concurrent calls: upload ${results.dialer.uploadMs} ms, run to completion ${results.dialer.runToCompletionMs} ms`);
   log('\nwritten to bench/results.json');
 }

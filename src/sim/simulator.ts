@@ -113,6 +113,17 @@ export class Simulator {
     this.#nextEvent.delete(sandboxId);
   }
 
+  /**
+   * Takes a campaign out of the simulation as if it never was (an upload taken back before its
+   * campaign was ever shown). Its contacts go first, in slices, with `deleteContacts`: deleting
+   * them here with the campaign would be one long statement.
+   */
+  deleteCampaign(sandboxId: number, vendor: string, ref: string): void {
+    this.#statements.deleteCampaign.run(sandboxId, vendor, ref);
+    this.#dialers.delete(`${sandboxId}|${vendor}|${ref}`);
+    this.#nextEvent.delete(sandboxId);
+  }
+
   setState(sandboxId: number, vendor: string, ref: string, state: DialState, at: number): void {
     const dialer = this.#dialer(sandboxId, vendor, ref);
     if (!dialer) return;
@@ -217,6 +228,7 @@ function prepare(db: Database) {
   return {
     insertCampaign: db.prepare('INSERT INTO sim_campaigns (sandbox_id, vendor, ref, state, policy, cursor_ms) VALUES (?, ?, ?, ?, ?, ?)'),
     campaign: db.prepare('SELECT * FROM sim_campaigns WHERE sandbox_id = ? AND vendor = ? AND ref = ?'),
+    deleteCampaign: db.prepare('DELETE FROM sim_campaigns WHERE sandbox_id = ? AND vendor = ? AND ref = ?'),
     saveCampaign: db.prepare(
       'UPDATE sim_campaigns SET state = ?, policy = ?, cursor_ms = ?, last_start_ms = ?, started = ?, recent = ?, next_event_ms = ? WHERE sandbox_id = ? AND vendor = ? AND ref = ?',
     ),

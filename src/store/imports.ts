@@ -53,9 +53,20 @@ const SLICE_MS = 10;
 /** Rows written between two looks at the time. */
 const ROWS_PER_LOOK = 1000;
 
+/**
+ * An import's sandbox was reset while its request waited or between two of its slices: what it
+ * wrote went with the sandbox. A vendor answers it as its own "not found".
+ */
+export class SandboxResetError extends Error {
+  constructor(sandboxId: number) {
+    super(`sandbox ${sandboxId} was reset while an upload into it was being written`);
+  }
+}
+
 export class Imports {
   readonly #undoSteps = new Map<string, UndoStep>();
   readonly #insert: Statement<[number, string, string, string, string]>;
+  readonly #sandboxExists: Statement<[number], unknown>;
   readonly #delete: Statement<[number]>;
   readonly #unfinished: Statement<[], ImportEntry>;
 
@@ -63,6 +74,7 @@ export class Imports {
     this.#insert = db.prepare('INSERT INTO imports (sandbox_id, kind, ref, detail, started_at) VALUES (?, ?, ?, ?, ?)');
     this.#delete = db.prepare('DELETE FROM imports WHERE id = ?');
     this.#unfinished = db.prepare('SELECT id, sandbox_id, kind, ref, detail FROM imports ORDER BY id');
+    this.#sandboxExists = db.prepare('SELECT count(*) FROM sandboxes WHERE id = ?').pluck();
   }
 
   /** Says how imports of one kind are undone; done once, before `recover`. */
@@ -88,10 +100,11 @@ export class Imports {
   /**
    * Starts an import whose rows come in batches (a file read as it streams): its entry is written
    * now; the caller writes with `write`, the last batch with `last`, or `abort`s it to undo what
-   * it wrote.
+   * it wrote. Throws SandboxResetError when the sandbox is gone (reset while the request waited).
    */
   open(target: ImportTarget): ImportWriter {
     if (!this.#undoSteps.has(target.kind)) throw new Error(`campaign-mock: no undo step defined for imports of kind "${target.kind}"`);
+    if (this.#sandboxExists.get(target.sandboxId) === 0) throw new SandboxResetError(target.sandboxId);
     const detail = JSON.stringify(target.detail ?? null);
     const id = Number(this.#insert.run(target.sandboxId, target.kind, target.ref, detail, new Date().toISOString()).lastInsertRowid);
     const entry: ImportEntry = { id, sandbox_id: target.sandboxId, kind: target.kind, ref: target.ref, detail };

@@ -260,3 +260,86 @@ describe('an Asisso campaign started on a CSV of many rows', () => {
     expect(queued(mock, id)).toEqual({ runs: 0, contacts: 0, imports: 0 });
   });
 });
+
+describe('a DialNexa batch call of many recipients', () => {
+  function createBatch(app: MockApp): Promise<Response> {
+    const form = new FormData();
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'leads.csv');
+    form.append('title', 'Sliced batch');
+    form.append('agent_id', 'agent_abc123');
+    return Promise.resolve(app.app.request('/v1/batch-calls', { method: 'POST', headers: { authorization: headers.authorization }, body: form }));
+  }
+
+  const stored = (app: MockApp) => ({
+    batches: app.db.prepare('SELECT count(*) FROM dialnexa_batches').pluck().get(),
+    calls: app.db.prepare('SELECT count(*) FROM dialnexa_batch_calls').pluck().get(),
+    campaigns: app.db.prepare("SELECT count(*) FROM sim_campaigns WHERE vendor = 'dialnexa'").pluck().get(),
+    contacts: app.db.prepare("SELECT count(*) FROM sim_contacts WHERE vendor = 'dialnexa'").pluck().get(),
+    imports: app.db.prepare('SELECT count(*) FROM imports').pluck().get(),
+  });
+
+  /** Until some of the batch's calls are in and not all (the test reads the database beside the requests). */
+  const untilHalfStored = (app: MockApp) => untilHalfWay(() => stored(app).calls as number, 'the batch was stored');
+
+  const listed = async (app: MockApp) => {
+    const res = await app.app.request('/v1/batch-calls', { headers });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { total: number }).total;
+  };
+
+  it('is written whole while other requests are answered, and shown only once it is', async () => {
+    mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+    const creating = createBatch(mock);
+    await untilHalfStored(mock);
+    // Half-written, the batch is nobody's yet: the list does not show it.
+    expect(await listed(mock)).toBe(0);
+    const res = await creating;
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { id: string; total_records: number; status: string };
+    expect(created).toMatchObject({ total_records: ROWS, status: 'initiated' });
+    expect(stored(mock)).toEqual({ batches: 1, calls: ROWS, campaigns: 1, contacts: ROWS, imports: 0 });
+    expect(await listed(mock)).toBe(1);
+    const batch = await mock.app.request(`/v1/batch-calls/${created.id}?limit=1`, { headers });
+    expect(batch.status).toBe(200);
+    expect(((await batch.json()) as { total: number }).total).toBe(ROWS);
+    // Alone in its organization, it has the turn at once: the dialer places its calls.
+    await mock.advanceClock('dnx_sliced', 60);
+    const summary = await mock.app.request('/v1/batch-calls', { headers });
+    const [item] = ((await summary.json()) as { items: Array<{ status: string }> }).items;
+    expect(item?.status).toBe('running');
+    expect(mock.db.prepare("SELECT count(*) FROM dialnexa_batch_calls WHERE status <> 'created'").pluck().get()).toBeGreaterThan(0);
+  });
+
+  it('stops at a reset of its sandbox and answers 404, leaving nothing', async () => {
+    mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+    const creating = createBatch(mock);
+    await untilHalfStored(mock);
+    mock.reset('dnx_sliced');
+    const res = await creating;
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { message: string }).message).toMatch(/reset while the batch call was being created/);
+    expect(stored(mock)).toEqual({ batches: 0, calls: 0, campaigns: 0, contacts: 0, imports: 0 });
+  });
+
+  it('cut short by a crash, is undone when the mock next opens the database file', async () => {
+    const db = join(dir, 'crashed-batch.sqlite');
+    const first = createMockApp({ db, speed: 0, logger: createLogger('silent') });
+    const creating = createBatch(first);
+    await untilHalfStored(first);
+    const left = stored(first);
+    expect(left).toMatchObject({ batches: 1, campaigns: 1, imports: 1 });
+    expect(left.contacts).toBe(left.calls);
+    const copy = join(dir, 'crashed-batch-copy.sqlite');
+    first.db.prepare('VACUUM INTO ?').run(copy);
+    first.close();
+    await creating.catch(() => undefined);
+
+    const warnings: string[] = [];
+    const logger: Logger = { ...createLogger('silent'), warn: (message: string) => void warnings.push(message) };
+    mock = createMockApp({ db: copy, speed: 0, logger });
+    expect(stored(mock)).toEqual({ batches: 0, calls: 0, campaigns: 0, contacts: 0, imports: 0 });
+    expect(await listed(mock)).toBe(0);
+    expect(warnings).toEqual(['undid 1 upload a stopped server left half-written']);
+    expect(mock.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});

@@ -7,7 +7,7 @@ import { CALL_LOG, SENTIMENTS, sendEvent, subscriptions } from '../dialer.js';
 import type { DialnexaStore } from '../store.js';
 import { presentBatchCall, presentBatchSummary } from './present.js';
 import type { BatchQueue } from './queue.js';
-import type { BatchCallStatus, BatchRow, BatchStore } from './store.js';
+import type { BatchCallStatus, BatchRow, BatchStore, NewBatch } from './store.js';
 
 /**
  * DialNexa batches in the dialer simulation. A batch maps onto the neutral policy: the workspace
@@ -23,7 +23,7 @@ export function isBatchRef(ref: string): boolean {
   return BATCH_ID.test(ref);
 }
 
-export function batchPolicy(batch: BatchRow): DialPolicy {
+export function batchPolicy(batch: NewBatch): DialPolicy {
   const window = callingWindow(batch.calling_hours_start, batch.calling_hours_end);
   return {
     concurrency: batch.concurrency,

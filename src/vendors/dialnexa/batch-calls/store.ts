@@ -3,6 +3,13 @@ import type { Database, Statement } from 'better-sqlite3';
 /** A batch's status (the batch-calls OpenAPI's enum, less `initiated`, `draft` and `deleted`, which the mock never stores). */
 export type BatchStatus = 'waiting' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
 
+/**
+ * The stored status of a batch whose calls are still being written in slices (see
+ * src/store/imports.ts): no read shows it, and the organization's queue passes it by, until its
+ * last slice gives it its real status.
+ */
+const IMPORTING = 'importing';
+
 export interface BatchRow {
   sandbox_id: number;
   id: string;
@@ -108,6 +115,10 @@ export interface BatchCallFilter {
  */
 export class BatchStore {
   readonly #insertBatch: Statement<NewBatch>;
+  readonly #insertImportingBatch: Statement<NewBatch>;
+  readonly #importing: Statement<[number, string], unknown>;
+  readonly #deleteImportedCalls: Statement<[number, string, number], { id: string }>;
+  readonly #deleteImportingBatch: Statement<[number, string]>;
   readonly #getBatch: Statement<[number, string], BatchRow>;
   readonly #existsAnywhere: Statement<[string], unknown>;
   readonly #setStatus: Statement<{ sandbox: number; id: string; status: BatchStatus; armed: number; at: string }>;
@@ -133,13 +144,21 @@ export class BatchStore {
   readonly #callQueries = new Map<string, { page: Statement; count: Statement }>();
 
   constructor(private readonly db: Database) {
-    this.#insertBatch = db.prepare(`INSERT INTO dialnexa_batches
+    const insertBatch = (status: string) => `INSERT INTO dialnexa_batches
       (sandbox_id, id, title, agent_id, agent_version_number, from_number, status, starts_at, ends_at, calling_hours_start, calling_hours_end,
        concurrency, number_of_retries, retry_interval_minutes, total_records, ready_at, created_at, updated_at)
-      VALUES (@sandbox_id, @id, @title, @agent_id, @agent_version_number, @from_number, @status, @starts_at, @ends_at, @calling_hours_start, @calling_hours_end,
-       @concurrency, @number_of_retries, @retry_interval_minutes, @total_records, @ready_at, @created_at, @updated_at)`);
-    this.#getBatch = db.prepare('SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND id = ?');
-    this.#existsAnywhere = db.prepare('SELECT count(*) FROM dialnexa_batches WHERE id = ?').pluck();
+      VALUES (@sandbox_id, @id, @title, @agent_id, @agent_version_number, @from_number, ${status}, @starts_at, @ends_at, @calling_hours_start, @calling_hours_end,
+       @concurrency, @number_of_retries, @retry_interval_minutes, @total_records, @ready_at, @created_at, @updated_at)`;
+    this.#insertBatch = db.prepare(insertBatch('@status'));
+    this.#insertImportingBatch = db.prepare(insertBatch(`'${IMPORTING}'`));
+    this.#importing = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND status = '${IMPORTING}'`).pluck();
+    this.#deleteImportedCalls = db.prepare(
+      'DELETE FROM dialnexa_batch_calls WHERE rowid IN (SELECT rowid FROM dialnexa_batch_calls WHERE sandbox_id = ? AND batch_id = ? LIMIT ?) RETURNING id',
+    );
+    this.#deleteImportingBatch = db.prepare(`DELETE FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND status = '${IMPORTING}'`);
+    const shown = `status <> '${IMPORTING}'`;
+    this.#getBatch = db.prepare(`SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND ${shown}`);
+    this.#existsAnywhere = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE id = ? AND ${shown}`).pluck();
     this.#setStatus = db.prepare('UPDATE dialnexa_batches SET status = @status, armed = @armed, updated_at = @at WHERE sandbox_id = @sandbox AND id = @id');
     this.#setArmed = db.prepare('UPDATE dialnexa_batches SET armed = @armed WHERE sandbox_id = @sandbox AND id = @id');
     this.#running = db.prepare("SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND status = 'running' LIMIT 1");
@@ -154,8 +173,8 @@ export class BatchStore {
       ORDER BY CASE status WHEN 'running' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, ready_at, rowid`);
     this.#markHandedOver = db.prepare('UPDATE dialnexa_batches SET handed_over = 1 WHERE sandbox_id = ? AND id = ?');
     this.#takeHandedOver = db.prepare('UPDATE dialnexa_batches SET handed_over = 0 WHERE sandbox_id = ? AND handed_over = 1');
-    this.#list = db.prepare('SELECT * FROM dialnexa_batches WHERE sandbox_id = @sandbox ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset');
-    this.#count = db.prepare('SELECT count(*) FROM dialnexa_batches WHERE sandbox_id = ?').pluck();
+    this.#list = db.prepare(`SELECT * FROM dialnexa_batches WHERE sandbox_id = @sandbox AND ${shown} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`);
+    this.#count = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE sandbox_id = ? AND ${shown}`).pluck();
     const byStatus = 'sandbox_id = @sandbox AND status IN (SELECT value FROM json_each(@statuses))';
     this.#listByStatus = db.prepare(`SELECT * FROM dialnexa_batches WHERE ${byStatus} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`);
     this.#countByStatus = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE ${byStatus}`).pluck();
@@ -178,9 +197,39 @@ export class BatchStore {
   insertBatch(batch: NewBatch, calls: readonly NewBatchCall[]): BatchRow {
     this.db.transaction(() => {
       this.#insertBatch.run(batch);
-      for (const call of calls) this.#insertCall.run(call);
+      this.insertCalls(calls);
     })();
     return this.getBatch(batch.sandbox_id, batch.id) as BatchRow;
+  }
+
+  /**
+   * Starts a batch whose calls are written in slices (`insertCalls`), hidden until `setStatus`
+   * gives it its real status in the last slice.
+   */
+  insertImportingBatch(batch: NewBatch): void {
+    this.#insertImportingBatch.run(batch);
+  }
+
+  /** Whether a batch is still being written (a reset takes it away half-way). */
+  isImporting(sandboxId: number, id: string): boolean {
+    return (this.#importing.get(sandboxId, id) as number) > 0;
+  }
+
+  /** Call logs of a batch being written, in the caller's transaction. */
+  insertCalls(calls: readonly NewBatchCall[]): void {
+    for (const call of calls) this.#insertCall.run(call);
+  }
+
+  /**
+   * Takes back at most `limit` call logs of a batch cut short while it was being written, and the
+   * batch itself once they are all gone; answers the ids of the calls removed. A batch that was
+   * finished is never touched.
+   */
+  deleteImportingBatch(sandboxId: number, id: string, limit: number): string[] {
+    if (!this.isImporting(sandboxId, id)) return [];
+    const removed = this.#deleteImportedCalls.all(sandboxId, id, limit).map((call) => call.id);
+    if (removed.length < limit) this.#deleteImportingBatch.run(sandboxId, id);
+    return removed;
   }
 
   getBatch(sandboxId: number, id: string): BatchRow | undefined {

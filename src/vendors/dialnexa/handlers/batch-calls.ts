@@ -1,5 +1,6 @@
-import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
-import { randomId } from '../../../store/ids.js';
+import { ReplyError, type AnyHandler, type PreparedHandler, type Reply, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { SandboxResetError, WRITTEN_AT_ONCE } from '../../../store/imports.js';
+import { orderedId, randomId } from '../../../store/ids.js';
 import { sendEvent } from '../dialer.js';
 import { badRequest, dialnexaErrors, notFound, payloadTooLarge } from '../errors.js';
 import { MAX_UPLOAD_BYTES, readLeads } from '../leads-file.js';
@@ -7,7 +8,7 @@ import { batchPolicy } from '../batch-calls/dialer.js';
 import { presentBatchCall, presentBatchSummary, type PresentedBatchCall } from '../batch-calls/present.js';
 import { VENDOR, type BatchQueue } from '../batch-calls/queue.js';
 import { ACTION_MESSAGES, assertActionAllowed, BATCH_RETRIES, readyStatus, type BatchAction } from '../batch-calls/rules.js';
-import type { BatchCallFilter, BatchRow, BatchStore, NewBatchCall } from '../batch-calls/store.js';
+import type { BatchCallFilter, BatchRow, BatchStore, NewBatch, NewBatchCall } from '../batch-calls/store.js';
 import type { DialnexaStore } from '../store.js';
 import { assertDestinationsEnabled, resolveAgentVersion, workspaceOf } from '../workspace.js';
 
@@ -22,12 +23,19 @@ interface CreateBatchCallBody {
 }
 
 /** What a batch's create has checked and read before it writes. */
-interface PreparedBatch {
+interface ReadBatch {
   schedule: Schedule;
   agent: { version: number | null; fromNumber: string };
   /** The file's phone numbers, in E.164. */
   numbers: string[];
 }
+
+/** A create's prepare step: a batch read and waiting to be written, or a big one written already. */
+type PreparedBatch = ReadBatch | { created: Reply };
+
+const BATCH_IMPORT = 'dialnexa/batch-call';
+/** A batch whose sandbox was reset while it was being written: nothing of it is kept. */
+const SANDBOX_RESET = 'The sandbox of this API key was reset while the batch call was being created; nothing of it was kept';
 
 interface ListQuery {
   page?: number;
@@ -79,7 +87,7 @@ export interface BatchCallDependencies {
 }
 
 export function batchCallHandlers({ store, queue, campaigns, environment }: BatchCallDependencies): Record<string, AnyHandler> {
-  const { simulator, webhooks } = environment;
+  const { simulator, webhooks, imports } = environment;
 
   /** The batch named in the path: a 400 for an id that cannot be one, 403 for another organization's, 404 for none. */
   const findBatch = (request: RequestContext): BatchRow => {
@@ -93,11 +101,130 @@ export function batchCallHandlers({ store, queue, campaigns, environment }: Batc
 
   const catchUp = (request: RequestContext) => queue.catchUp(request.sandbox.id, request.now().getTime());
 
+  /** A new batch's row and how its calls are built, once its recipients are checked. */
+  const newBatch = (request: RequestContext, { schedule, agent, numbers }: ReadBatch) => {
+    const body = request.body as CreateBatchCallBody;
+    const workspace = workspaceOf(request.sandbox);
+    if (numbers.length === 0) throw new ReplyError(badRequest('The uploaded file has no row with a phone_number'));
+    assertDestinationsEnabled(workspace, numbers);
+    const sandboxId = request.sandbox.id;
+    const at = request.now();
+    const id = randomId('batch_');
+    const createdAt = at.toISOString();
+    const batch: NewBatch = {
+      sandbox_id: sandboxId,
+      id,
+      title: body.title,
+      agent_id: body.agent_id,
+      agent_version_number: agent.version,
+      from_number: agent.fromNumber,
+      status: readyStatus(schedule.startsAt, at),
+      starts_at: schedule.startsAt,
+      ends_at: schedule.endsAt,
+      calling_hours_start: schedule.callingHoursStart,
+      calling_hours_end: schedule.callingHoursEnd,
+      concurrency: workspace.concurrencyLimit,
+      number_of_retries: BATCH_RETRIES.count,
+      retry_interval_minutes: BATCH_RETRIES.intervalMinutes,
+      total_records: numbers.length,
+      ready_at: schedule.startsAt ?? createdAt,
+      created_at: createdAt,
+      updated_at: createdAt,
+    };
+    const callRow = (number: string): NewBatchCall => {
+      const callId = orderedId('call_');
+      return {
+        sandbox_id: sandboxId,
+        id: callId,
+        batch_id: id,
+        recipient_id: callId,
+        depth: 0,
+        agent_id: body.agent_id,
+        agent_version_number: agent.version,
+        from_number: agent.fromNumber,
+        to_number: number,
+        created_at: createdAt,
+      };
+    };
+    return { batch, callRow };
+  };
+
+  /** The organization's batches a new one will wait behind (the create's warning). */
+  const batchesAhead = (batch: NewBatch): BatchRow[] => {
+    const startsAt = Date.parse(batch.starts_at ?? batch.created_at);
+    return store.ahead(batch.sandbox_id).filter((other) => other.status !== 'scheduled' || Date.parse(other.starts_at as string) <= startsAt);
+  };
+
+  /** Hands a batch's calls to the dialer, the batch held paused until its turn (see BatchQueue). */
+  const simulateBatch = (batch: NewBatch, calls: readonly NewBatchCall[], slice: 'first' | 'next') => {
+    const at = Date.parse(batch.created_at);
+    if (slice === 'first') simulator.upsertCampaign(batch.sandbox_id, VENDOR, batch.id, batchPolicy(batch), 'paused', at);
+    simulator.addContacts(batch.sandbox_id, VENDOR, batch.id, calls.map((call) => ({ ref: call.id, phone: call.to_number })), at);
+  };
+
+  /** A batch written whole joins the organization's queue at `at` (ms); the create's answer. */
+  const reveal = (batch: NewBatch, ahead: readonly BatchRow[], at: number): Reply => {
+    queue.rebalance(batch.sandbox_id, at);
+    return {
+      status: 201,
+      body: {
+        id: batch.id,
+        title: batch.title,
+        total_records: batch.total_records,
+        status: 'initiated',
+        from_number: batch.from_number,
+        ...(ahead.length > 0 ? { warning: schedulingWarning(ahead) } : {}),
+      },
+    };
+  };
+
+  // A batch cut short while its calls were written: they leave the dialer, then the batch goes.
+  imports.define(BATCH_IMPORT, (entry, limit) => {
+    const removed = store.deleteImportingBatch(entry.sandbox_id, entry.ref, limit);
+    simulator.deleteContacts(entry.sandbox_id, VENDOR, entry.ref, removed);
+    if (removed.length < limit) simulator.deleteCampaign(entry.sandbox_id, VENDOR, entry.ref);
+    return removed.length;
+  });
+
+  /**
+   * Writes a big batch in slices: the batch row first, hidden (see BatchStore.insertImportingBatch),
+   * then its calls and their dialer contacts; the last slice shows it and hands out the turn, in
+   * the transaction that closes the import. A reset half-way takes it all and answers 404.
+   */
+  const createInSlices = async (request: RequestContext, read: ReadBatch): Promise<Reply> => {
+    const { batch, callRow } = newBatch(request, read);
+    let written = 0;
+    let reply: Reply | undefined;
+    try {
+      await imports.run({ sandboxId: batch.sandbox_id, kind: BATCH_IMPORT, ref: batch.id }, read.numbers, (numbers) => {
+        if (written === 0) store.insertImportingBatch(batch);
+        // Only a reset of the sandbox takes a batch that is being written away.
+        else if (!store.isImporting(batch.sandbox_id, batch.id)) throw new SandboxResetError(batch.sandbox_id);
+        const calls = numbers.map(callRow);
+        store.insertCalls(calls);
+        simulateBatch(batch, calls, written === 0 ? 'first' : 'next');
+        written += calls.length;
+        if (written < read.numbers.length) return;
+        // The sandbox's clock may have moved while the slices were written: the batch joins the queue now.
+        const now = request.now().getTime();
+        queue.catchUp(batch.sandbox_id, now);
+        const ahead = batchesAhead(batch);
+        store.setStatus(batch.sandbox_id, batch.id, batch.status, batch.updated_at);
+        reply = reveal(batch, ahead, now);
+      });
+    } catch (error) {
+      if (error instanceof SandboxResetError) throw new ReplyError(notFound(SANDBOX_RESET));
+      throw error;
+    }
+    return reply as Reply;
+  };
+
   return {
     createBatchCall: {
       // The form's fields and the agent are checked before the file is read (an XLSX workbook is
-      // unzipped, which waits; a big CSV is read a slice at a time); the batch is written in the
-      // handler proper.
+      // unzipped, which waits; a big CSV is read a slice at a time). A batch of a few thousand
+      // calls is written by the handler proper, in the request's transaction; a bigger one here,
+      // in slices (see src/store/imports.ts), so other requests are answered meanwhile.
       async prepare(request): Promise<PreparedBatch> {
         const body = request.body as CreateBatchCallBody;
         const file = request.files.file;
@@ -107,74 +234,18 @@ export function batchCallHandlers({ store, queue, campaigns, environment }: Batc
         const workspace = workspaceOf(request.sandbox);
         const agent = resolveAgentVersion(workspace, body.agent_id, body.agent_version_number);
         const { leads: numbers } = await readLeads(file, (fields) => fields.phone_number);
-        return { schedule, agent, numbers };
+        const read = { schedule, agent, numbers };
+        return numbers.length <= WRITTEN_AT_ONCE ? read : { created: await createInSlices(request, read) };
       },
-      handle(request, { schedule, agent, numbers }) {
-        const body = request.body as CreateBatchCallBody;
-        const workspace = workspaceOf(request.sandbox);
-        if (numbers.length === 0) throw new ReplyError(badRequest('The uploaded file has no row with a phone_number'));
-        assertDestinationsEnabled(workspace, numbers);
-
-        const sandboxId = request.sandbox.id;
-        const at = request.now();
+      handle(request, prepared) {
+        if ('created' in prepared) return prepared.created;
+        const { batch, callRow } = newBatch(request, prepared);
         catchUp(request);
-        const startsAt = schedule.startsAt === null ? at.getTime() : Date.parse(schedule.startsAt);
-        const ahead = store.ahead(sandboxId).filter((other) => other.status !== 'scheduled' || Date.parse(other.starts_at as string) <= startsAt);
-        const id = randomId('batch_');
-        const createdAt = at.toISOString();
-        const calls: NewBatchCall[] = numbers.map((number) => {
-          const callId = randomId('call_');
-          return {
-            sandbox_id: sandboxId,
-            id: callId,
-            batch_id: id,
-            recipient_id: callId,
-            depth: 0,
-            agent_id: body.agent_id,
-            agent_version_number: agent.version,
-            from_number: agent.fromNumber,
-            to_number: number,
-            created_at: createdAt,
-          };
-        });
-        const batch = store.insertBatch(
-          {
-            sandbox_id: sandboxId,
-            id,
-            title: body.title,
-            agent_id: body.agent_id,
-            agent_version_number: agent.version,
-            from_number: agent.fromNumber,
-            status: readyStatus(schedule.startsAt, at),
-            starts_at: schedule.startsAt,
-            ends_at: schedule.endsAt,
-            calling_hours_start: schedule.callingHoursStart,
-            calling_hours_end: schedule.callingHoursEnd,
-            concurrency: workspace.concurrencyLimit,
-            number_of_retries: BATCH_RETRIES.count,
-            retry_interval_minutes: BATCH_RETRIES.intervalMinutes,
-            total_records: calls.length,
-            ready_at: schedule.startsAt ?? createdAt,
-            created_at: createdAt,
-            updated_at: createdAt,
-          },
-          calls,
-        );
-        // Held until the organization's turn comes (see BatchQueue).
-        simulator.upsertCampaign(sandboxId, VENDOR, id, batchPolicy(batch), 'paused', at.getTime());
-        simulator.addContacts(sandboxId, VENDOR, id, calls.map((call) => ({ ref: call.id, phone: call.to_number })), at.getTime());
-        queue.rebalance(sandboxId, at.getTime());
-        return {
-          status: 201,
-          body: {
-            id: batch.id,
-            title: batch.title,
-            total_records: batch.total_records,
-            status: 'initiated',
-            from_number: batch.from_number,
-            ...(ahead.length > 0 ? { warning: schedulingWarning(ahead) } : {}),
-          },
-        };
+        const ahead = batchesAhead(batch);
+        const calls = prepared.numbers.map(callRow);
+        store.insertBatch(batch, calls);
+        simulateBatch(batch, calls, 'first');
+        return reveal(batch, ahead, Date.parse(batch.created_at));
       },
     } satisfies PreparedHandler<PreparedBatch>,
 
