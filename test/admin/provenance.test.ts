@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testMock } from '../helpers/mock.js';
 import { VENDORS } from '../../src/vendors/registry.js';
@@ -13,6 +13,11 @@ const FORBIDDEN: Array<[RegExp, string]> = [
   [/\.\.\/shared|\/work\/|seeds\//, 'a path outside the repository'],
   [/\b(?!S3\b)[DASG][0-9]{1,2}\b(?![-_/.:0-9])/, 'a private source id such as D1, A1, G7 or S4 (Amazon S3 aside)'],
 ];
+
+const ROOT = new URL('../../', import.meta.url);
+
+/** The README and every page of the manual in docs/. */
+const DOCUMENTS = ['README.md', ...readdirSync(new URL('docs/', ROOT)).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
 function citationsOutsideTheRepository(text: string): string[] {
   const found: string[] = [];
@@ -39,13 +44,17 @@ describe('what the mock serves cites only what a user can open', () => {
     });
   }
 
-  it('the README', () => {
-    expect(citationsOutsideTheRepository(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))).toEqual([]);
+  it.each(DOCUMENTS)('%s', (file) => {
+    expect(citationsOutsideTheRepository(readFileSync(new URL(file, ROOT), 'utf8'))).toEqual([]);
   });
 
   it('the API reference page', async () => {
     const res = await mock.app.request('/__admin/docs');
     expect(citationsOutsideTheRepository(await res.text())).toEqual([]);
+  });
+
+  it('reads the whole manual', () => {
+    expect(DOCUMENTS).toEqual(expect.arrayContaining(['README.md', 'docs/dialnexa.md', 'docs/asisso.md', 'docs/sarvam.md']));
   });
 
   it('catches what it looks for', () => {

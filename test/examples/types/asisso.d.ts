@@ -144,7 +144,7 @@ export interface paths {
          *     From then on the campaign dials its contacts as the sandbox clock moves, in queue order:
          *     at most `max_concurrency` calls at once and `rate_limit` calls a second, only inside an
          *     enabled `schedule_config`'s slots (in its time zone), retrying per `retry_config`. How
-         *     each call ends depends on the number dialed (the mock's magic numbers: see the README).
+         *     each call ends depends on the number dialed (the mock's magic numbers: see docs/dialer.md).
          *     Each call is a run, in progress until it ends; a contact's first call counts it in
          *     `processed_rows` and `executed_count`; a contact whose retries are spent on a retried
          *     ending counts in `failed_rows`. When every contact is done the campaign is `completed`,

@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startMockProcess } from '../../helpers/process.js';
-import { walkthrough } from '../../helpers/readme.js';
+import { runWalkthrough, walkthrough } from '../../helpers/readme.js';
 
+const PAGE = 'docs/asisso.md';
 const HEADING = 'Asisso walkthrough';
 
 /**
@@ -20,21 +17,13 @@ function normalise(json: string): unknown {
   );
 }
 
-describe('the README', () => {
+describe(PAGE, () => {
   it('Asisso walkthrough prints what it says, against the real server', async () => {
-    const steps = walkthrough(HEADING);
+    const steps = walkthrough(PAGE, HEADING);
     expect(steps.length).toBeGreaterThanOrEqual(8);
     const mock = await startMockProcess(['--port', '0', '--log-level', 'warn']);
     try {
-      // The commands as written, in one shell, with localhost:4010 pointed at the mock and /tmp/ at a scratch directory.
-      const scratch = mkdtempSync(join(tmpdir(), 'campaign-mock-readme-'));
-      const marker = '@@step@@';
-      const script = steps
-        .map((step) => step.command.replaceAll('localhost:4010', new URL(mock.url).host).replaceAll('/tmp/', `${scratch}/`))
-        .join(`\necho; echo ${marker}\n`);
-      const printed = execFileSync('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8' })
-        .split(marker)
-        .map((part) => part.trim());
+      const printed = runWalkthrough(steps, mock.url);
       expect(printed).toHaveLength(steps.length);
       steps.forEach((step, index) => {
         expect(normalise(printed[index] as string), `step ${index + 1}:\n${step.command}`).toEqual(normalise(step.expected));
