@@ -63,9 +63,9 @@ describe('docs/control-plane.md', () => {
   });
 });
 
-describe('docs/dialer.md', () => {
+describe('README.md', () => {
   it('lists every magic number the dialer knows, with its outcome', () => {
-    const dialer = readDocument('docs/dialer.md');
+    const dialer = readDocument('README.md');
     for (const magic of MAGIC_ENDINGS) expect(dialer).toMatch(new RegExp(`\\| \`${magic.ending}\` \\|[^\\n]*\\|`));
     expect(MAGIC_ENDINGS.map((m) => m.outcome)).toEqual(['busy', 'no_answer', 'voicemail', 'failed', 'short', 'provider_error', 'internal_error']);
   });
