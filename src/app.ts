@@ -212,12 +212,21 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const recovered = imports.recover();
   if (recovered > 0) logger.warn(`undid ${recovered} ${recovered === 1 ? 'upload' : 'uploads'} a stopped server left half-written`);
   const router = new OperationRouter(routes);
+  const healthy = JSON.stringify({ status: 'ok' });
+  const HEALTHY = { headers: { 'content-type': 'application/json', 'content-length': String(healthy.length) }, body: healthy };
   const serveNode = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
     // Percent-encoded paths are decoded by Hono's rules; HEAD is answered by Hono as a GET.
     if (path.includes('%') || path.includes('\\')) return false;
+    // The health route (no token, any host: see adminGuard), answered as Hono's route would; a
+    // GET with neither length nor chunks has no body, so the connection can serve the next request.
+    if (path === '/__admin/health' && req.method === 'GET' && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      req.resume();
+      res.writeHead(200, HEALTHY.headers).end(HEALTHY.body);
+      return true;
+    }
     const match = router.match(req.method ?? 'GET', path);
     if (!match) return false;
     serveOperation(match.value, fromNode(req, path, queryStart === -1 ? '' : url.slice(queryStart), match.params), pipeline).then(

@@ -1,6 +1,4 @@
-import { createAdaptorServer } from '@hono/node-server';
-import { createServer, type RequestListener, type ServerOptions as ServerOptionsOfHttp } from 'node:http';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMockApp, type MockApp, type MockAppOptions } from './app.js';
 
@@ -38,17 +36,20 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const mock = createMockApp(options);
   const host = options.host ?? '127.0.0.1';
-  let server: ReturnType<typeof createAdaptorServer>;
+  // Vendor operations and the health route are served straight from Node's request; the rest goes
+  // to Hono through @hono/node-server, loaded with the first such request: loading it loads Node's
+  // fetch implementation (undici), a sixth of the mock's startup.
+  let honoListener: Promise<RequestListener> | undefined;
+  const toHono = () =>
+    (honoListener ??= import('@hono/node-server').then(({ getRequestListener }) => getRequestListener(mock.app.fetch, { hostname: host }) as RequestListener));
+  const server: Server = createServer((req, res) => {
+    if (mock.serveNode(req, res)) return;
+    toHono().then(
+      (listener) => listener(req, res),
+      (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`campaign-mock: the control plane could not be loaded: ${error.message}`),
+    );
+  });
   const address = await new Promise<AddressInfo>((resolve, reject) => {
-    server = createAdaptorServer({
-      fetch: mock.app.fetch,
-      hostname: host,
-      // Vendor operations are served straight from Node's request; the rest goes to Hono.
-      createServer: ((serverOptions: ServerOptionsOfHttp, listener: RequestListener) =>
-        createServer(serverOptions, (req, res) => {
-          if (!mock.serveNode(req, res)) void listener(req, res);
-        })) as unknown as typeof createServer,
-    });
     server.listen(options.port ?? 4010, host, () => resolve(server.address() as AddressInfo));
     server.once('error', (error: NodeJS.ErrnoException) => {
       mock.close();
@@ -69,7 +70,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     mock,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        const http = server as Server;
+        const http = server;
         const force = setTimeout(() => http.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
         http.close(() => {
           clearTimeout(force);

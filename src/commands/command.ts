@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-
-/** The package version, from package.json. */
-export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export { VERSION } from '../version.js';
 
 /** A mistake in the command line: exit code 2 and a pointer to --help. */
 export class UsageError extends Error {}

@@ -1,0 +1,7 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The package version, from package.json. Read relative to this file, which sits in `dist/` beside
+ * the bundled command line (see src/build/bundle.ts), so both find the same package.json.
+ */
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
