@@ -40,6 +40,24 @@ describe('the campaign-mock process', () => {
     }
   });
 
+  it('answers a body over the limit with the 413 even while the client is still sending it, and the health route on a kept-alive connection', async () => {
+    const mock = await startMockProcess(['--port', '0', '--log-level', 'warn']);
+    try {
+      // Closing the connection at once would cut the client off mid-send (a broken pipe, not a 413).
+      const body = JSON.stringify({ ...campaign, name: 'x'.repeat(8 * 1024 * 1024) });
+      const statuses = [];
+      for (let i = 0; i < 10; i++) {
+        const res = await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers, body });
+        statuses.push([res.status, ((await res.json()) as { error: string }).error]);
+      }
+      expect(statuses).toEqual(Array.from({ length: 10 }, () => [413, 'Payload Too Large']));
+      const health = await fetch(`${mock.url}/__admin/health`);
+      expect([health.status, health.headers.get('content-type'), health.headers.get('connection'), await health.json()]).toEqual([200, 'application/json', 'keep-alive', { status: 'ok' }]);
+    } finally {
+      expect(await mock.stop('SIGTERM')).toBe(0);
+    }
+  });
+
   it('keeps campaigns in a --db file across a clean restart and across kill -9', async () => {
     const db = join(dir, 'restart.sqlite');
     const first = await startMockProcess(['--port', '0', '--db', db, '--log-level', 'warn']);

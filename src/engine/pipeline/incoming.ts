@@ -88,10 +88,45 @@ export function writeNode(req: IncomingMessage, res: ServerResponse, outgoing: O
   }
   const headers: Record<string, string> = { ...outgoing.headers };
   if (outgoing.body !== undefined) headers['content-length'] = String(Buffer.byteLength(outgoing.body));
-  // A body left unread (refused for its size) must not be read as the next request.
-  if (!req.complete) headers.connection = 'close';
-  res.writeHead(outgoing.status, headers);
-  res.end(outgoing.body);
+  const send = () => {
+    res.writeHead(outgoing.status, headers);
+    res.end(outgoing.body);
+  };
+  if (req.complete) return send();
+  // A body left unread (refused for its size) must not be read as the next request: the connection
+  // closes after this answer. The rest of the body is read (and dropped) first, up to a bound, so
+  // that a client still sending it gets the answer rather than a broken pipe.
+  headers.connection = 'close';
+  drainThen(req, send);
+}
+
+/** How much of a refused body is read on before the answer, and for how long. */
+const DRAIN_BYTES = 32 * 1024 * 1024;
+const DRAIN_MS = 2000;
+
+function drainThen(req: IncomingMessage, then: () => void): void {
+  let read = 0;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    req.off('data', onData);
+    req.off('end', finish);
+    req.off('error', finish);
+    req.off('close', finish);
+    then();
+  };
+  const onData = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > DRAIN_BYTES) finish();
+  };
+  const timer = setTimeout(finish, DRAIN_MS);
+  req.on('data', onData);
+  req.on('end', finish);
+  req.on('error', finish);
+  req.on('close', finish);
+  req.resume();
 }
 
 /** What the pipeline answered, as a web Response (for Hono). */
