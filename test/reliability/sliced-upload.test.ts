@@ -60,6 +60,22 @@ async function untilHalfWay(count: () => number | Promise<number>, what: string)
   }
 }
 
+/**
+ * What a process killed half-way through `request` leaves on disk: the file of `first` as it is at
+ * this moment, copied at once (the request goes on in the original), then opened as the next
+ * start would open it (it is closed after the test). Answers the mock and what its start warned.
+ */
+async function reopenAsCrashed(first: MockApp, request: Promise<Response>, name: string): Promise<{ reopened: MockApp; warnings: string[] }> {
+  const copy = join(dir, name);
+  first.db.prepare('VACUUM INTO ?').run(copy);
+  first.close();
+  await request.catch(() => undefined);
+  const warnings: string[] = [];
+  const logger: Logger = { ...createLogger('silent'), warn: (message: string) => void warnings.push(message) };
+  mock = createMockApp({ db: copy, speed: 0, logger });
+  return { reopened: mock, warnings };
+}
+
 /** Until the campaign counts some but not all of the file's leads (each poll a request of its own). */
 const untilHalfWritten = (app: MockApp, campaignId: string) => untilHalfWay(() => totalLeads(app, campaignId), 'the upload finished');
 
@@ -131,19 +147,11 @@ describe('a leads upload of many rows', () => {
     expect(left.imports).toBe(1);
     expect(left.leads).toBeGreaterThan(0);
     expect(left.contacts).toBe(left.leads);
-    // The file as it is at this moment, taken at once (the upload goes on in the original).
-    const copy = join(dir, 'crashed-copy.sqlite');
-    first.db.prepare('VACUUM INTO ?').run(copy);
-    first.close();
-    await uploading.catch(() => undefined);
-
-    const warnings: string[] = [];
-    const logger: Logger = { ...createLogger('silent'), warn: (message: string) => void warnings.push(message) };
-    mock = createMockApp({ db: copy, speed: 0, logger });
-    expect(rowsOf(mock, id)).toEqual({ leads: 0, contacts: 0, imports: 0 });
-    expect(await totalLeads(mock, id)).toBe(0);
+    const { reopened, warnings } = await reopenAsCrashed(first, uploading, 'crashed-copy.sqlite');
+    expect(rowsOf(reopened, id)).toEqual({ leads: 0, contacts: 0, imports: 0 });
+    expect(await totalLeads(reopened, id)).toBe(0);
     expect(warnings).toEqual(['undid 1 upload a stopped server left half-written']);
-    expect(mock.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });
 
@@ -329,17 +337,10 @@ describe('a DialNexa batch call of many recipients', () => {
     const left = stored(first);
     expect(left).toMatchObject({ batches: 1, campaigns: 1, imports: 1 });
     expect(left.contacts).toBe(left.calls);
-    const copy = join(dir, 'crashed-batch-copy.sqlite');
-    first.db.prepare('VACUUM INTO ?').run(copy);
-    first.close();
-    await creating.catch(() => undefined);
-
-    const warnings: string[] = [];
-    const logger: Logger = { ...createLogger('silent'), warn: (message: string) => void warnings.push(message) };
-    mock = createMockApp({ db: copy, speed: 0, logger });
-    expect(stored(mock)).toEqual({ batches: 0, calls: 0, campaigns: 0, contacts: 0, imports: 0 });
-    expect(await listed(mock)).toBe(0);
+    const { reopened, warnings } = await reopenAsCrashed(first, creating, 'crashed-batch-copy.sqlite');
+    expect(stored(reopened)).toEqual({ batches: 0, calls: 0, campaigns: 0, contacts: 0, imports: 0 });
+    expect(await listed(reopened)).toBe(0);
     expect(warnings).toEqual(['undid 1 upload a stopped server left half-written']);
-    expect(mock.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });
