@@ -6,30 +6,10 @@ import type { DialerEffects } from '../sim/model.js';
 import type { Simulator } from '../sim/simulator.js';
 import type { WebhookDispatcher } from '../sim/webhooks.js';
 import type { ValidationIssue } from './issues.js';
+import type { Reply } from './reply.js';
 import type { JsonSchema } from './spec/openapi.js';
 import type { PathMatching } from './spec/routes.js';
 import type { OperationSpec } from './spec/load.js';
-
-/** What a handler answers: a status, a JSON body (or none) and extra headers. */
-export interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/**
- * Thrown by a vendor's rules deep inside a handler to answer at once (a 404, a 409, …).
- *
- * @example
- * if (!campaign) throw new ReplyError(notFound('Campaign not found'));
- */
-export class ReplyError extends Error {
-  constructor(readonly reply: Reply) {
-    // The message names the answer, so a ReplyError that escapes (in a test, a log) says what it was.
-    super(`reply ${reply.status}${reply.body === undefined ? '' : `: ${JSON.stringify(reply.body).slice(0, 200)}`}`);
-    this.name = 'ReplyError';
-  }
-}
 
 /** Everything a handler may read about the request; already authenticated and validated. */
 export interface RequestContext {

@@ -1,4 +1,5 @@
-import type { ErrorEnvelope, Reply } from '../../engine/vendor.js';
+import type { Reply } from '../../engine/reply.js';
+import type { ErrorEnvelope } from '../../engine/vendor.js';
 import { fastapiError, fastapiErrorEnvelope } from '../../envelopes/fastapi.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ReplyError } from '../../engine/vendor.js';
+import { ReplyError } from '../../engine/reply.js';
 import { fastapiError, valueError, valueErrorItem, type PydanticError } from '../../envelopes/fastapi.js';
 import { isIanaTimeZone } from '../../formats/time-zone.js';
 import type { TimeSlot } from './settings.js';

@@ -1,6 +1,6 @@
 import { nestError, nestErrorEnvelope } from '../../envelopes/nestjs.js';
 import type { ValidationIssue } from '../../engine/issues.js';
-import type { Reply } from '../../engine/vendor.js';
+import type { Reply } from '../../engine/reply.js';
 
 /**
  * Validation messages DialNexa's published OpenAPI (the batch-calls OpenAPI) gives word for word, by operation: they

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../../engine/spec/openapi.js';
-import { ReplyError } from '../../engine/vendor.js';
+import { ReplyError } from '../../engine/reply.js';
 import type { Sandbox } from '../../store/sandboxes.js';
 import { nestError } from '../../envelopes/nestjs.js';
 import { badRequest, notFound } from './errors.js';

@@ -1,5 +1,5 @@
 import { fastapiError, fastapiErrorEnvelope } from '../../envelopes/fastapi.js';
-import type { Reply } from '../../engine/vendor.js';
+import type { Reply } from '../../engine/reply.js';
 
 /**
  * Sarvam's scheduling API is a FastAPI app: `{"detail": …}` errors, pydantic v2 422s. The 401

@@ -1,4 +1,4 @@
-import { ReplyError } from '../../engine/vendor.js';
+import { ReplyError } from '../../engine/reply.js';
 import { valueError } from '../../envelopes/fastapi.js';
 
 /** Sarvam's "List Campaigns" page's offset page: `{items, total, limit, offset, next_page_uri, prev_page_uri}`. */

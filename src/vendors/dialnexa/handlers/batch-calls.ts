@@ -1,4 +1,5 @@
-import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { ReplyError } from '../../../engine/reply.js';
+import type { AnyHandler, PreparedHandler, RequestContext, VendorEnvironment } from '../../../engine/vendor.js';
 import { randomId } from '../../../store/ids.js';
 import { sendEvent } from '../dialer.js';
 import { badRequest, dialnexaErrors, notFound, payloadTooLarge } from '../errors.js';

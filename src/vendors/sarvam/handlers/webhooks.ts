@@ -1,4 +1,5 @@
-import { ReplyError, type Handler } from '../../../engine/vendor.js';
+import { ReplyError } from '../../../engine/reply.js';
+import type { Handler } from '../../../engine/vendor.js';
 import { valueError } from '../../../envelopes/fastapi.js';
 import type { WebhookDeliveries } from '../deliveries.js';
 import { decodeCursor, encodeCursor } from '../pages.js';
