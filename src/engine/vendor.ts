@@ -86,6 +86,13 @@ export interface VendorEnvironment {
 }
 
 /**
+ * What a vendor's web framework decides rather than the vendor: its error envelope, the status of
+ * a failed validation, how an empty body reads and how paths match. `src/frameworks/` holds one
+ * per framework (FastAPI, NestJS); a vendor spreads its own into its module.
+ */
+export type FrameworkPreset = Pick<VendorModule, 'errors' | 'validationStatus' | 'emptyJsonBody' | 'pathMatching'>;
+
+/**
  * A vendor: its spec, its tables, its error envelope and a handler for every operationId.
  * Adding a vendor means adding one of these and its spec; the engine needs no change.
  */

@@ -1,6 +1,6 @@
 import type { VendorModule } from '../../engine/vendor.js';
 import { createAsissoDialerEffects } from './dialer.js';
-import { asissoErrors } from './errors.js';
+import { asissoFramework } from './errors.js';
 import { asissoFixtures } from './fixtures.js';
 import { campaignHandlers } from './handlers/campaigns.js';
 import { lifecycleHandlers } from './handlers/lifecycle.js';
@@ -20,9 +20,7 @@ export const asisso: VendorModule = {
   basePath: '/api/v1',
   specFile: 'asisso.yaml',
   migrations: asissoMigrations,
-  errors: asissoErrors,
-  validationStatus: 422,
-  emptyJsonBody: 'missing',
+  ...asissoFramework,
   keySettings: {
     type: 'object',
     additionalProperties: false,

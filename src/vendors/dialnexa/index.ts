@@ -3,7 +3,7 @@ import { createBatchDialerEffects, routeDialerEffects } from './batch-calls/dial
 import { BatchQueue } from './batch-calls/queue.js';
 import { BatchStore } from './batch-calls/store.js';
 import { createDialnexaDialerEffects } from './dialer.js';
-import { dialnexaErrors } from './errors.js';
+import { dialnexaFramework } from './errors.js';
 import { dialnexaFixtures } from './fixtures.js';
 import { batchCallHandlers } from './handlers/batch-calls.js';
 import { callLogHandlers } from './handlers/call-logs.js';
@@ -22,11 +22,7 @@ export const dialnexa: VendorModule = {
   basePath: '/v1',
   specFile: 'dialnexa.yaml',
   migrations: dialnexaMigrations,
-  errors: dialnexaErrors,
-  validationStatus: 400,
-  emptyJsonBody: 'empty-object',
-  // NestJS on Express: its router ignores letter case and a trailing slash.
-  pathMatching: 'express',
+  ...dialnexaFramework,
   keySettings: WORKSPACE_SETTINGS_SCHEMA,
   // JSON: no documented limit, 1 MB here. Files: 10 MB ("Bulk upload leads via file", the batch-calls OpenAPI), plus room for the multipart framing.
   bodyLimits: { json: 1024 * 1024, multipart: MAX_UPLOAD_BYTES + 64 * 1024 },

@@ -1,4 +1,4 @@
-import { fastapiError, fastapiErrorEnvelope } from '../../envelopes/fastapi.js';
+import { fastapi, fastapiError } from '../../frameworks/fastapi/index.js';
 import type { Reply } from '../../engine/reply.js';
 
 /**
@@ -6,7 +6,7 @@ import type { Reply } from '../../engine/reply.js';
  * and 403 bodies are not documented (Sarvam's errors page's `{"error": …}` belongs to the speech APIs); see the
  * x-mock-inferred notes in specs/sarvam.yaml.
  */
-export const sarvamErrors = fastapiErrorEnvelope({
+export const sarvamFramework = fastapi({
   unauthorized: 'Invalid or missing API key',
   forbidden: 'Not enough permissions',
 });

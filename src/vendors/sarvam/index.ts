@@ -4,7 +4,7 @@ import { createSarvamDialerEffects } from './dialer.js';
 import { campaignHandlers } from './handlers/campaigns.js';
 import { cohortHandlers } from './handlers/cohorts.js';
 import { webhookHandlers } from './handlers/webhooks.js';
-import { sarvamErrors } from './errors.js';
+import { sarvamFramework } from './errors.js';
 import { sarvamFixtures } from './fixtures.js';
 import { keyBindingRefusal } from './workspace.js';
 import { sarvamMigrations } from './migrations.js';
@@ -17,10 +17,7 @@ export const sarvam: VendorModule = {
   basePath: '/api/scheduling',
   specFile: 'sarvam.yaml',
   migrations: sarvamMigrations,
-  errors: sarvamErrors,
-  validationStatus: 422,
-  // FastAPI reports an empty JSON body as the body itself missing.
-  emptyJsonBody: 'missing',
+  ...sarvamFramework,
   keySettings: {
     type: 'object',
     additionalProperties: false,
