@@ -130,10 +130,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const webhooks = new WebhookDispatcher(db, options.webhookAllow ?? [], logger);
   const imports = new Imports(db);
   const environment = { db, simulator, webhooks, imports };
-  for (const vendor of VENDORS) {
-    const effects = vendor.createDialerEffects?.(environment);
-    if (effects) simulator.registerEffects(vendor.name, effects);
-  }
+  const instances = new Map(VENDORS.map((vendor) => [vendor, vendor.create(environment)]));
+  for (const [vendor, { dialerEffects }] of instances) if (dialerEffects) simulator.registerEffects(vendor.name, dialerEffects);
   let fixtures: FixtureCatalog;
   let scenarioCatalog: ReturnType<typeof loadScenarios>;
   try {
@@ -201,7 +199,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     hooks,
   };
   const routes = [...specs].flatMap(([vendor, spec]) =>
-    mountVendor(app, { vendor, spec, operations: compiled.get(spec) ?? [], handlers: vendor.createHandlers(environment) }, pipeline).map((route) => ({
+    mountVendor(app, { vendor, spec, operations: compiled.get(spec) ?? [], handlers: instances.get(vendor)?.handlers ?? {} }, pipeline).map((route) => ({
       method: route.operation.spec.method.toUpperCase(),
       template: route.operation.spec.path,
       loose: vendor.pathMatching === 'express',

@@ -66,16 +66,15 @@ async function contract(args: string[], env: NodeJS.ProcessEnv): Promise<number>
     return 0;
   }
   // Loaded here, not at startup: `serve`, the default command, needs none of it.
-  const [{ PLANS }, { formatReport }, { runContract }, { loadSpec }] = await Promise.all([
-    import('../contract/plans/index.js'),
+  const [{ formatReport }, { runContract }, { loadSpec }] = await Promise.all([
     import('../contract/report.js'),
     import('../contract/runner.js'),
     import('../engine/spec/load.js'),
   ]);
   const vendor = VENDORS.find((v) => v.name === flags.vendor);
   if (!vendor) throw new UsageError(`contract needs --vendor, one of ${VENDORS.map((v) => v.name).join(', ')}${flags.vendor === undefined ? '' : `; got "${flags.vendor}"`}`);
-  const plan = PLANS[vendor.name];
-  if (!plan) throw new Error(`campaign-mock: there is no contract plan for ${vendor.title}; add one to src/contract/plans/`);
+  const plan = vendor.contractPlan;
+  if (!plan) throw new Error(`campaign-mock: there is no contract plan for ${vendor.title}; add one to src/vendors/${vendor.name}/contract-plan.ts and name it in the vendor's module`);
   const baseUrl = flags['base-url'];
   if (!baseUrl || !/^https?:\/\/[^/]/.test(baseUrl)) throw new UsageError(`contract needs --base-url, an http:// or https:// URL${baseUrl === undefined ? '' : `; got "${baseUrl}"`}`);
   const key = flags.key ?? env.CAMPAIGN_MOCK_CONTRACT_KEY;

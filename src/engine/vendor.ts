@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { ContractPlan } from '../contract/plan.js';
 import type { Imports } from '../store/imports.js';
 import type { Migration } from '../store/migrations.js';
 import type { Sandbox } from '../store/sandboxes.js';
@@ -120,18 +121,29 @@ export interface VendorModule {
   keySettings: JsonSchema;
   /** Largest accepted request body, in bytes, per kind of body. */
   bodyLimits: { json: number; multipart: number };
-  /** Prepares statements once and returns the handlers, keyed by operationId. */
-  createHandlers(environment: VendorEnvironment): Record<string, AnyHandler>;
+  /**
+   * Builds the vendor for one app, once: its stores (so each statement is prepared once), the
+   * handlers keyed by operationId, and how simulated calls change its data.
+   */
+  create(environment: VendorEnvironment): VendorInstance;
   /**
    * A vendor's own access rule, checked with the key's permissions, before any validation (as an
    * auth dependency runs before the body is read): e.g. a key bound to one Sarvam workspace used
    * under another. `params` are the path parameters as sent. Answers the refusal, or nothing.
    */
   authorize?(request: { sandbox: Sandbox; params: Readonly<Record<string, string>> }): Reply | undefined;
-  /** How simulated calls change this vendor's data (its leads, logs, counters, statuses, webhooks). */
-  createDialerEffects?(environment: VendorEnvironment): DialerEffects;
   /** How this vendor's fixture files (`fixtures/<vendor>/*.yaml`) are checked and loaded. */
   fixtures?: FixtureLoader;
+  /** The requests `campaign-mock contract --vendor <name>` sends, to the mock or the live API. */
+  contractPlan?: ContractPlan;
+}
+
+/** One vendor built for one app by `VendorModule.create`. */
+export interface VendorInstance {
+  /** A handler for every operationId of the vendor's spec. */
+  handlers: Record<string, AnyHandler>;
+  /** How simulated calls change this vendor's data (its leads, logs, counters, statuses, webhooks). */
+  dialerEffects?: DialerEffects;
 }
 
 /**

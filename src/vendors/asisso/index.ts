@@ -1,4 +1,5 @@
 import type { VendorModule } from '../../engine/vendor.js';
+import { asissoPlan } from './contract-plan.js';
 import { createAsissoDialerEffects } from './dialer.js';
 import { asissoFramework } from './errors.js';
 import { asissoFixtures } from './fixtures.js';
@@ -36,15 +37,18 @@ export const asisso: VendorModule = {
   // FastAPI sets no body limit; the CSV upload, sent raw, is the largest body at 10 MB.
   bodyLimits: { json: MAX_CSV_BYTES, multipart: MAX_CSV_BYTES },
   fixtures: asissoFixtures,
-  createDialerEffects: ({ db, simulator }) => createAsissoDialerEffects(new AsissoStore(db), simulator),
-  createHandlers(environment) {
+  contractPlan: asissoPlan,
+  create(environment) {
     const { db, simulator } = environment;
     const store = new AsissoStore(db);
     return {
-      ...uploadHandlers(store, new UploadUrlSigner()),
-      ...campaignHandlers(store, simulator),
-      ...lifecycleHandlers(store, environment),
-      ...runHandlers(store),
+      handlers: {
+        ...uploadHandlers(store, new UploadUrlSigner()),
+        ...campaignHandlers(store, simulator),
+        ...lifecycleHandlers(store, environment),
+        ...runHandlers(store),
+      },
+      dialerEffects: createAsissoDialerEffects(store, simulator),
     };
   },
 };

@@ -2,6 +2,7 @@ import type { VendorModule } from '../../engine/vendor.js';
 import { createBatchDialerEffects, routeDialerEffects } from './batch-calls/dialer.js';
 import { BatchQueue } from './batch-calls/queue.js';
 import { BatchStore } from './batch-calls/store.js';
+import { dialnexaPlan } from './contract-plan.js';
 import { createDialnexaDialerEffects } from './dialer.js';
 import { dialnexaFramework } from './errors.js';
 import { dialnexaFixtures } from './fixtures.js';
@@ -27,23 +28,20 @@ export const dialnexa: VendorModule = {
   // JSON: no documented limit, 1 MB here. Files: 10 MB ("Bulk upload leads via file", the batch-calls OpenAPI), plus room for the multipart framing.
   bodyLimits: { json: 1024 * 1024, multipart: MAX_UPLOAD_BYTES + 64 * 1024 },
   fixtures: dialnexaFixtures,
-  createDialerEffects(environment) {
+  contractPlan: dialnexaPlan,
+  create(environment) {
     const store = new DialnexaStore(environment.db);
     const batches = new BatchStore(environment.db);
-    return routeDialerEffects(
-      createDialnexaDialerEffects(store, environment),
-      createBatchDialerEffects(batches, new BatchQueue(batches, environment.simulator), store, environment.webhooks),
-    );
-  },
-  createHandlers(environment) {
-    const store = new DialnexaStore(environment.db);
-    const batches = new BatchStore(environment.db);
+    const queue = new BatchQueue(batches, environment.simulator);
     return {
-      ...campaignHandlers(store, environment),
-      ...leadHandlers(store, environment),
-      ...callLogHandlers(store),
-      ...webhookHandlers(store),
-      ...batchCallHandlers({ store: batches, queue: new BatchQueue(batches, environment.simulator), campaigns: store, environment }),
+      handlers: {
+        ...campaignHandlers(store, environment),
+        ...leadHandlers(store, environment),
+        ...callLogHandlers(store),
+        ...webhookHandlers(store),
+        ...batchCallHandlers({ store: batches, queue, campaigns: store, environment }),
+      },
+      dialerEffects: routeDialerEffects(createDialnexaDialerEffects(store, environment), createBatchDialerEffects(batches, queue, store, environment.webhooks)),
     };
   },
 };

@@ -1,4 +1,5 @@
 import type { VendorModule } from '../../engine/vendor.js';
+import { sarvamPlan } from './contract-plan.js';
 import { WebhookDeliveries } from './deliveries.js';
 import { createSarvamDialerEffects } from './dialer.js';
 import { campaignHandlers } from './handlers/campaigns.js';
@@ -32,19 +33,19 @@ export const sarvam: VendorModule = {
   bodyLimits: { json: 5 * 1024 * 1024, multipart: 20 * 1024 * 1024 },
   authorize: keyBindingRefusal,
   fixtures: sarvamFixtures,
-  createDialerEffects(environment) {
+  contractPlan: sarvamPlan,
+  create(environment) {
     const store = new SarvamStore(environment.db);
     const deliveries = new WebhookDeliveries(store, environment.webhooks);
     // One listener for every delivery of the app: the dialer's and those resent on request.
     deliveries.listen();
-    return createSarvamDialerEffects(store, deliveries);
-  },
-  createHandlers(environment) {
-    const store = new SarvamStore(environment.db);
     return {
-      ...campaignHandlers(store, environment),
-      ...cohortHandlers(store, environment),
-      ...webhookHandlers(store, new WebhookDeliveries(store, environment.webhooks)),
+      handlers: {
+        ...campaignHandlers(store, environment),
+        ...cohortHandlers(store, environment),
+        ...webhookHandlers(store, deliveries),
+      },
+      dialerEffects: createSarvamDialerEffects(store, deliveries),
     };
   },
 };
