@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SPECS_DIR, SPEC_CACHE_DIR } from '../app.js';
+import { SPEC_CACHE_DIR, vendorSpecPath } from '../app.js';
 import { VENDORS } from '../vendors/registry.js';
 import { UsageError, type Command } from './command.js';
 
@@ -89,7 +89,7 @@ async function contract(args: string[], env: NodeJS.ProcessEnv): Promise<number>
   }
   if (flags['campaign-id'] !== undefined) given.campaign = flags['campaign-id'];
 
-  const spec = loadSpec(`${SPECS_DIR}${vendor.specFile}`, SPEC_CACHE_DIR);
+  const spec = loadSpec(vendorSpecPath(vendor), SPEC_CACHE_DIR);
   const report = await runContract({ vendor, spec, plan, baseUrl, key, write: flags.write ?? false, values: given, timeoutMs: Number(timeoutText) * 1000 });
   process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, { verbose: flags.verbose ?? false }));
   return report.counts.failed > 0 ? 1 : 0;

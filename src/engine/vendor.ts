@@ -97,15 +97,17 @@ export type FrameworkPreset = Pick<VendorModule, 'errors' | 'validationStatus' |
  * A vendor: its spec, its tables, its error envelope and a handler for every operationId.
  * Adding a vendor means adding one of these and its spec; the engine needs no change.
  */
-export interface VendorModule {
-  /** Short lowercase name, used in logs, the journal and the keys file (`dialnexa`). */
-  name: string;
+export interface VendorModule<Name extends string = string> {
+  /** Short lowercase name, used in logs, the journal, the keys file and `startMock()`'s `baseUrls` (`dialnexa`). */
+  name: Name;
   /** Display name (`DialNexa`). */
   title: string;
   /** Where the vendor's routes live on the mock, as in its real base URL (`/v1`, `/api/scheduling`). */
   basePath: string;
-  /** File name under `specs/`. */
+  /** The spec's file name, under `specs/` unless `specDir` says where. */
   specFile: string;
+  /** The folder of `specFile` when it is not the bundled `specs/`: a vendor kept outside this package (a test's, a plugin's). */
+  specDir?: string;
   migrations: Migration[];
   errors: ErrorEnvelope;
   /** The status `errors.invalidRequest` answers with (400 for NestJS, 422 for FastAPI). */

@@ -163,7 +163,7 @@ describe('conformance: every operation and documented status behind prism proxy 
         reached.add(`${operationId} ${status}`);
         return answer ? JSON.parse(answer) : undefined;
       };
-      await DIALER_EDGES[vendor.name]?.(send, (seconds) => server.mock.advanceClock(key, seconds).then(() => undefined));
+      await DIALER_EDGES[vendor.name]?.(send, (seconds) => server.mock.advanceClock(seconds, key).then(() => undefined));
 
       const missing: string[] = [];
       for (const operation of spec.operations) {

@@ -60,7 +60,7 @@ for (const vendor of VENDORS) {
       // The hostile credential's sandbox exists before the fuzzing: a first request from a new
       // key makes its sandbox, which is a write the "refused requests write nothing" check would see.
       mock.sandboxes.resolve(HOSTILE_KEY);
-      await mock.advanceClock(key, 0);
+      await mock.advanceClock(0, key);
     });
     afterAll(() => mock?.close());
 

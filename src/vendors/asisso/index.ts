@@ -15,7 +15,7 @@ import { AsissoStore } from './store.js';
 const MAX_CSV_BYTES = 10 * 1024 * 1024;
 
 /** Asisso (Dograh's API): campaigns, their lifecycle and dialing, runs, and the CSV upload (specs/asisso.yaml). */
-export const asisso: VendorModule = {
+export const asisso: VendorModule<'asisso'> = {
   name: 'asisso',
   title: 'Asisso',
   basePath: '/api/v1',

@@ -17,7 +17,7 @@ import { DialnexaStore } from './store.js';
 import { WORKSPACE_SETTINGS_SCHEMA } from './workspace.js';
 
 /** DialNexa: campaigns, campaign leads, call logs, user webhooks and batch calls (specs/dialnexa.yaml). */
-export const dialnexa: VendorModule = {
+export const dialnexa: VendorModule<'dialnexa'> = {
   name: 'dialnexa',
   title: 'DialNexa',
   basePath: '/v1',

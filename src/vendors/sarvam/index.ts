@@ -12,7 +12,7 @@ import { sarvamMigrations } from './migrations.js';
 import { SarvamStore } from './store.js';
 
 /** Sarvam's scheduling API: campaigns, cohorts and webhook deliveries (specs/sarvam.yaml). */
-export const sarvam: VendorModule = {
+export const sarvam: VendorModule<'sarvam'> = {
   name: 'sarvam',
   title: 'Sarvam',
   basePath: '/api/scheduling',
