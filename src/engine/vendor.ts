@@ -94,8 +94,11 @@ export interface VendorEnvironment {
 export type FrameworkPreset = Pick<VendorModule, 'errors' | 'validationStatus' | 'emptyJsonBody' | 'pathMatching'>;
 
 /**
- * A vendor: its spec, its tables, its error envelope and a handler for every operationId.
- * Adding a vendor means adding one of these and its spec; the engine needs no change.
+ * A vendor: its spec, its tables, its framework's answers (a preset from `src/frameworks/`), a
+ * handler for every operationId, its dialer effects and its contract plan. Adding a vendor means
+ * adding one of these and its spec: shipped, in `src/vendors/<name>/` and `specs/<name>.yaml`,
+ * named in `src/vendors/registry.ts`; kept elsewhere, handed to `createMockApp({ vendors })`.
+ * The engine needs no change.
  */
 export interface VendorModule<Name extends string = string> {
   /** Short lowercase name, used in logs, the journal, the keys file and `startMock()`'s `baseUrls` (`dialnexa`). */

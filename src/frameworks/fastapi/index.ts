@@ -5,6 +5,7 @@ import { fastapiError, fastapiErrorEnvelope, type FastapiMessages } from './enve
 export { fastapiError, pydanticErrors, valueError, valueErrorItem, type PydanticError } from './envelope.js';
 export { isZoneInfoKey } from './zoneinfo.js';
 
+/** What a FastAPI app leaves to its authors: the 401 and 403 messages, and its routes. */
 export interface FastapiApp extends FastapiMessages {
   /**
    * The app's path templates (`/api/v1/campaign/{campaign_id}`). Given, a path no route serves is
