@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { docsRoutes } from './admin/docs.js';
 import { adminGuard } from './admin/guard.js';
@@ -42,6 +43,8 @@ export const SCENARIO_CACHE_FILE = fileURLToPath(new URL('../dist/scenario-cache
 export const DOCS_ASSETS_DIR = fileURLToPath(new URL('../dist/docs-assets/', import.meta.url));
 
 export interface MockAppOptions {
+  /** The vendors to serve, each at its base path. Default: every vendor campaign-mock ships (`VENDORS`). */
+  vendors?: readonly VendorModule[];
   /** A database file that survives restarts; in memory when absent. */
   db?: string;
   /** A keys file: only its keys are accepted, each with its permissions. */
@@ -80,7 +83,13 @@ export interface MockApp {
   /**
    * Moves a sandbox's clock forward and runs everything that falls due, in time order (calls,
    * retries, status changes), then waits for the webhooks it sent. Resolves with the new time.
+   * The same order as `startMock()`'s `advance(seconds, key)`.
+   *
+   * @example
+   * await mock.advanceClock(3600, 'dnx_test_1'); // an hour of calls for that key
    */
+  advanceClock(seconds: number, key: string): Promise<Date>;
+  /** @deprecated The key first, as 0.1 took it: use `advanceClock(seconds, key)`. */
   advanceClock(key: string, seconds: number): Promise<Date>;
   /** Wipes one sandbox (data, clock, scenario, journal), or every sandbox. */
   reset(key?: string): void;
@@ -104,7 +113,9 @@ export interface MockApp {
  */
 export function createMockApp(options: MockAppOptions = {}): MockApp {
   const logger = options.logger ?? createLogger('info');
-  const specs = new Map<VendorModule, Spec>(VENDORS.map((vendor) => [vendor, loadSpec(`${SPECS_DIR}${vendor.specFile}`, SPEC_CACHE_DIR)]));
+  const vendors = options.vendors ?? VENDORS;
+  assertDistinct(vendors);
+  const specs = new Map<VendorModule, Spec>(vendors.map((vendor) => [vendor, loadSpec(vendorSpecPath(vendor), SPEC_CACHE_DIR)]));
   const keys = options.keysFile ? loadKeys(options.keysFile, specs) : undefined;
   const compiled = compileSpecs([...specs.values()]);
 
@@ -121,7 +132,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     unlock();
   };
   try {
-    migrate(db, [...sandboxMigrations, ...importMigrations, ...simMigrations, ...VENDORS.flatMap((vendor) => vendor.migrations)]);
+    migrate(db, [...sandboxMigrations, ...importMigrations, ...simMigrations, ...vendors.flatMap((vendor) => vendor.migrations)]);
   } catch (error) {
     closeDatabase();
     throw error;
@@ -130,16 +141,14 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const webhooks = new WebhookDispatcher(db, options.webhookAllow ?? [], logger);
   const imports = new Imports(db);
   const environment = { db, simulator, webhooks, imports };
-  for (const vendor of VENDORS) {
-    const effects = vendor.createDialerEffects?.(environment);
-    if (effects) simulator.registerEffects(vendor.name, effects);
-  }
+  const instances = new Map(vendors.map((vendor) => [vendor, vendor.create(environment)]));
+  for (const [vendor, { dialerEffects }] of instances) if (dialerEffects) simulator.registerEffects(vendor.name, dialerEffects);
   let fixtures: FixtureCatalog;
   let scenarioCatalog: ReturnType<typeof loadScenarios>;
   try {
     fixtures = new FixtureCatalog(
       [{ dir: FIXTURES_DIR, check: 'first-use' }, ...(options.fixtureDirs ?? []).map((dir) => ({ dir, check: 'startup' as const }))],
-      VENDORS,
+      vendors,
       environment,
     );
     scenarioCatalog = loadScenarios({
@@ -165,7 +174,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const hooks = { settle, intercept: scenarios.intercept.bind(scenarios), record: journal.record.bind(journal) };
   const ticker = clocks.speed > 0 ? startTicking(simulator, sandboxes, settle, logger) : undefined;
 
-  const advanceClock = async (key: string, seconds: number): Promise<Date> => {
+  const advance = async (seconds: number, key: string): Promise<Date> => {
     const sandbox = sandboxes.resolve(key);
     if (!sandbox) throw new Error(`campaign-mock: key "${key}" is not in the keys file, so it has no sandbox`);
     settle(sandbox);
@@ -174,6 +183,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     await webhooks.flush(sandbox.id);
     return now;
   };
+  // A key first is the deprecated order; the two cannot be confused, a key being a string.
+  const advanceClock = ((first: number | string, second: number | string) =>
+    typeof first === 'string' ? advance(Number(second), first) : advance(first, String(second))) as MockApp['advanceClock'];
   const reset = (key?: string): void => {
     sandboxes.reset(key);
     journal.clear(key);
@@ -183,7 +195,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const app = new Hono({ getPath: routingPath(looselyRouted.map(([vendor, spec]) => ({ basePath: vendor.basePath, templates: spec.operations.map((op) => op.path) }))) });
   app.use('/__admin/*', ...adminGuard({ ...(options.adminToken ? { token: options.adminToken } : {}), allowedHosts: options.allowedHosts ?? [] }));
   app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR }));
-  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock, reset, webhooks }));
+  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock: advance, reset, webhooks }));
   const pipeline: Pipeline = {
     sandboxes,
     logger,
@@ -201,7 +213,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     hooks,
   };
   const routes = [...specs].flatMap(([vendor, spec]) =>
-    mountVendor(app, { vendor, spec, operations: compiled.get(spec) ?? [], handlers: vendor.createHandlers(environment) }, pipeline).map((route) => ({
+    mountVendor(app, { vendor, spec, operations: compiled.get(spec) ?? [], handlers: instances.get(vendor)?.handlers ?? {} }, pipeline).map((route) => ({
       method: route.operation.spec.method.toUpperCase(),
       template: route.operation.spec.path,
       loose: vendor.pathMatching === 'express',
@@ -240,7 +252,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   };
 
   app.notFound((c) => {
-    const vendor = VENDORS.find((v) => c.req.path === v.basePath || c.req.path.startsWith(`${v.basePath}/`));
+    const vendor = vendors.find((v) => c.req.path === v.basePath || c.req.path.startsWith(`${v.basePath}/`));
     if (vendor) {
       const spec = specs.get(vendor) as Spec;
       const allowed = spec.operations.filter((op) => templateMatches(op.path, c.req.path)).map((op) => op.method.toUpperCase());
@@ -262,7 +274,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       });
       return response;
     }
-    const bases = VENDORS.map((v) => `${v.basePath} (${v.title})`).join(', ');
+    const bases = vendors.map((v) => `${v.basePath} (${v.title})`).join(', ');
     return c.json(adminError(`no route for ${c.req.method} ${c.req.path}. Vendor routes live under ${bases}; the control plane under /__admin.`), 404);
   });
   app.onError((error, c) => {
@@ -281,7 +293,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     advanceClock,
     reset,
     serveNode,
-    vendors: VENDORS.map(({ name, title, basePath }) => ({ name, title, basePath })),
+    vendors: vendors.map(({ name, title, basePath }) => ({ name, title, basePath })),
     close: () => {
       clearInterval(ticker);
       void webhooks.close();
@@ -325,6 +337,27 @@ function loadKeys(path: string, specs: Map<VendorModule, Spec>): KeyList {
     permissions: [...permissions].sort(),
     vendorSettings: Object.fromEntries([...specs.keys()].map((vendor) => [vendor.name, vendor.keySettings])),
   });
+}
+
+/**
+ * Where a vendor's spec is: `specs/<specFile>` in this package, or `specDir` for a vendor kept outside it.
+ *
+ * @example
+ * loadSpec(vendorSpecPath(sarvam)); // …/specs/sarvam.yaml
+ */
+export function vendorSpecPath(vendor: Pick<VendorModule, 'specFile' | 'specDir'>): string {
+  return vendor.specDir === undefined ? `${SPECS_DIR}${vendor.specFile}` : join(vendor.specDir, vendor.specFile);
+}
+
+/** Two vendors on one name or one base path would answer for each other: fail at startup instead. */
+function assertDistinct(vendors: readonly VendorModule[]): void {
+  for (const [index, vendor] of vendors.entries()) {
+    const other = vendors.slice(0, index).find((v) => v.name === vendor.name || v.basePath === vendor.basePath);
+    if (other) {
+      const clash = other.name === vendor.name ? `the name "${vendor.name}"` : `the base path ${vendor.basePath}`;
+      throw new Error(`campaign-mock: vendors ${other.title} and ${vendor.title} share ${clash}; give each vendor its own name and base path`);
+    }
+  }
 }
 
 function templateMatches(template: string, path: string): boolean {

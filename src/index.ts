@@ -11,5 +11,7 @@
 export { startMock, type Mock, type StartMockOptions } from './start-mock.js';
 export { createMockApp, type MockApp, type MockAppOptions } from './app.js';
 export { startServer, type RunningServer, type ServerOptions } from './server.js';
+export { VENDORS, type VendorName } from './vendors/registry.js';
+export type { VendorModule } from './engine/vendor.js';
 export { MAGIC_ENDINGS, type Outcome } from './sim/outcomes.js';
 export type { LogLevel } from './logger.js';

@@ -1,17 +1,21 @@
+import type { VendorModule } from './engine/vendor.js';
 import { createLogger, type LogLevel } from './logger.js';
 import { startServer, type RunningServer, type ServerOptions } from './server.js';
+import type { VendorName, VENDORS } from './vendors/registry.js';
 
-export interface StartMockOptions extends Omit<ServerOptions, 'logger'> {
+export interface StartMockOptions<Vendors extends readonly VendorModule[] = typeof VENDORS> extends Omit<ServerOptions, 'logger' | 'vendors'> {
   /** `silent` unless asked: a test suite wants its own output. */
   logLevel?: LogLevel;
+  /** The vendors to serve. Default: every vendor campaign-mock ships. */
+  vendors?: Vendors;
 }
 
-/** A mock started for a test suite. */
-export interface Mock {
+/** A mock started for a test suite; `Name` is the name of each vendor it serves. */
+export interface Mock<Name extends string = VendorName> {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   url: string;
   /** Each vendor's base URL on this mock: point the vendor's client at it. */
-  baseUrls: { dialnexa: string; asisso: string; sarvam: string };
+  baseUrls: Readonly<Record<Name, string>>;
   /** Moves a sandbox's clock forward, running every call, retry and webhook that falls due; resolves with its new time. */
   advance(seconds: number, key: string): Promise<Date>;
   /** Wipes one sandbox, or every sandbox. */
@@ -36,14 +40,16 @@ export interface Mock {
  * await mock.advance(3600, 'dnx_test_1'); // an hour of calls
  * await mock.close();
  */
-export async function startMock(options: StartMockOptions = {}): Promise<Mock> {
+export async function startMock<const Vendors extends readonly VendorModule[] = typeof VENDORS>(
+  options: StartMockOptions<Vendors> = {},
+): Promise<Mock<Vendors[number]['name']>> {
   const { logLevel = 'silent', ...serverOptions } = options;
   const server = await startServer({ port: 0, ...serverOptions, logger: createLogger(logLevel) });
-  const base = (name: string) => `${server.url}${server.mock.vendors.find((v) => v.name === name)?.basePath ?? ''}`;
   return {
     url: server.url,
-    baseUrls: { dialnexa: base('dialnexa'), asisso: base('asisso'), sarvam: base('sarvam') },
-    advance: (seconds, key) => server.mock.advanceClock(key, seconds),
+    // One per vendor served: the list decides the names.
+    baseUrls: Object.fromEntries(server.mock.vendors.map((vendor) => [vendor.name, `${server.url}${vendor.basePath}`])) as Record<Vendors[number]['name'], string>,
+    advance: (seconds, key) => server.mock.advanceClock(seconds, key),
     reset: async (key) => server.mock.reset(key),
     close: () => server.close(),
     server,

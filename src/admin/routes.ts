@@ -10,7 +10,7 @@ import type { Sandbox, SandboxRegistry } from '../store/sandboxes.js';
 export interface AdminOptions {
   sandboxes: SandboxRegistry;
   /** Moves a sandbox's clock and runs everything that falls due (see MockApp.advanceClock). */
-  advanceClock(key: string, seconds: number): Promise<Date>;
+  advanceClock(seconds: number, key: string): Promise<Date>;
   /** Wipes one sandbox, or all (see MockApp.reset). */
   reset(key?: string): void;
   webhooks: WebhookDispatcher;
@@ -99,7 +99,7 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
     if (clocks.now(sandbox).getTime() + seconds * 1000 > LATEST_TIME_MS) {
       throw new AdminError(400, `the clock of "${sandbox.key}" cannot pass ${new Date(LATEST_TIME_MS).toISOString()}; reset the sandbox to start its clock again from now`);
     }
-    return c.json({ now: (await advanceClock(sandbox.key, seconds)).toISOString() });
+    return c.json({ now: (await advanceClock(seconds, sandbox.key)).toISOString() });
   });
 
   admin.get('/webhooks', (c) => c.json({ webhooks: webhooks.list(sandboxOf(c).id) }));

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SPECS_DIR, SPEC_CACHE_DIR } from '../app.js';
+import { SPEC_CACHE_DIR, vendorSpecPath } from '../app.js';
 import { VENDORS } from '../vendors/registry.js';
 import { UsageError, type Command } from './command.js';
 
@@ -66,16 +66,15 @@ async function contract(args: string[], env: NodeJS.ProcessEnv): Promise<number>
     return 0;
   }
   // Loaded here, not at startup: `serve`, the default command, needs none of it.
-  const [{ PLANS }, { formatReport }, { runContract }, { loadSpec }] = await Promise.all([
-    import('../contract/plans/index.js'),
+  const [{ formatReport }, { runContract }, { loadSpec }] = await Promise.all([
     import('../contract/report.js'),
     import('../contract/runner.js'),
     import('../engine/spec/load.js'),
   ]);
   const vendor = VENDORS.find((v) => v.name === flags.vendor);
   if (!vendor) throw new UsageError(`contract needs --vendor, one of ${VENDORS.map((v) => v.name).join(', ')}${flags.vendor === undefined ? '' : `; got "${flags.vendor}"`}`);
-  const plan = PLANS[vendor.name];
-  if (!plan) throw new Error(`campaign-mock: there is no contract plan for ${vendor.title}; add one to src/contract/plans/`);
+  const plan = vendor.contractPlan;
+  if (!plan) throw new Error(`campaign-mock: there is no contract plan for ${vendor.title}; add one to src/vendors/${vendor.name}/contract-plan.ts and name it in the vendor's module`);
   const baseUrl = flags['base-url'];
   if (!baseUrl || !/^https?:\/\/[^/]/.test(baseUrl)) throw new UsageError(`contract needs --base-url, an http:// or https:// URL${baseUrl === undefined ? '' : `; got "${baseUrl}"`}`);
   const key = flags.key ?? env.CAMPAIGN_MOCK_CONTRACT_KEY;
@@ -90,7 +89,7 @@ async function contract(args: string[], env: NodeJS.ProcessEnv): Promise<number>
   }
   if (flags['campaign-id'] !== undefined) given.campaign = flags['campaign-id'];
 
-  const spec = loadSpec(`${SPECS_DIR}${vendor.specFile}`, SPEC_CACHE_DIR);
+  const spec = loadSpec(vendorSpecPath(vendor), SPEC_CACHE_DIR);
   const report = await runContract({ vendor, spec, plan, baseUrl, key, write: flags.write ?? false, values: given, timeoutMs: Number(timeoutText) * 1000 });
   process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, { verbose: flags.verbose ?? false }));
   return report.counts.failed > 0 ? 1 : 0;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SPECS_DIR } from '../app.js';
+import { SPECS_DIR, vendorSpecPath } from '../app.js';
 import { VENDORS } from '../vendors/registry.js';
 import { UsageError, type Command } from './command.js';
 
@@ -62,7 +62,7 @@ async function fidelity(args: string[]): Promise<number> {
     process.stdout.write(flags.json ? `${JSON.stringify(files.map(({ pages }) => pages), null, 2)}\n` : formatVendorPages(files, { verbose: flags.verbose ?? false }));
     return 0;
   }
-  const reports = vendors.map((vendor) => ({ vendor: vendor.name, title: vendor.title, fidelity: specFidelity(`${SPECS_DIR}${vendor.specFile}`) }));
+  const reports = vendors.map((vendor) => ({ vendor: vendor.name, title: vendor.title, fidelity: specFidelity(vendorSpecPath(vendor)) }));
   if (flags.json) {
     const json = reports.map(({ vendor, title, fidelity: f }) => ({ ...f, vendor, title }));
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);

@@ -69,7 +69,7 @@ export interface ContractReport {
  * one built from the spec's examples.
  *
  * @example
- * const report = await runContract({ vendor: sarvam, spec, plan: PLANS.sarvam, baseUrl: 'http://127.0.0.1:4010', key: 'sk_test', write: true });
+ * const report = await runContract({ vendor: sarvam, spec, plan: sarvam.contractPlan, baseUrl: 'http://127.0.0.1:4010', key: 'sk_test', write: true });
  * report.counts; // { passed: 12, failed: 0, skipped: 0 }
  */
 export async function runContract(options: ContractOptions): Promise<ContractReport> {

@@ -1,6 +1,7 @@
 import type { ValidationIssue } from './issues.js';
 import type { OperationSpec } from './spec/load.js';
-import type { Reply, VendorModule } from './vendor.js';
+import type { Reply } from './reply.js';
+import type { VendorModule } from './vendor.js';
 import type { Sandbox } from '../store/sandboxes.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { ContractPlan } from '../contract/plan.js';
 import type { Imports } from '../store/imports.js';
 import type { Migration } from '../store/migrations.js';
 import type { Sandbox } from '../store/sandboxes.js';
@@ -6,30 +7,10 @@ import type { DialerEffects } from '../sim/model.js';
 import type { Simulator } from '../sim/simulator.js';
 import type { WebhookDispatcher } from '../sim/webhooks.js';
 import type { ValidationIssue } from './issues.js';
+import type { Reply } from './reply.js';
 import type { JsonSchema } from './spec/openapi.js';
 import type { PathMatching } from './spec/routes.js';
 import type { OperationSpec } from './spec/load.js';
-
-/** What a handler answers: a status, a JSON body (or none) and extra headers. */
-export interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/**
- * Thrown by a vendor's rules deep inside a handler to answer at once (a 404, a 409, …).
- *
- * @example
- * if (!campaign) throw new ReplyError(notFound('Campaign not found'));
- */
-export class ReplyError extends Error {
-  constructor(readonly reply: Reply) {
-    // The message names the answer, so a ReplyError that escapes (in a test, a log) says what it was.
-    super(`reply ${reply.status}${reply.body === undefined ? '' : `: ${JSON.stringify(reply.body).slice(0, 200)}`}`);
-    this.name = 'ReplyError';
-  }
-}
 
 /** Everything a handler may read about the request; already authenticated and validated. */
 export interface RequestContext {
@@ -106,18 +87,30 @@ export interface VendorEnvironment {
 }
 
 /**
- * A vendor: its spec, its tables, its error envelope and a handler for every operationId.
- * Adding a vendor means adding one of these and its spec; the engine needs no change.
+ * What a vendor's web framework decides rather than the vendor: its error envelope, the status of
+ * a failed validation, how an empty body reads and how paths match. `src/frameworks/` holds one
+ * per framework (FastAPI, NestJS); a vendor spreads its own into its module.
  */
-export interface VendorModule {
-  /** Short lowercase name, used in logs, the journal and the keys file (`dialnexa`). */
-  name: string;
+export type FrameworkPreset = Pick<VendorModule, 'errors' | 'validationStatus' | 'emptyJsonBody' | 'pathMatching'>;
+
+/**
+ * A vendor: its spec, its tables, its framework's answers (a preset from `src/frameworks/`), a
+ * handler for every operationId, its dialer effects and its contract plan. Adding a vendor means
+ * adding one of these and its spec: shipped, in `src/vendors/<name>/` and `specs/<name>.yaml`,
+ * named in `src/vendors/registry.ts`; kept elsewhere, handed to `createMockApp({ vendors })`.
+ * The engine needs no change.
+ */
+export interface VendorModule<Name extends string = string> {
+  /** Short lowercase name, used in logs, the journal, the keys file and `startMock()`'s `baseUrls` (`dialnexa`). */
+  name: Name;
   /** Display name (`DialNexa`). */
   title: string;
   /** Where the vendor's routes live on the mock, as in its real base URL (`/v1`, `/api/scheduling`). */
   basePath: string;
-  /** File name under `specs/`. */
+  /** The spec's file name, under `specs/` unless `specDir` says where. */
   specFile: string;
+  /** The folder of `specFile` when it is not the bundled `specs/`: a vendor kept outside this package (a test's, a plugin's). */
+  specDir?: string;
   migrations: Migration[];
   errors: ErrorEnvelope;
   /** The status `errors.invalidRequest` answers with (400 for NestJS, 422 for FastAPI). */
@@ -133,18 +126,29 @@ export interface VendorModule {
   keySettings: JsonSchema;
   /** Largest accepted request body, in bytes, per kind of body. */
   bodyLimits: { json: number; multipart: number };
-  /** Prepares statements once and returns the handlers, keyed by operationId. */
-  createHandlers(environment: VendorEnvironment): Record<string, AnyHandler>;
+  /**
+   * Builds the vendor for one app, once: its stores (so each statement is prepared once), the
+   * handlers keyed by operationId, and how simulated calls change its data.
+   */
+  create(environment: VendorEnvironment): VendorInstance;
   /**
    * A vendor's own access rule, checked with the key's permissions, before any validation (as an
    * auth dependency runs before the body is read): e.g. a key bound to one Sarvam workspace used
    * under another. `params` are the path parameters as sent. Answers the refusal, or nothing.
    */
   authorize?(request: { sandbox: Sandbox; params: Readonly<Record<string, string>> }): Reply | undefined;
-  /** How simulated calls change this vendor's data (its leads, logs, counters, statuses, webhooks). */
-  createDialerEffects?(environment: VendorEnvironment): DialerEffects;
   /** How this vendor's fixture files (`fixtures/<vendor>/*.yaml`) are checked and loaded. */
   fixtures?: FixtureLoader;
+  /** The requests `campaign-mock contract --vendor <name>` sends, to the mock or the live API. */
+  contractPlan?: ContractPlan;
+}
+
+/** One vendor built for one app by `VendorModule.create`. */
+export interface VendorInstance {
+  /** A handler for every operationId of the vendor's spec. */
+  handlers: Record<string, AnyHandler>;
+  /** How simulated calls change this vendor's data (its leads, logs, counters, statuses, webhooks). */
+  dialerEffects?: DialerEffects;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { MediaTypeObject, ResponseObject } from '../engine/spec/openapi.js';
 import type { OperationSpec } from '../engine/spec/load.js';
-import type { Reply, VendorModule } from '../engine/vendor.js';
+import type { Reply } from '../engine/reply.js';
+import type { VendorModule } from '../engine/vendor.js';
 
 /** What a rule or a `Prefer` header asks for. */
 export interface ForcedAnswer {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPECS_DIR } from '../../src/app.js';
-import { PLANS } from '../../src/contract/plans/index.js';
 import { formatReport } from '../../src/contract/report.js';
 import { runContract } from '../../src/contract/runner.js';
 import { loadSpec } from '../../src/engine/spec/load.js';
@@ -133,7 +132,7 @@ describe('conformance: every operation and documented status behind prism proxy 
       const report = await runContract({
         vendor,
         spec,
-        plan: PLANS[vendor.name] as NonNullable<(typeof PLANS)[string]>,
+        plan: vendor.contractPlan as NonNullable<typeof vendor.contractPlan>,
         baseUrl: strict.url,
         key: `conformance_${vendor.name}`,
         write: true,
@@ -164,7 +163,7 @@ describe('conformance: every operation and documented status behind prism proxy 
         reached.add(`${operationId} ${status}`);
         return answer ? JSON.parse(answer) : undefined;
       };
-      await DIALER_EDGES[vendor.name]?.(send, (seconds) => server.mock.advanceClock(key, seconds).then(() => undefined));
+      await DIALER_EDGES[vendor.name]?.(send, (seconds) => server.mock.advanceClock(seconds, key).then(() => undefined));
 
       const missing: string[] = [];
       for (const operation of spec.operations) {

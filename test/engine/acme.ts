@@ -72,7 +72,7 @@ export function acmeVendor(handlers: Record<string, AnyHandler>, overrides: Part
       internalError: () => ({ status: 500, body: { oops: true } }),
       error: (status, message) => ({ status, body: { message } }),
     },
-    createHandlers: () => handlers,
+    create: () => ({ handlers }),
     ...overrides,
   };
 }
@@ -93,7 +93,7 @@ export function mountAcme(
       vendor,
       spec,
       operations: compileSpecs([spec]).get(spec) ?? [],
-      handlers: vendor.createHandlers({ db, simulator, webhooks: new WebhookDispatcher(db, [], createLogger('silent')), imports: new Imports(db) }),
+      handlers: vendor.create({ db, simulator, webhooks: new WebhookDispatcher(db, [], createLogger('silent')), imports: new Imports(db) }).handlers,
     },
     {
       sandboxes: new SandboxRegistry(db),

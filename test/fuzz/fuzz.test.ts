@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockApp, SPECS_DIR, type MockApp } from '../../src/app.js';
 import { checkAnswer } from '../../src/contract/answer-check.js';
-import { PLANS } from '../../src/contract/plans/index.js';
 import { runContract } from '../../src/contract/runner.js';
 import { loadSpec } from '../../src/engine/spec/load.js';
 import { compileSpecs } from '../../src/engine/spec/compile.js';
@@ -50,7 +49,7 @@ for (const vendor of VENDORS) {
       const seeded = await runContract({
         vendor,
         spec,
-        plan: PLANS[vendor.name] as NonNullable<(typeof PLANS)[string]>,
+        plan: vendor.contractPlan as NonNullable<typeof vendor.contractPlan>,
         baseUrl: 'http://mock.local',
         key,
         write: true,
@@ -61,7 +60,7 @@ for (const vendor of VENDORS) {
       // The hostile credential's sandbox exists before the fuzzing: a first request from a new
       // key makes its sandbox, which is a write the "refused requests write nothing" check would see.
       mock.sandboxes.resolve(HOSTILE_KEY);
-      await mock.advanceClock(key, 0);
+      await mock.advanceClock(0, key);
     });
     afterAll(() => mock?.close());
 

@@ -311,7 +311,7 @@ describe('a DialNexa batch call of many recipients', () => {
     expect(batch.status).toBe(200);
     expect(((await batch.json()) as { total: number }).total).toBe(ROWS);
     // Alone in its organization, it has the turn at once: the dialer places its calls.
-    await mock.advanceClock('dnx_sliced', 60);
+    await mock.advanceClock(60, 'dnx_sliced');
     const summary = await mock.app.request('/v1/batch-calls', { headers });
     const [item] = ((await summary.json()) as { items: Array<{ status: string }> }).items;
     expect(item?.status).toBe('running');

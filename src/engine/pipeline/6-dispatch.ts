@@ -1,4 +1,5 @@
-import { ReplyError, type AnyHandler, type Reply, type RequestContext } from '../vendor.js';
+import { ReplyError, type Reply } from '../reply.js';
+import type { AnyHandler, RequestContext } from '../vendor.js';
 import type { Call, Pipeline } from './call.js';
 
 /**

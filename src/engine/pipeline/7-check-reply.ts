@@ -1,5 +1,5 @@
 import { responseKeyFor, type CompiledOperation } from '../spec/compile.js';
-import type { Reply } from '../vendor.js';
+import type { Reply } from '../reply.js';
 import type { Call, Pipeline } from './call.js';
 import type { Outgoing } from './incoming.js';
 

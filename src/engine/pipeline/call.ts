@@ -4,7 +4,8 @@ import type { Interception, RequestHooks } from '../hooks.js';
 import type { ValidationIssue } from '../issues.js';
 import type { Spec } from '../spec/load.js';
 import type { CompiledOperation } from '../spec/compile.js';
-import type { AnyHandler, Reply, VendorModule } from '../vendor.js';
+import type { Reply } from '../reply.js';
+import type { AnyHandler, VendorModule } from '../vendor.js';
 import type { Incoming } from './incoming.js';
 
 /** What every request of one operation shares: fixed when the vendor is mounted. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ReplyError } from '../../engine/vendor.js';
+import { ReplyError } from '../../engine/reply.js';
 import { CsvError, MAX_FILE_ROWS, parseCsvSteps } from '../../formats/csv.js';
 import { Pacer, runSteps, runStepsPaced } from '../../pacer.js';
 import { toE164 } from '../../formats/phone.js';

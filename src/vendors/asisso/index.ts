@@ -1,6 +1,7 @@
 import type { VendorModule } from '../../engine/vendor.js';
+import { asissoPlan } from './contract-plan.js';
 import { createAsissoDialerEffects } from './dialer.js';
-import { asissoErrors } from './errors.js';
+import { asissoFramework } from './errors.js';
 import { asissoFixtures } from './fixtures.js';
 import { campaignHandlers } from './handlers/campaigns.js';
 import { lifecycleHandlers } from './handlers/lifecycle.js';
@@ -14,15 +15,13 @@ import { AsissoStore } from './store.js';
 const MAX_CSV_BYTES = 10 * 1024 * 1024;
 
 /** Asisso (Dograh's API): campaigns, their lifecycle and dialing, runs, and the CSV upload (specs/asisso.yaml). */
-export const asisso: VendorModule = {
+export const asisso: VendorModule<'asisso'> = {
   name: 'asisso',
   title: 'Asisso',
   basePath: '/api/v1',
   specFile: 'asisso.yaml',
   migrations: asissoMigrations,
-  errors: asissoErrors,
-  validationStatus: 422,
-  emptyJsonBody: 'missing',
+  ...asissoFramework,
   keySettings: {
     type: 'object',
     additionalProperties: false,
@@ -38,15 +37,18 @@ export const asisso: VendorModule = {
   // FastAPI sets no body limit; the CSV upload, sent raw, is the largest body at 10 MB.
   bodyLimits: { json: MAX_CSV_BYTES, multipart: MAX_CSV_BYTES },
   fixtures: asissoFixtures,
-  createDialerEffects: ({ db, simulator }) => createAsissoDialerEffects(new AsissoStore(db), simulator),
-  createHandlers(environment) {
+  contractPlan: asissoPlan,
+  create(environment) {
     const { db, simulator } = environment;
     const store = new AsissoStore(db);
     return {
-      ...uploadHandlers(store, new UploadUrlSigner()),
-      ...campaignHandlers(store, simulator),
-      ...lifecycleHandlers(store, environment),
-      ...runHandlers(store),
+      handlers: {
+        ...uploadHandlers(store, new UploadUrlSigner()),
+        ...campaignHandlers(store, simulator),
+        ...lifecycleHandlers(store, environment),
+        ...runHandlers(store),
+      },
+      dialerEffects: createAsissoDialerEffects(store, simulator),
     };
   },
 };

@@ -1,6 +1,6 @@
-import { ReplyError } from '../../engine/vendor.js';
-import { fastapiError, valueError, valueErrorItem, type PydanticError } from '../../envelopes/fastapi.js';
-import { isIanaTimeZone } from '../../formats/time-zone.js';
+import { ReplyError } from '../../engine/reply.js';
+import { fastapiError, valueError, valueErrorItem, type PydanticError } from '../../frameworks/fastapi/index.js';
+import { isZoneInfoKey } from '../../frameworks/fastapi/index.js';
 import type { TimeSlot } from './settings.js';
 
 /**
@@ -22,7 +22,7 @@ interface ScheduleInput {
 export function assertValidSchedule(schedule: ScheduleInput | null | undefined, loc: Array<string | number>): void {
   if (!schedule) return;
   const errors: PydanticError[] = [];
-  if (schedule.timezone !== undefined && !isIanaTimeZone(schedule.timezone)) {
+  if (schedule.timezone !== undefined && !isZoneInfoKey(schedule.timezone)) {
     errors.push(valueErrorItem([...loc, 'timezone'], `Invalid timezone: ${schedule.timezone}`, schedule.timezone));
   }
   schedule.slots.forEach((slot, index) => {

@@ -1,4 +1,4 @@
-import { ReplyError } from '../../engine/vendor.js';
+import { ReplyError } from '../../engine/reply.js';
 import { badRequest, forbidden } from './errors.js';
 import type { RunCondition } from './store.js';
 

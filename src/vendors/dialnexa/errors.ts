@@ -1,6 +1,6 @@
-import { nestError, nestErrorEnvelope } from '../../envelopes/nestjs.js';
+import { nestError, nestjs } from '../../frameworks/nestjs/index.js';
 import type { ValidationIssue } from '../../engine/issues.js';
-import type { Reply } from '../../engine/vendor.js';
+import type { Reply } from '../../engine/reply.js';
 
 /**
  * Validation messages DialNexa's published OpenAPI (the batch-calls OpenAPI) gives word for word, by operation: they
@@ -16,13 +16,16 @@ const DOCUMENTED_MESSAGES: Record<string, (issue: ValidationIssue) => string | u
 };
 
 /** DialNexa answers in NestJS's envelope `{statusCode, message, error}` ("Errors"). */
-export const dialnexaErrors = nestErrorEnvelope({
+export const dialnexaFramework = nestjs({
   // The published OpenAPI's wording (the batch-calls OpenAPI); "Authentication" shows plain "Unauthorized". See specs/dialnexa.yaml.
   unauthorized: 'API key is missing or invalid',
   forbidden: 'You do not have permission to access this resource',
   internalError: 'Internal server error',
   documented: (issue, operation) => DOCUMENTED_MESSAGES[operation.operationId]?.(issue),
 });
+
+/** The engine's errors in DialNexa's words. */
+export const dialnexaErrors = dialnexaFramework.errors;
 
 export const badRequest = (message: string | string[]): Reply => nestError(400, message);
 export const notFound = (message: string): Reply => nestError(404, message);

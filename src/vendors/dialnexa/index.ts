@@ -2,8 +2,9 @@ import type { VendorModule } from '../../engine/vendor.js';
 import { createBatchDialerEffects, routeDialerEffects } from './batch-calls/dialer.js';
 import { BatchQueue } from './batch-calls/queue.js';
 import { BatchStore } from './batch-calls/store.js';
+import { dialnexaPlan } from './contract-plan.js';
 import { createDialnexaDialerEffects } from './dialer.js';
-import { dialnexaErrors } from './errors.js';
+import { dialnexaFramework } from './errors.js';
 import { dialnexaFixtures } from './fixtures.js';
 import { batchCallHandlers } from './handlers/batch-calls.js';
 import { callLogHandlers } from './handlers/call-logs.js';
@@ -16,38 +17,31 @@ import { DialnexaStore } from './store.js';
 import { WORKSPACE_SETTINGS_SCHEMA } from './workspace.js';
 
 /** DialNexa: campaigns, campaign leads, call logs, user webhooks and batch calls (specs/dialnexa.yaml). */
-export const dialnexa: VendorModule = {
+export const dialnexa: VendorModule<'dialnexa'> = {
   name: 'dialnexa',
   title: 'DialNexa',
   basePath: '/v1',
   specFile: 'dialnexa.yaml',
   migrations: dialnexaMigrations,
-  errors: dialnexaErrors,
-  validationStatus: 400,
-  emptyJsonBody: 'empty-object',
-  // NestJS on Express: its router ignores letter case and a trailing slash.
-  pathMatching: 'express',
+  ...dialnexaFramework,
   keySettings: WORKSPACE_SETTINGS_SCHEMA,
   // JSON: no documented limit, 1 MB here. Files: 10 MB ("Bulk upload leads via file", the batch-calls OpenAPI), plus room for the multipart framing.
   bodyLimits: { json: 1024 * 1024, multipart: MAX_UPLOAD_BYTES + 64 * 1024 },
   fixtures: dialnexaFixtures,
-  createDialerEffects(environment) {
+  contractPlan: dialnexaPlan,
+  create(environment) {
     const store = new DialnexaStore(environment.db);
     const batches = new BatchStore(environment.db);
-    return routeDialerEffects(
-      createDialnexaDialerEffects(store, environment),
-      createBatchDialerEffects(batches, new BatchQueue(batches, environment.simulator), store, environment.webhooks),
-    );
-  },
-  createHandlers(environment) {
-    const store = new DialnexaStore(environment.db);
-    const batches = new BatchStore(environment.db);
+    const queue = new BatchQueue(batches, environment.simulator);
     return {
-      ...campaignHandlers(store, environment),
-      ...leadHandlers(store, environment),
-      ...callLogHandlers(store),
-      ...webhookHandlers(store),
-      ...batchCallHandlers({ store: batches, queue: new BatchQueue(batches, environment.simulator), campaigns: store, environment }),
+      handlers: {
+        ...campaignHandlers(store, environment),
+        ...leadHandlers(store, environment),
+        ...callLogHandlers(store),
+        ...webhookHandlers(store),
+        ...batchCallHandlers({ store: batches, queue, campaigns: store, environment }),
+      },
+      dialerEffects: routeDialerEffects(createDialnexaDialerEffects(store, environment), createBatchDialerEffects(batches, queue, store, environment.webhooks)),
     };
   },
 };

@@ -1,4 +1,4 @@
-import { ReplyError } from '../../engine/vendor.js';
+import { ReplyError } from '../../engine/reply.js';
 import { asTable, CsvError, csvBatches, MAX_FILE_ROWS, repeatedColumns, type CsvRow, type CsvTable } from '../../formats/csv.js';
 import { looksLikeXlsx, readXlsx } from '../../formats/xlsx.js';
 import { toE164 } from '../../formats/phone.js';

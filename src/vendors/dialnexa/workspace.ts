@@ -1,7 +1,7 @@
 import type { JsonSchema } from '../../engine/spec/openapi.js';
-import { ReplyError } from '../../engine/vendor.js';
+import { ReplyError } from '../../engine/reply.js';
 import type { Sandbox } from '../../store/sandboxes.js';
-import { nestError } from '../../envelopes/nestjs.js';
+import { nestError } from '../../frameworks/nestjs/index.js';
 import { badRequest, notFound } from './errors.js';
 
 /**

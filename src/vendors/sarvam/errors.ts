@@ -1,12 +1,12 @@
-import { fastapiError, fastapiErrorEnvelope } from '../../envelopes/fastapi.js';
-import type { Reply } from '../../engine/vendor.js';
+import { fastapi, fastapiError } from '../../frameworks/fastapi/index.js';
+import type { Reply } from '../../engine/reply.js';
 
 /**
  * Sarvam's scheduling API is a FastAPI app: `{"detail": …}` errors, pydantic v2 422s. The 401
  * and 403 bodies are not documented (Sarvam's errors page's `{"error": …}` belongs to the speech APIs); see the
  * x-mock-inferred notes in specs/sarvam.yaml.
  */
-export const sarvamErrors = fastapiErrorEnvelope({
+export const sarvamFramework = fastapi({
   unauthorized: 'Invalid or missing API key',
   forbidden: 'Not enough permissions',
 });

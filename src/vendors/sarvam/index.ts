@@ -1,26 +1,24 @@
 import type { VendorModule } from '../../engine/vendor.js';
+import { sarvamPlan } from './contract-plan.js';
 import { WebhookDeliveries } from './deliveries.js';
 import { createSarvamDialerEffects } from './dialer.js';
 import { campaignHandlers } from './handlers/campaigns.js';
 import { cohortHandlers } from './handlers/cohorts.js';
 import { webhookHandlers } from './handlers/webhooks.js';
-import { sarvamErrors } from './errors.js';
+import { sarvamFramework } from './errors.js';
 import { sarvamFixtures } from './fixtures.js';
 import { keyBindingRefusal } from './workspace.js';
 import { sarvamMigrations } from './migrations.js';
 import { SarvamStore } from './store.js';
 
 /** Sarvam's scheduling API: campaigns, cohorts and webhook deliveries (specs/sarvam.yaml). */
-export const sarvam: VendorModule = {
+export const sarvam: VendorModule<'sarvam'> = {
   name: 'sarvam',
   title: 'Sarvam',
   basePath: '/api/scheduling',
   specFile: 'sarvam.yaml',
   migrations: sarvamMigrations,
-  errors: sarvamErrors,
-  validationStatus: 422,
-  // FastAPI reports an empty JSON body as the body itself missing.
-  emptyJsonBody: 'missing',
+  ...sarvamFramework,
   keySettings: {
     type: 'object',
     additionalProperties: false,
@@ -35,19 +33,19 @@ export const sarvam: VendorModule = {
   bodyLimits: { json: 5 * 1024 * 1024, multipart: 20 * 1024 * 1024 },
   authorize: keyBindingRefusal,
   fixtures: sarvamFixtures,
-  createDialerEffects(environment) {
+  contractPlan: sarvamPlan,
+  create(environment) {
     const store = new SarvamStore(environment.db);
     const deliveries = new WebhookDeliveries(store, environment.webhooks);
     // One listener for every delivery of the app: the dialer's and those resent on request.
     deliveries.listen();
-    return createSarvamDialerEffects(store, deliveries);
-  },
-  createHandlers(environment) {
-    const store = new SarvamStore(environment.db);
     return {
-      ...campaignHandlers(store, environment),
-      ...cohortHandlers(store, environment),
-      ...webhookHandlers(store, new WebhookDeliveries(store, environment.webhooks)),
+      handlers: {
+        ...campaignHandlers(store, environment),
+        ...cohortHandlers(store, environment),
+        ...webhookHandlers(store, deliveries),
+      },
+      dialerEffects: createSarvamDialerEffects(store, deliveries),
     };
   },
 };

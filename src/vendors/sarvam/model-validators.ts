@@ -1,6 +1,6 @@
-import { ReplyError } from '../../engine/vendor.js';
-import { valueError } from '../../envelopes/fastapi.js';
-import { isIanaTimeZone } from '../../formats/time-zone.js';
+import { ReplyError } from '../../engine/reply.js';
+import { valueError } from '../../frameworks/fastapi/index.js';
+import { isZoneInfoKey } from '../../frameworks/fastapi/index.js';
 
 /**
  * The checks a pydantic model runs after its fields are valid, answered as pydantic's
@@ -16,7 +16,7 @@ export interface AllowedSchedule {
 
 /** allowed_schedule: an IANA timezone (a field validator), and a window that opens before it closes. */
 export function assertValidSchedule(schedule: AllowedSchedule, loc: Array<string | number>): void {
-  if (!isIanaTimeZone(schedule.timezone)) {
+  if (!isZoneInfoKey(schedule.timezone)) {
     throw new ReplyError(valueError([...loc, 'timezone'], `${schedule.timezone} is not an IANA time zone`, schedule.timezone));
   }
   // "HH:MM" strings compare as times.

@@ -1,5 +1,5 @@
-import { ReplyError } from '../../engine/vendor.js';
-import { valueError } from '../../envelopes/fastapi.js';
+import { ReplyError } from '../../engine/reply.js';
+import { valueError } from '../../frameworks/fastapi/index.js';
 
 /** Sarvam's "List Campaigns" page's offset page: `{items, total, limit, offset, next_page_uri, prev_page_uri}`. */
 export interface OffsetPage<T> {

@@ -1,4 +1,4 @@
-import { ReplyError } from '../../engine/vendor.js';
+import { ReplyError } from '../../engine/reply.js';
 import { conflict } from './errors.js';
 import type { CampaignStatus } from './store.js';
 

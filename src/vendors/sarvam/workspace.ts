@@ -1,4 +1,5 @@
-import { ReplyError, type Reply, type RequestContext } from '../../engine/vendor.js';
+import { ReplyError, type Reply } from '../../engine/reply.js';
+import type { RequestContext } from '../../engine/vendor.js';
 import type { Sandbox } from '../../store/sandboxes.js';
 import { forbidden, notFound } from './errors.js';
 import { actorEmail } from './present.js';

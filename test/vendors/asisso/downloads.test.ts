@@ -26,7 +26,7 @@ describe('Asisso source download, report and campaign defaults over HTTP', () =>
     // A download URL does not upload, and a URL an hour old no longer downloads.
     const put = await as(null)('PUT', pathOf(res.body.download_url), { body: 'phone_number\n+1\n', headers: { 'content-type': 'text/csv' } });
     expect([put.status, put.body.Code]).toEqual([403, 'SignatureDoesNotMatch']);
-    await server.mock.advanceClock('as_download', 3601);
+    await server.mock.advanceClock(3601, 'as_download');
     const late = await as(null)('GET', pathOf(res.body.download_url));
     expect([late.status, late.body]).toEqual([403, { Code: 'AccessDenied', Message: 'Request has expired' }]);
   });
@@ -58,7 +58,7 @@ describe('Asisso source download, report and campaign defaults over HTTP', () =>
       'Run ID,Campaign ID,Agent ID,Agent Definition ID,Created At,Phone Number,Call Disposition,Call Duration (s),Call Tags,Transcript URL,Recording URL\r\n',
     ]);
     await startCampaign(call, id);
-    await server.mock.advanceClock(key, 3600);
+    await server.mock.advanceClock(3600, key);
     const runs = (await call('GET', `/api/v1/campaign/${id}/runs?limit=100`)).body.runs as Array<Record<string, any>>;
     const reported = runs.filter((run) => run.is_completed && run.usage_info.call_duration_seconds !== null);
     expect(reported.length).toBeGreaterThan(0);

@@ -91,11 +91,11 @@ describe('DialNexa batch calls in the dialer simulation', () => {
       const as = makeCaller((path, init) => Promise.resolve(app.app.request(path, init)), 'dnx_restart');
       const first = (await as('POST', '/v1/batch-calls', { body: batchForm(leadsCsv(['+14155550002']), { title: 'First' }) })).body as { id: string };
       const second = (await as('POST', '/v1/batch-calls', { body: batchForm(leadsCsv(['+14155551000']), { title: 'Second' }) })).body as { id: string };
-      await app.advanceClock('dnx_restart', 600);
+      await app.advanceClock(600, 'dnx_restart');
       app.close();
 
       app = open();
-      await app.advanceClock('dnx_restart', 3 * 3600);
+      await app.advanceClock(3 * 3600, 'dnx_restart');
       const items = (await as('GET', '/v1/batch-calls')).body.items as Array<{ id: string; status: string; last_call_sent_at: string }>;
       app.close();
       const byId = new Map(items.map((item) => [item.id, item]));

@@ -76,7 +76,7 @@ describe.skipIf(!VENDOR_FILE)(VENDOR_FILE ? "a client generated from DialNexa's 
       apiKey: key,
       leads,
       wait: async (seconds) => {
-        await server.mock.advanceClock(key, seconds);
+        await server.mock.advanceClock(seconds, key);
       },
     });
     expect(run.created).toEqual({ id: expect.stringMatching(/^batch_/), title: 'Generated client batch', total_records: 3, status: 'initiated', from_number: '+14155552671' });

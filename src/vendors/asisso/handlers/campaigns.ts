@@ -1,4 +1,5 @@
-import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext } from '../../../engine/vendor.js';
+import { ReplyError } from '../../../engine/reply.js';
+import type { AnyHandler, PreparedHandler, RequestContext } from '../../../engine/vendor.js';
 import type { Simulator } from '../../../sim/simulator.js';
 import { readContactsPaced } from '../contacts.js';
 import { DEFAULT_ORGANIZATION_CONCURRENCY, organizationConcurrencyLimit, syncCampaign } from '../dialer.js';

@@ -1,4 +1,5 @@
-import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { ReplyError } from '../../../engine/reply.js';
+import type { AnyHandler, PreparedHandler, RequestContext, VendorEnvironment } from '../../../engine/vendor.js';
 import { WRITTEN_AT_ONCE } from '../../../store/imports.js';
 import { readContactsPaced } from '../contacts.js';
 import { organizationConcurrencyLimit, queueContacts, syncCampaign, unqueueContacts } from '../dialer.js';

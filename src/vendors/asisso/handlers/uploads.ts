@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ReplyError, type Handler, type RequestContext } from '../../../engine/vendor.js';
+import { ReplyError } from '../../../engine/reply.js';
+import type { Handler, RequestContext } from '../../../engine/vendor.js';
 import { forbidden } from '../errors.js';
 import type { UploadQuery, UploadUrlSigner } from '../presigned-url.js';
 import type { AsissoStore } from '../store.js';

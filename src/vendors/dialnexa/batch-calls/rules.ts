@@ -1,4 +1,4 @@
-import { ReplyError } from '../../../engine/vendor.js';
+import { ReplyError } from '../../../engine/reply.js';
 import { badRequest } from '../errors.js';
 import type { BatchStatus } from './store.js';
 

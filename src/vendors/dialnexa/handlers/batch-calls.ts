@@ -1,6 +1,7 @@
-import { ReplyError, type AnyHandler, type PreparedHandler, type Reply, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
-import { SandboxResetError, WRITTEN_AT_ONCE } from '../../../store/imports.js';
+import { ReplyError, type Reply } from '../../../engine/reply.js';
+import type { AnyHandler, PreparedHandler, RequestContext, VendorEnvironment } from '../../../engine/vendor.js';
 import { orderedId, randomId } from '../../../store/ids.js';
+import { SandboxResetError, WRITTEN_AT_ONCE } from '../../../store/imports.js';
 import { sendEvent } from '../dialer.js';
 import { badRequest, dialnexaErrors, notFound, payloadTooLarge } from '../errors.js';
 import { MAX_UPLOAD_BYTES, readLeads } from '../leads-file.js';

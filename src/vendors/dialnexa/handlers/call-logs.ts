@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Handler, Reply, RequestContext } from '../../../engine/vendor.js';
+import type { Reply } from '../../../engine/reply.js';
+import type { Handler, RequestContext } from '../../../engine/vendor.js';
 import { presentCallLog } from '../present.js';
 import type { CallLogFilter, DialnexaStore } from '../store.js';
 import { findCampaign } from './campaigns.js';

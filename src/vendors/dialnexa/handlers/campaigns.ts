@@ -1,4 +1,5 @@
-import { ReplyError, type Handler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { ReplyError } from '../../../engine/reply.js';
+import type { Handler, RequestContext, VendorEnvironment } from '../../../engine/vendor.js';
 import { inSimulation, sendEvent, syncCampaign } from '../dialer.js';
 import { randomId } from '../../../store/ids.js';
 import { badRequest, notFound } from '../errors.js';

@@ -1,4 +1,5 @@
-import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
+import { ReplyError } from '../../../engine/reply.js';
+import type { AnyHandler, PreparedHandler, RequestContext, VendorEnvironment } from '../../../engine/vendor.js';
 import { dequeueLead, inSimulation, queueLeads, syncCampaign, unqueueLeads } from '../dialer.js';
 import { toE164 } from '../../../formats/phone.js';
 import { orderedId } from '../../../store/ids.js';

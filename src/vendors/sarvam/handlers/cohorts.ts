@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { ReplyError, type AnyHandler, type PreparedHandler, type RequestContext, type VendorEnvironment } from '../../../engine/vendor.js';
-import { valueError } from '../../../envelopes/fastapi.js';
+import { ReplyError } from '../../../engine/reply.js';
+import type { AnyHandler, PreparedHandler, RequestContext, VendorEnvironment } from '../../../engine/vendor.js';
+import { valueError } from '../../../frameworks/fastapi/index.js';
 import { randomId } from '../../../store/ids.js';
 import { WRITTEN_AT_ONCE } from '../../../store/imports.js';
 import { notFound } from '../errors.js';

@@ -1,5 +1,6 @@
-import { ReplyError, type Handler } from '../../../engine/vendor.js';
-import { valueError } from '../../../envelopes/fastapi.js';
+import { ReplyError } from '../../../engine/reply.js';
+import type { Handler } from '../../../engine/vendor.js';
+import { valueError } from '../../../frameworks/fastapi/index.js';
 import type { WebhookDeliveries } from '../deliveries.js';
 import { decodeCursor, encodeCursor } from '../pages.js';
 import { presentDelivery } from '../present.js';

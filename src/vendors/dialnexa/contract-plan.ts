@@ -1,4 +1,4 @@
-import { expectField, field, keepField, type ContractPlan, type ContractStep } from '../plan.js';
+import { expectField, field, keepField, type ContractPlan, type ContractStep } from '../../contract/plan.js';
 
 /**
  * DialNexa's contract plan (specs/dialnexa.yaml). Writes make campaigns scheduled far ahead

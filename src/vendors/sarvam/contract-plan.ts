@@ -1,4 +1,4 @@
-import { expectField, field, keepField, type ContractPlan, type ContractStep, type Values } from '../plan.js';
+import { expectField, field, keepField, type ContractPlan, type ContractStep, type Values } from '../../contract/plan.js';
 
 /**
  * Sarvam's contract plan (specs/sarvam.yaml). Paths name an org and a workspace: `--set org=…`

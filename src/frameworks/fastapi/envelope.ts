@@ -1,5 +1,6 @@
-import type { ValidationIssue } from '../engine/issues.js';
-import type { ErrorEnvelope, Reply } from '../engine/vendor.js';
+import type { ValidationIssue } from '../../engine/issues.js';
+import type { Reply } from '../../engine/reply.js';
+import type { ErrorEnvelope } from '../../engine/vendor.js';
 
 /**
  * FastAPI's error envelope: `{"detail": "<message>"}` for errors the app raises, and 422

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ValidationIssue } from '../../src/engine/issues.js';
-import { fastapiErrorEnvelope, pydanticErrors } from '../../src/envelopes/fastapi.js';
-import type { OpenApiDocument } from '../../src/engine/spec/openapi.js';
-import { mountAcme } from '../engine/acme.js';
+import type { ValidationIssue } from '../../../src/engine/issues.js';
+import { fastapiErrorEnvelope, pydanticErrors } from '../../../src/frameworks/fastapi/envelope.js';
+import type { OpenApiDocument } from '../../../src/engine/spec/openapi.js';
+import { mountAcme } from '../../engine/acme.js';
 
 const errorSchema = { description: 'e', content: { 'application/json': { schema: { type: 'object' } } } };
 const document = {

@@ -1,4 +1,4 @@
-import { expectField, field, keepField, type ContractPlan, type ContractStep } from '../plan.js';
+import { expectField, field, keepField, type ContractPlan, type ContractStep } from '../../contract/plan.js';
 
 /**
  * Asisso's contract plan (specs/asisso.yaml). Writes upload a CSV of one fictional 555-01xx

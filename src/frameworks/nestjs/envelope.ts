@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
-import type { ValidationIssue } from '../engine/issues.js';
-import type { OperationSpec } from '../engine/spec/load.js';
-import type { ErrorEnvelope, Reply } from '../engine/vendor.js';
+import type { ValidationIssue } from '../../engine/issues.js';
+import type { OperationSpec } from '../../engine/spec/load.js';
+import type { Reply } from '../../engine/reply.js';
+import type { ErrorEnvelope } from '../../engine/vendor.js';
 
 /**
  * NestJS's error envelope: `{statusCode, message, error}`, where `error` is the reason phrase and
