@@ -17,6 +17,7 @@ import { loadSpec, type Spec } from './engine/spec/load.js';
 import { compileSpecs } from './engine/spec/compile.js';
 import type { VendorModule } from './engine/vendor.js';
 import { FixtureCatalog } from './fixtures/catalog.js';
+import { CampaignInspector } from './inspector/campaigns.js';
 import { Journal } from './journal/journal.js';
 import { loadScenarios } from './scenarios/catalog.js';
 import { ScenarioRuntime, unknownScenario } from './scenarios/runtime.js';
@@ -32,6 +33,8 @@ import { VENDORS } from './vendors/registry.js';
 
 /** The bundled specs, scenarios and fixtures, at the package root (one level above `src/` and `dist/`). */
 export const SPECS_DIR = fileURLToPath(new URL('../specs/', import.meta.url));
+/** The control plane's own OpenAPI document (`/__admin/specs/admin.json`). */
+export const ADMIN_SPEC_FILE = fileURLToPath(new URL('../specs/admin.yaml', import.meta.url));
 export const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 /** The specs parsed by `npm run build` (see loadSpec). */
@@ -182,8 +185,10 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const looselyRouted = [...specs].filter(([vendor]) => vendor.pathMatching === 'express');
   const app = new Hono({ getPath: routingPath(looselyRouted.map(([vendor, spec]) => ({ basePath: vendor.basePath, templates: spec.operations.map((op) => op.path) }))) });
   app.use('/__admin/*', ...adminGuard({ ...(options.adminToken ? { token: options.adminToken } : {}), allowedHosts: options.allowedHosts ?? [] }));
-  app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR }));
-  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock, reset, webhooks }));
+  let adminSpec: Spec | undefined;
+  const readAdminSpec = () => (adminSpec ??= loadSpec(ADMIN_SPEC_FILE, SPEC_CACHE_DIR));
+  app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR, adminSpec: readAdminSpec }));
+  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock, reset, webhooks, campaigns: new CampaignInspector(db) }));
   const pipeline: Pipeline = {
     sandboxes,
     logger,

@@ -1,0 +1,203 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Sandbox } from '../store/sandboxes.js';
+import { organizationId, presentCampaign, presentCallLog, presentLead } from '../vendors/dialnexa/present.js';
+import type { CallLogRow, CampaignRow, LeadRow } from '../vendors/dialnexa/store.js';
+
+/** A campaign as the inspector lists it: the vendor's own status and counters, and how far it got. */
+export interface CampaignSummary {
+  vendor: string;
+  id: string;
+  name: string | null;
+  status: string;
+  /** The counters as the vendor's API reports them (DialNexa's `total_leads`, …), or the simulation's. */
+  counters: Record<string, number>;
+  /** Contacts dialed to the end, out of all of them. */
+  progress: { done: number; total: number };
+  createdAt: string | null;
+}
+
+export interface Page<T> {
+  total: number;
+  offset: number;
+  items: T[];
+}
+
+export interface CampaignDetail {
+  campaign: CampaignSummary;
+  /** DialNexa's leads, or the simulation's contacts, in the order they were added. */
+  leads: Page<Record<string, unknown>>;
+  /** The latest calls, newest first. */
+  calls: Page<Record<string, unknown>>;
+}
+
+/** Calls placed, answered, failed and retried in one interval of a sandbox's clock. */
+export interface TimelineBucket {
+  start: string;
+  placed: number;
+  answered: number;
+  failed: number;
+  retried: number;
+}
+
+export interface Timeline {
+  intervalSeconds: number;
+  /** The sandbox's clock when the timeline was drawn. */
+  now: string;
+  buckets: TimelineBucket[];
+  totals: Omit<TimelineBucket, 'start'>;
+  /** When each campaign was created, and when it last changed status (to the status it has). */
+  marks: Array<{ vendor: string; campaign: string; at: string; status: string }>;
+}
+
+/** Intervals the timeline picks from, so that a run of any length draws about a hundred bars at most. */
+const INTERVALS = [60, 300, 900, 3_600, 6 * 3_600, 86_400, 7 * 86_400, 30 * 86_400];
+const MAX_BUCKETS = 120;
+/** However short an interval is asked for, a timeline has no more intervals than this. */
+const MOST_BUCKETS = 5_000;
+
+/** A DialNexa call log's status, read as the timeline counts it (see CALL_LOG in src/vendors/dialnexa/dialer.ts). */
+const ANSWERED = ['completed'];
+const FAILED = ['busy', 'no_answer', 'failed'];
+
+/**
+ * What the inspector page shows of a sandbox's campaigns, read-only. DialNexa's come from its own
+ * tables, presented as its API presents them, so the page shows the numbers `GET /v1/campaigns/{id}`
+ * answers; Asisso's and Sarvam's from the dialer simulation's vendor-neutral model (state and
+ * contacts). Every statement is scoped by sandbox.
+ *
+ * @example
+ * const inspector = new CampaignInspector(db);
+ * inspector.campaigns(sandbox); // [{ vendor: 'dialnexa', id: 'cmp_…', status: 'running', … }]
+ */
+export class CampaignInspector {
+  readonly #dialnexaCampaigns: Statement<[number], CampaignRow>;
+  readonly #dialnexaCampaign: Statement<[number, string], CampaignRow>;
+  readonly #dialnexaLeads: Statement<[number, string, number, number], LeadRow>;
+  readonly #dialnexaCalls: Statement<[number, string, number, number], CallLogRow>;
+  readonly #dialnexaCallCount: Statement<[number, string], number>;
+  readonly #dialnexaBuckets: Statement<{ sandbox: number; from: number; interval: number }, { bucket: number; placed: number; answered: number; failed: number; retried: number }>;
+  readonly #dialnexaCallSpan: Statement<[number], { first: number | null }>;
+  readonly #simCampaigns: Statement<[number], { vendor: string; ref: string; state: string; contacts: number; queued: number; dialing: number; done: number }>;
+  readonly #simCampaign: Statement<[number, string, string], { vendor: string; ref: string; state: string; contacts: number; queued: number; dialing: number; done: number }>;
+  readonly #simContacts: Statement<[number, string, string, number, number], Record<string, unknown>>;
+
+  constructor(db: Database) {
+    this.#dialnexaCampaigns = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? ORDER BY created_at, id');
+    this.#dialnexaCampaign = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? AND id = ?');
+    this.#dialnexaLeads = db.prepare('SELECT * FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid LIMIT ? OFFSET ?');
+    this.#dialnexaCalls = db.prepare('SELECT * FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?');
+    this.#dialnexaCallCount = db.prepare('SELECT count(*) FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ?').pluck() as Statement<[number, string], number>;
+    const answered = ANSWERED.map((s) => `'${s}'`).join(', ');
+    const failed = FAILED.map((s) => `'${s}'`).join(', ');
+    // A call is a retry when its lead was called before (the lead's second call log, or later).
+    this.#dialnexaBuckets = db.prepare(`SELECT CAST((CAST(strftime('%s', created_at) AS INTEGER) * 1000 - @from) / (@interval * 1000) AS INTEGER) AS bucket,
+        count(*) AS placed, sum(status IN (${answered})) AS answered, sum(status IN (${failed})) AS failed, sum(nth > 1) AS retried
+      FROM (SELECT created_at, status, row_number() OVER (PARTITION BY campaign_id, lead_id ORDER BY created_at, rowid) AS nth
+            FROM dialnexa_call_logs WHERE sandbox_id = @sandbox AND campaign_id IS NOT NULL)
+      GROUP BY bucket ORDER BY bucket`);
+    this.#dialnexaCallSpan = db.prepare(
+      "SELECT min(CAST(strftime('%s', created_at) AS INTEGER)) * 1000 AS first FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id IS NOT NULL",
+    );
+    const simCounts = `SELECT c.vendor, c.ref, c.state,
+        (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status != 'removed') AS contacts,
+        (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status = 'queued') AS queued,
+        (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status = 'dialing') AS dialing,
+        (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status = 'done') AS done
+      FROM sim_campaigns c WHERE c.sandbox_id = ? AND c.vendor != 'dialnexa'`;
+    this.#simCampaigns = db.prepare(`${simCounts} ORDER BY c.vendor, c.rowid`);
+    this.#simCampaign = db.prepare(`${simCounts} AND c.vendor = ? AND c.ref = ?`);
+    this.#simContacts = db.prepare(
+      'SELECT ref AS id, phone, status, attempts, outcome FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? ORDER BY seq LIMIT ? OFFSET ?',
+    );
+  }
+
+  /** Every campaign of a sandbox: DialNexa's first, then those the simulation holds for the others. */
+  campaigns(sandbox: Sandbox): CampaignSummary[] {
+    const organization = organizationId(sandbox.key);
+    return [
+      ...this.#dialnexaCampaigns.all(sandbox.id).map((row) => dialnexaSummary(row, organization)),
+      ...this.#simCampaigns.all(sandbox.id).map(simSummary),
+    ];
+  }
+
+  /** One campaign with a page of its leads and of its calls, or undefined when the sandbox has no such campaign. */
+  campaign(sandbox: Sandbox, vendor: string, id: string, page: { offset: number; limit: number }): CampaignDetail | undefined {
+    if (vendor === 'dialnexa') {
+      const row = this.#dialnexaCampaign.get(sandbox.id, id);
+      if (!row) return undefined;
+      return {
+        campaign: dialnexaSummary(row, organizationId(sandbox.key)),
+        leads: { total: row.total_leads, offset: page.offset, items: this.#dialnexaLeads.all(sandbox.id, id, page.limit, page.offset).map(presentLead) },
+        calls: { total: this.#dialnexaCallCount.get(sandbox.id, id) ?? 0, offset: 0, items: this.#dialnexaCalls.all(sandbox.id, id, page.limit, 0).map(presentCallLog) },
+      };
+    }
+    const row = this.#simCampaign.get(sandbox.id, vendor, id);
+    if (!row) return undefined;
+    return {
+      campaign: simSummary(row),
+      leads: { total: row.contacts, offset: page.offset, items: this.#simContacts.all(sandbox.id, vendor, id, page.limit, page.offset) },
+      calls: { total: 0, offset: 0, items: [] },
+    };
+  }
+
+  /**
+   * DialNexa's calls per interval of the sandbox clock, from its call logs (what `GET
+   * /v1/call-logs` lists): placed, answered (`completed`), failed (`busy`, `no_answer`, `failed`)
+   * and retried (a lead's second call or later); with each campaign's creation and last status
+   * change marked. `intervalSeconds` is chosen to draw at most about a hundred intervals when absent,
+   * and lengthened when it would draw more than 5,000.
+   */
+  timeline(sandbox: Sandbox, now: Date, intervalSeconds?: number): Timeline {
+    const organization = organizationId(sandbox.key);
+    const campaigns = this.#dialnexaCampaigns.all(sandbox.id).map((row) => ({ row, summary: dialnexaSummary(row, organization) }));
+    const marks = campaigns.flatMap(({ row }) => [
+      { vendor: 'dialnexa', campaign: row.id, at: row.created_at, status: 'created' },
+      ...(row.updated_at !== row.created_at ? [{ vendor: 'dialnexa', campaign: row.id, at: row.updated_at, status: row.status }] : []),
+    ]);
+    const firstCall = this.#dialnexaCallSpan.get(sandbox.id)?.first ?? null;
+    const starts = [firstCall, ...campaigns.map(({ row }) => Date.parse(row.created_at))].filter((ms): ms is number => ms !== null && Number.isFinite(ms));
+    const end = now.getTime();
+    const begin = Math.min(end, ...starts);
+    const shortest = Math.ceil((end - begin) / 1000 / MOST_BUCKETS);
+    const chosen = intervalSeconds ?? INTERVALS.find((seconds) => (end - begin) / (seconds * 1000) <= MAX_BUCKETS) ?? Math.ceil((end - begin) / 1000 / MAX_BUCKETS);
+    const interval = Math.max(chosen, shortest, 1);
+    const from = Math.floor(begin / (interval * 1000)) * interval * 1000;
+    const count = Math.max(1, Math.floor((end - from) / (interval * 1000)) + 1);
+    const buckets: TimelineBucket[] = Array.from({ length: count }, (_, i) => ({ start: new Date(from + i * interval * 1000).toISOString(), placed: 0, answered: 0, failed: 0, retried: 0 }));
+    const totals = { placed: 0, answered: 0, failed: 0, retried: 0 };
+    for (const row of this.#dialnexaBuckets.all({ sandbox: sandbox.id, from, interval })) {
+      const bucket = buckets[row.bucket];
+      if (!bucket) continue;
+      for (const name of ['placed', 'answered', 'failed', 'retried'] as const) {
+        bucket[name] += row[name];
+        totals[name] += row[name];
+      }
+    }
+    return { intervalSeconds: interval, now: now.toISOString(), buckets, totals, marks };
+  }
+}
+
+function dialnexaSummary(row: CampaignRow, organization: string): CampaignSummary {
+  const campaign = presentCampaign(row, organization);
+  return {
+    vendor: 'dialnexa',
+    id: campaign.id,
+    name: campaign.name,
+    status: campaign.status,
+    counters: { total_leads: campaign.total_leads, completed_calls: campaign.completed_calls, pending_calls: campaign.pending_calls },
+    progress: { done: campaign.total_leads - campaign.pending_calls, total: campaign.total_leads },
+    createdAt: campaign.created_at,
+  };
+}
+
+function simSummary(row: { vendor: string; ref: string; state: string; contacts: number; queued: number; dialing: number; done: number }): CampaignSummary {
+  return {
+    vendor: row.vendor,
+    id: row.ref,
+    name: null,
+    status: row.state,
+    counters: { contacts: row.contacts, queued: row.queued, dialing: row.dialing, done: row.done },
+    progress: { done: row.done, total: row.contacts },
+    createdAt: null,
+  };
+}

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADMIN_SPEC_FILE, SPEC_CACHE_DIR } from '../../src/app.js';
+import { loadSpec } from '../../src/engine/spec/load.js';
+import { testMock } from '../helpers/mock.js';
+
+const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+interface SandboxListing {
+  sandboxes: Array<{ key: string; vendors: string[]; requests: number; lastActivity: string; scenario: string | null }>;
+}
+
+describe('the routes the inspector reads', () => {
+  const { mock, as } = testMock({ speed: 0 });
+  afterAll(() => mock.close());
+  const KEY = 'dnx_inspect_a';
+  const call = as(KEY);
+
+  const createCampaign = async () =>
+    (await call('POST', '/v1/campaigns', { body: { name: 'Inspected', agent_id: 'agt_1', from_phone_number: '+14155550100', retry_config: { max_retries: 1, retry_interval_minutes: 5 } } })).body as {
+      id: string;
+    };
+  const upload = async (campaignId: string, phones: string[]) => {
+    const form = new FormData();
+    form.append('file', new Blob([`phone_number\n${phones.join('\n')}\n`], { type: 'text/csv' }), 'leads.csv');
+    expect((await call('POST', `/v1/campaigns-leads/upload-file/${campaignId}`, { body: form })).status).toBe(201);
+  };
+
+  it('lists the sandboxes that exist with the vendors they called and their request counts, creating none', async () => {
+    await as('dnx_inspect_b')('POST', '/v1/campaigns', { body: { name: 'b', agent_id: 'agt_1' } });
+    await as('dnx_inspect_b')('GET', '/v1/campaigns/cmp_nothere');
+    const before = mock.db.prepare('SELECT count(*) FROM sandboxes').pluck().get();
+    const { sandboxes } = (await (await mock.app.request('/__admin/sandboxes')).json()) as SandboxListing;
+    expect(mock.db.prepare('SELECT count(*) FROM sandboxes').pluck().get()).toBe(before);
+    expect(sandboxes.find((s) => s.key === 'dnx_inspect_b')).toMatchObject({ vendors: ['dialnexa'], requests: 2, scenario: null });
+    const journal = (await (await mock.app.request('/__admin/requests?key=dnx_inspect_b')).json()) as { requests: Array<{ time: string }> };
+    expect(sandboxes.find((s) => s.key === 'dnx_inspect_b')?.lastActivity).toBe(journal.requests.at(-1)?.time);
+  });
+
+  it("reports a DialNexa campaign's status and counters as GET /v1/campaigns/{id} does, with a page of its leads and its calls", async () => {
+    const { id } = await createCampaign();
+    await upload(id, ['+14155551000', '+14155550001', '+14155550004']);
+    await mock.app.request(`/__admin/clock/advance?key=${KEY}`, json({ seconds: 120 }));
+    const vendor = (await call('GET', `/v1/campaigns/${id}`)).body as { status: string; total_leads: number; completed_calls: number; pending_calls: number };
+    const { campaigns } = (await (await mock.app.request(`/__admin/campaigns?key=${KEY}`)).json()) as { campaigns: Array<Record<string, unknown>> };
+    expect(campaigns).toEqual([
+      {
+        vendor: 'dialnexa',
+        id,
+        name: 'Inspected',
+        status: vendor.status,
+        counters: { total_leads: vendor.total_leads, completed_calls: vendor.completed_calls, pending_calls: vendor.pending_calls },
+        progress: { done: vendor.total_leads - vendor.pending_calls, total: 3 },
+        createdAt: expect.any(String),
+      },
+    ]);
+    const detail = (await (await mock.app.request(`/__admin/campaigns/dialnexa/${id}?key=${KEY}&limit=2&offset=1`)).json()) as {
+      leads: { total: number; offset: number; items: Array<{ phone_number: string }> };
+      calls: { total: number; items: unknown[] };
+    };
+    expect(detail.leads).toMatchObject({ total: 3, offset: 1 });
+    expect(detail.leads.items.map((lead) => lead.phone_number)).toEqual(['+14155550001', '+14155550004']);
+    const logs = (await call('GET', `/v1/call-logs?campaign_id=${id}&limit=100`)).body as { data: unknown[] };
+    expect(detail.calls.total).toBe(logs.data.length);
+    expect(detail.calls.items).toHaveLength(Math.min(2, logs.data.length));
+  });
+
+  it("counts the timeline's calls from the call logs: placed, answered, failed, retried", async () => {
+    await mock.app.request(`/__admin/clock/advance?key=${KEY}`, json({ seconds: 3600 }));
+    const logs = ((await call('GET', '/v1/call-logs?limit=100')).body as { data: Array<{ status: string }> }).data;
+    const timeline = (await (await mock.app.request(`/__admin/timeline?key=${KEY}&interval=60`)).json()) as {
+      intervalSeconds: number;
+      buckets: Array<{ placed: number }>;
+      totals: { placed: number; answered: number; failed: number; retried: number };
+      marks: Array<{ status: string }>;
+    };
+    expect(timeline.intervalSeconds).toBe(60);
+    // One busy lead is called twice (max_retries 1); the others once.
+    expect(timeline.totals).toEqual({
+      placed: logs.length,
+      answered: logs.filter((log) => log.status === 'completed').length,
+      failed: logs.filter((log) => ['busy', 'no_answer', 'failed'].includes(log.status)).length,
+      retried: 1,
+    });
+    expect(logs.length).toBe(4);
+    expect(timeline.buckets.reduce((sum, bucket) => sum + bucket.placed, 0)).toBe(4);
+    expect(timeline.marks.map((mark) => mark.status)).toEqual(['created', 'completed']);
+  });
+
+  it("answers 404 for another sandbox's campaign, and never shows it", async () => {
+    const { id } = await createCampaign();
+    const other = await mock.app.request(`/__admin/campaigns/dialnexa/${id}?key=dnx_inspect_b`);
+    expect(other.status).toBe(404);
+    const listed = (await (await mock.app.request('/__admin/campaigns?key=dnx_inspect_b')).json()) as { campaigns: Array<{ id: string }> };
+    expect(listed.campaigns.map((c) => c.id)).not.toContain(id);
+  });
+
+  it("serves the control plane's own OpenAPI document, listing exactly the routes the admin router serves", async () => {
+    const res = await mock.app.request('/__admin/specs/admin.json');
+    expect(res.status).toBe(200);
+    const document = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(document.openapi).toBe('3.1.0');
+    const documented = Object.entries(document.paths)
+      .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    const served = [...new Set(mock.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/__admin/')).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`))].sort();
+    expect(documented).toEqual(served);
+    expect(loadSpec(ADMIN_SPEC_FILE, SPEC_CACHE_DIR).operations.length).toBe(served.length);
+  });
+});
+
+describe('the sandbox list with a keys file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-inspector-keys-'));
+  const keysFile = join(dir, 'keys.yaml');
+  writeFileSync(keysFile, 'keys:\n  - key: dnx_listed_a\n  - key: dnx_listed_b\n');
+  const { mock, as } = testMock({ keysFile, speed: 0 });
+  afterAll(() => {
+    mock.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows only listed keys' sandboxes, and refuses to open any other", async () => {
+    await as('dnx_listed_a')('POST', '/v1/campaigns', { body: { name: 'a', agent_id: 'agt_1' } });
+    expect((await as('dnx_not_listed')('POST', '/v1/campaigns', { body: { name: 'x', agent_id: 'agt_1' } })).status).toBe(401);
+    const { sandboxes } = (await (await mock.app.request('/__admin/sandboxes')).json()) as SandboxListing;
+    expect(sandboxes.map((s) => s.key)).toEqual(['dnx_listed_a']);
+    expect((await mock.app.request('/__admin/campaigns?key=dnx_not_listed')).status).toBe(404);
+  });
+});
