@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { docsRoutes } from './admin/docs.js';
 import { adminGuard } from './admin/guard.js';
+import { inspectorPageRoutes } from './admin/ui.js';
 import { adminError, adminRoutes } from './admin/routes.js';
 import { Clocks } from './clock/clock.js';
 import { loadKeysFile, type KeyList } from './config/keys-file.js';
@@ -43,6 +44,9 @@ export const SPEC_CACHE_DIR = fileURLToPath(new URL('../dist/spec-cache/', impor
 export const SCENARIO_CACHE_FILE = fileURLToPath(new URL('../dist/scenario-cache.json', import.meta.url));
 /** The API reference page's script, copied there by `npm run build`. */
 export const DOCS_ASSETS_DIR = fileURLToPath(new URL('../dist/docs-assets/', import.meta.url));
+/** The inspector page's files as written (`src/inspector/page/`), and where `npm run build` puts them with uPlot. */
+export const INSPECTOR_PAGE_DIR = fileURLToPath(new URL('../src/inspector/page/', import.meta.url));
+export const INSPECTOR_ASSETS_DIR = fileURLToPath(new URL('../dist/inspector-assets/', import.meta.url));
 
 export interface MockAppOptions {
   /** A database file that survives restarts; in memory when absent. */
@@ -188,6 +192,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   let adminSpec: Spec | undefined;
   const readAdminSpec = () => (adminSpec ??= loadSpec(ADMIN_SPEC_FILE, SPEC_CACHE_DIR));
   app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR, adminSpec: readAdminSpec }));
+  app.route('/__admin', inspectorPageRoutes({ assetsDir: INSPECTOR_ASSETS_DIR }));
   app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock, reset, webhooks, campaigns: new CampaignInspector(db) }));
   const pipeline: Pipeline = {
     sandboxes,

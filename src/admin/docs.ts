@@ -63,6 +63,7 @@ function page(sources: Array<{ title: string; slug: string; url: string; default
     <title>campaign-mock API reference</title>
   </head>
   <body>
+    <a href="/__admin/ui" style="position: fixed; top: 0.5rem; right: 1rem; z-index: 1000; font: 14px system-ui, sans-serif">Inspector</a>
     <div id="app"></div>
     <script src="/__admin/docs/${SCRIPT}"></script>
     <script>

@@ -129,3 +129,36 @@ describe('the sandbox list with a keys file', () => {
     expect((await mock.app.request('/__admin/campaigns?key=dnx_not_listed')).status).toBe(404);
   });
 });
+
+describe('the inspector page', () => {
+  const { mock } = testMock();
+  afterAll(() => mock.close());
+
+  it('is served by the mock with its built script, style sheets and uPlot, and a policy that lets it reach nothing else', async () => {
+    const page = await mock.app.request('/__admin/ui?key=dnx_page');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/__admin\/ui\/[^"]+)"/g)].map((m) => m[1] as string);
+    expect(assets.sort()).toEqual(['/__admin/ui/inspector.css', '/__admin/ui/inspector.js', '/__admin/ui/uplot.css', '/__admin/ui/uplot.js']);
+    for (const asset of assets) {
+      const res = await mock.app.request(asset);
+      expect([asset, res.status]).toEqual([asset, 200]);
+      expect((await res.text()).length).toBeGreaterThan(100);
+    }
+    expect((await mock.app.request('/__admin/ui/..%2Fpackage.json')).status).toBe(404);
+  });
+
+  it('sits behind the control plane guard: a foreign Host is refused, and so is a missing admin token', async () => {
+    expect((await mock.app.request('http://rebind.example.com/__admin/ui')).status).toBe(403);
+    const guarded = testMock({ adminToken: 'sekret' });
+    try {
+      expect((await guarded.mock.app.request('/__admin/ui')).status).toBe(401);
+      expect((await guarded.mock.app.request('/__admin/ui/inspector.js')).status).toBe(401);
+      expect((await guarded.mock.app.request('/__admin/sandboxes')).status).toBe(401);
+      expect((await guarded.mock.app.request('/__admin/ui', { headers: { 'x-admin-token': 'sekret' } })).status).toBe(200);
+    } finally {
+      guarded.mock.close();
+    }
+  });
+});
