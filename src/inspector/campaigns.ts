@@ -1,7 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Sandbox } from '../store/sandboxes.js';
+import { presentCampaign as presentAsissoCampaign, presentRun } from '../vendors/asisso/present.js';
+import { AsissoStore, type CampaignRow as AsissoCampaignRow } from '../vendors/asisso/store.js';
 import { organizationId, presentCampaign, presentCallLog, presentLead } from '../vendors/dialnexa/present.js';
 import type { CallLogRow, CampaignRow, LeadRow } from '../vendors/dialnexa/store.js';
+import { presentSummary as presentSarvamSummary } from '../vendors/sarvam/present.js';
+import { SarvamStore, type CampaignRow as SarvamCampaignRow } from '../vendors/sarvam/store.js';
 
 /** A campaign as the inspector lists it: the vendor's own status and counters, and how far it got. */
 export interface CampaignSummary {
@@ -9,9 +13,12 @@ export interface CampaignSummary {
   id: string;
   name: string | null;
   status: string;
-  /** The counters as the vendor's API reports them (DialNexa's `total_leads`, …), or the simulation's. */
+  /**
+   * The counters as the vendor's API reports them (DialNexa's `total_leads`, …, Asisso's
+   * `total_rows`, …); Sarvam's API has none, so its campaigns show the simulation's contacts.
+   */
   counters: Record<string, number>;
-  /** Contacts dialed to the end, out of all of them. */
+  /** Contacts dialed to the end, out of all of them (Asisso's `processed_rows` of `total_rows`). */
   progress: { done: number; total: number };
   createdAt: string | null;
 }
@@ -24,9 +31,9 @@ export interface Page<T> {
 
 export interface CampaignDetail {
   campaign: CampaignSummary;
-  /** DialNexa's leads, or the simulation's contacts, in the order they were added. */
+  /** DialNexa's leads, or (Asisso, Sarvam) the simulation's contacts, in the order they were added. */
   leads: Page<Record<string, unknown>>;
-  /** The latest calls, newest first. */
+  /** The latest calls, newest first: DialNexa's call logs, Asisso's runs; none for Sarvam. */
   calls: Page<Record<string, unknown>>;
 }
 
@@ -60,10 +67,11 @@ const ANSWERED = ['completed'];
 const FAILED = ['busy', 'no_answer', 'failed'];
 
 /**
- * What the inspector page shows of a sandbox's campaigns, read-only. DialNexa's come from its own
- * tables, presented as its API presents them, so the page shows the numbers `GET /v1/campaigns/{id}`
- * answers; Asisso's and Sarvam's from the dialer simulation's vendor-neutral model (state and
- * contacts). Every statement is scoped by sandbox.
+ * What the inspector page shows of a sandbox's campaigns, read-only. Each vendor's campaigns are
+ * read from its own tables and presented by its own presenters, so the page shows the status and
+ * counters its GET endpoints answer; contacts and their progress, where the vendor's API does
+ * not count them, come from the dialer simulation's vendor-neutral model. Every statement is
+ * scoped by sandbox.
  *
  * @example
  * const inspector = new CampaignInspector(db);
@@ -77,11 +85,16 @@ export class CampaignInspector {
   readonly #dialnexaCallCount: Statement<[number, string], number>;
   readonly #dialnexaBuckets: Statement<{ sandbox: number; from: number; interval: number }, { bucket: number; placed: number; answered: number; failed: number; retried: number }>;
   readonly #dialnexaCallSpan: Statement<[number], { first: number | null }>;
-  readonly #simCampaigns: Statement<[number], { vendor: string; ref: string; state: string; contacts: number; queued: number; dialing: number; done: number }>;
-  readonly #simCampaign: Statement<[number, string, string], { vendor: string; ref: string; state: string; contacts: number; queued: number; dialing: number; done: number }>;
+  readonly #simCampaign: Statement<[number, string, string], SimCounts>;
   readonly #simContacts: Statement<[number, string, string, number, number], Record<string, unknown>>;
+  readonly #asisso: AsissoStore;
+  readonly #sarvam: SarvamStore;
+  readonly #sarvamIds: Statement<[number], string>;
 
   constructor(db: Database) {
+    this.#asisso = new AsissoStore(db);
+    this.#sarvam = new SarvamStore(db);
+    this.#sarvamIds = db.prepare('SELECT id FROM sarvam_campaigns WHERE sandbox_id = ? ORDER BY created_at, id').pluck() as Statement<[number], string>;
     this.#dialnexaCampaigns = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? ORDER BY created_at, id');
     this.#dialnexaCampaign = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? AND id = ?');
     this.#dialnexaLeads = db.prepare('SELECT * FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid LIMIT ? OFFSET ?');
@@ -98,26 +111,39 @@ export class CampaignInspector {
     this.#dialnexaCallSpan = db.prepare(
       "SELECT min(CAST(strftime('%s', created_at) AS INTEGER)) * 1000 AS first FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id IS NOT NULL",
     );
-    const simCounts = `SELECT c.vendor, c.ref, c.state,
+    this.#simCampaign = db.prepare(`SELECT c.state,
         (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status != 'removed') AS contacts,
         (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status = 'queued') AS queued,
         (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status = 'dialing') AS dialing,
         (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status = 'done') AS done
-      FROM sim_campaigns c WHERE c.sandbox_id = ? AND c.vendor != 'dialnexa'`;
-    this.#simCampaigns = db.prepare(`${simCounts} ORDER BY c.vendor, c.rowid`);
-    this.#simCampaign = db.prepare(`${simCounts} AND c.vendor = ? AND c.ref = ?`);
+      FROM sim_campaigns c WHERE c.sandbox_id = ? AND c.vendor = ? AND c.ref = ?`);
     this.#simContacts = db.prepare(
       'SELECT ref AS id, phone, status, attempts, outcome FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? ORDER BY seq LIMIT ? OFFSET ?',
     );
   }
 
-  /** Every campaign of a sandbox: DialNexa's first, then those the simulation holds for the others. */
+  /** Every campaign of a sandbox, vendor by vendor, oldest first. */
   campaigns(sandbox: Sandbox): CampaignSummary[] {
     const organization = organizationId(sandbox.key);
     return [
       ...this.#dialnexaCampaigns.all(sandbox.id).map((row) => dialnexaSummary(row, organization)),
-      ...this.#simCampaigns.all(sandbox.id).map(simSummary),
+      ...this.#asisso.listCampaigns(sandbox.id).reverse().map(asissoSummary),
+      ...this.#sarvamIds.all(sandbox.id).map((id) => this.#sarvamSummary(sandbox, this.#sarvam.campaignById(sandbox.id, id) as SarvamCampaignRow)),
     ];
+  }
+
+  #sarvamSummary(sandbox: Sandbox, row: SarvamCampaignRow): CampaignSummary {
+    const campaign = presentSarvamSummary(row);
+    const sim = this.#simCampaign.get(sandbox.id, 'sarvam', row.id) ?? NOT_SIMULATED;
+    return {
+      vendor: 'sarvam',
+      id: campaign.campaign_id,
+      name: campaign.name,
+      status: campaign.status,
+      counters: { contacts: sim.contacts, queued: sim.queued, dialing: sim.dialing, done: sim.done },
+      progress: { done: sim.done, total: sim.contacts },
+      createdAt: campaign.created_at,
+    };
   }
 
   /** One campaign with a page of its leads and of its calls, or undefined when the sandbox has no such campaign. */
@@ -131,12 +157,26 @@ export class CampaignInspector {
         calls: { total: this.#dialnexaCallCount.get(sandbox.id, id) ?? 0, offset: 0, items: this.#dialnexaCalls.all(sandbox.id, id, page.limit, 0).map(presentCallLog) },
       };
     }
-    const row = this.#simCampaign.get(sandbox.id, vendor, id);
-    if (!row) return undefined;
+    let campaign: CampaignSummary;
+    let calls: Page<Record<string, unknown>> = { total: 0, offset: 0, items: [] };
+    if (vendor === 'asisso') {
+      const row = /^\d{1,15}$/.test(id) ? this.#asisso.getCampaign(sandbox.id, Number(id)) : undefined;
+      if (!row) return undefined;
+      campaign = asissoSummary(row);
+      const runs = this.#asisso.listRuns(sandbox.id, row.id, { conditions: [], sortBy: 'created_at', order: 'desc', limit: page.limit, offset: 0 });
+      calls = { total: runs.total, offset: 0, items: runs.rows.map((run) => presentRun(run, row.workflow_id)) };
+    } else if (vendor === 'sarvam') {
+      const row = this.#sarvam.campaignById(sandbox.id, id);
+      if (!row) return undefined;
+      campaign = this.#sarvamSummary(sandbox, row);
+    } else {
+      return undefined;
+    }
+    const sim = this.#simCampaign.get(sandbox.id, vendor, id) ?? NOT_SIMULATED;
     return {
-      campaign: simSummary(row),
-      leads: { total: row.contacts, offset: page.offset, items: this.#simContacts.all(sandbox.id, vendor, id, page.limit, page.offset) },
-      calls: { total: 0, offset: 0, items: [] },
+      campaign,
+      leads: { total: sim.contacts, offset: page.offset, items: this.#simContacts.all(sandbox.id, vendor, id, page.limit, page.offset) },
+      calls,
     };
   }
 
@@ -190,14 +230,34 @@ function dialnexaSummary(row: CampaignRow, organization: string): CampaignSummar
   };
 }
 
-function simSummary(row: { vendor: string; ref: string; state: string; contacts: number; queued: number; dialing: number; done: number }): CampaignSummary {
+function asissoSummary(row: AsissoCampaignRow): CampaignSummary {
+  const campaign = presentAsissoCampaign(row);
+  const total = campaign.total_rows ?? 0;
   return {
-    vendor: row.vendor,
-    id: row.ref,
-    name: null,
-    status: row.state,
-    counters: { contacts: row.contacts, queued: row.queued, dialing: row.dialing, done: row.done },
-    progress: { done: row.done, total: row.contacts },
-    createdAt: null,
+    vendor: 'asisso',
+    id: String(campaign.id),
+    name: campaign.name,
+    status: campaign.state,
+    counters: {
+      total_rows: total,
+      processed_rows: campaign.processed_rows,
+      failed_rows: campaign.failed_rows,
+      executed_count: campaign.executed_count,
+      total_queued_count: campaign.total_queued_count,
+    },
+    progress: { done: campaign.processed_rows, total },
+    createdAt: campaign.created_at,
   };
 }
+
+/** A campaign's contacts in the simulation, by status. */
+interface SimCounts {
+  state: string;
+  contacts: number;
+  queued: number;
+  dialing: number;
+  done: number;
+}
+
+/** A campaign the simulation has not been handed (a draft): no contacts yet. */
+const NOT_SIMULATED: SimCounts = { state: 'none', contacts: 0, queued: 0, dialing: 0, done: 0 };

@@ -168,20 +168,42 @@ describe.skipIf(!available)('the inspector page, in headless Chromium', () => {
     await page.close();
   });
 
+  /** Each vendor's own list of its campaigns: id, status and the counters its API reports. */
+  const listedByVendor: Record<string, (key: string) => Promise<Array<{ id: string; status: string; counters: Record<string, number> }>>> = {
+    asisso: async (key) => {
+      const res = await fetch(`${mock.url}/api/v1/campaign/`, { headers: { 'x-api-key': key } });
+      const { campaigns } = (await res.json()) as { campaigns: Array<{ id: number; state: string; processed_rows: number; failed_rows: number }> };
+      return campaigns.map((c) => ({ id: String(c.id), status: c.state, counters: { processed_rows: c.processed_rows, failed_rows: c.failed_rows } }));
+    },
+    sarvam: async (key) => {
+      const res = await fetch(`${mock.url}/api/scheduling/v1/orgs/org-demo/workspaces/ws-demo/campaigns?limit=100`, { headers: { 'x-api-key': key } });
+      const { items } = (await res.json()) as { items: Array<{ campaign_id: string; status: string }> };
+      return items.map((c) => ({ id: c.campaign_id, status: c.status, counters: {} }));
+    },
+  };
+
   it.each([
     ['asisso', 'asisso/campaigns'],
     ['sarvam', 'sarvam/campaigns'],
-  ])("shows %s's campaigns after its fixture is loaded from the page", async (name, fixture) => {
+  ])("shows %s's campaigns, loaded from the page as a fixture, with the status and counters its API reports", async (name, fixture) => {
     const KEY = `${name}_inspector_page`;
     const elsewhere: string[] = [];
     const page = await openPage(KEY, elsewhere);
     await page.locator('#fixture-name').selectOption(fixture);
     await page.locator('#fixture-load').click();
-    await expect.poll(async () => (await admin<{ campaigns: unknown[] }>(`/__admin/campaigns?key=${KEY}`)).campaigns.length).toBeGreaterThan(0);
-    const listed = (await admin<{ campaigns: Array<{ id: string; vendor: string; status: string }> }>(`/__admin/campaigns?key=${KEY}`)).campaigns;
-    expect(listed.every((c) => c.vendor === name)).toBe(true);
+    await expect.poll(() => page.locator('table[data-table=campaigns] tbody tr[data-campaign]').count()).toBeGreaterThan(0);
+    // An hour (the control's default) of dialing before the counters are compared.
+    const before = Date.parse((await admin<{ now: string }>(`/__admin/clock?key=${KEY}`)).now);
+    await page.locator('#advance').click();
+    await expect.poll(async () => Date.parse((await admin<{ now: string }>(`/__admin/clock?key=${KEY}`)).now) - before).toBe(3_600_000);
+    const listed = await (listedByVendor[name] as (key: string) => ReturnType<(typeof listedByVendor)['asisso']>)(KEY);
+    expect(listed.length).toBeGreaterThan(0);
     await expect.poll(() => page.locator('table[data-table=campaigns] tbody tr[data-campaign]').count()).toBe(listed.length);
-    for (const c of listed) expect(await text(page, `tr[data-campaign="${c.id}"] [data-field=status]`)).toBe(c.status);
+    for (const c of listed) {
+      const row = `tr[data-vendor=${name}][data-campaign="${c.id}"]`;
+      await expect.poll(() => text(page, `${row} [data-field=status]`)).toBe(c.status);
+      for (const [counter, value] of Object.entries(c.counters)) expect(await text(page, `${row} [data-counter=${counter}]`)).toBe(`${counter.replace(/_/g, ' ')} ${value}`);
+    }
     await page.screenshot({ path: join(SCREENSHOTS, `inspector-${name}.png`), fullPage: true });
     expect(elsewhere).toEqual([]);
     await page.close();
