@@ -168,6 +168,42 @@ describe.skipIf(!available)('the inspector page, in headless Chromium', () => {
     await page.close();
   });
 
+  it('stays usable with a full journal of 10,000 requests and a campaign of 100,000 leads: both are shown a page at a time', async () => {
+    const KEY = 'dnx_inspector_large';
+    const call = vendor(KEY);
+    const created = await call('POST', '/v1/campaigns', { name: 'Large', agent_id: 'agt_1', from_phone_number: '+14155550100' });
+    const id = created.body.id as string;
+    const phone = (i: number) => `+1415${String(2_000_000 + i).padStart(7, '0')}`;
+    const rows = Array.from({ length: 100_000 }, (_, i) => phone(i)).join('\n');
+    const form = new FormData();
+    form.append('file', new Blob([`phone_number\n${rows}\n`], { type: 'text/csv' }), 'leads.csv');
+    expect((await fetch(`${mock.url}/v1/campaigns-leads/upload-file/${id}`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: form })).status).toBe(201);
+    // Fill the journal to its capacity with this key's requests.
+    for (let sent = 0; sent < 10_000; sent += 50) await Promise.all(Array.from({ length: 50 }, () => call('GET', `/v1/campaigns/${id}`)));
+    const { requests, capacity } = await admin<{ requests: JournalEntry[]; capacity: number }>(`/__admin/requests?key=${KEY}&limit=10000`);
+    expect([requests.length, capacity]).toEqual([10_000, 10_000]);
+
+    const elsewhere: string[] = [];
+    const page = await openPage(KEY, elsewhere);
+    await tab(page, 'Journal');
+    await expect.poll(() => text(page, '[data-field=journal-count]'), { timeout: 15_000 }).toBe('10000');
+    const journalRows = page.locator('table[data-table=journal] tbody tr');
+    expect(await journalRows.count()).toBe(100);
+    await page.getByRole('button', { name: 'older ›' }).click();
+    await expect.poll(() => journalRows.first().getAttribute('data-request-id')).toBe(String((requests[10_000 - 101] as JournalEntry).id));
+
+    await tab(page, 'Campaigns');
+    await page.locator(`tr[data-campaign="${id}"]`).click();
+    await expect.poll(() => text(page, '[data-field=leads-total]')).toBe('100000');
+    const leadRows = page.locator('table[data-table=leads] tbody tr');
+    expect(await leadRows.count()).toBe(50);
+    await page.getByRole('button', { name: 'next ›' }).click();
+    await expect.poll(() => text(page, 'table[data-table=leads] tbody tr [data-field=phone_number]')).toBe(phone(50));
+    expect(await leadRows.count()).toBe(50);
+    expect(elsewhere).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   /** Each vendor's own list of its campaigns: id, status and the counters its API reports. */
   const listedByVendor: Record<string, (key: string) => Promise<Array<{ id: string; status: string; counters: Record<string, number> }>>> = {
     asisso: async (key) => {
