@@ -62,9 +62,13 @@ const MAX_BUCKETS = 120;
 /** However short an interval is asked for, a timeline has no more intervals than this. */
 const MOST_BUCKETS = 5_000;
 
-/** A DialNexa call log's status, read as the timeline counts it (see CALL_LOG in src/vendors/dialnexa/dialer.ts). */
+/**
+ * How the timeline reads a call's status: DialNexa's call log status (CALL_LOG in
+ * src/vendors/dialnexa/dialer.ts) and Asisso's run `call_status` (RUN_ENDING in
+ * src/vendors/asisso/dialer.ts). Any other status is a call still under way.
+ */
 const ANSWERED = ['completed'];
-const FAILED = ['busy', 'no_answer', 'failed'];
+const FAILED = ['busy', 'no_answer', 'no-answer', 'failed', 'error'];
 
 /**
  * What the inspector page shows of a sandbox's campaigns, read-only. Each vendor's campaigns are
@@ -83,8 +87,8 @@ export class CampaignInspector {
   readonly #dialnexaLeads: Statement<[number, string, number, number], LeadRow>;
   readonly #dialnexaCalls: Statement<[number, string, number, number], CallLogRow>;
   readonly #dialnexaCallCount: Statement<[number, string], number>;
-  readonly #dialnexaBuckets: Statement<{ sandbox: number; from: number; interval: number }, { bucket: number; placed: number; answered: number; failed: number; retried: number }>;
-  readonly #dialnexaCallSpan: Statement<[number], { first: number | null }>;
+  readonly #callBuckets: Statement<{ sandbox: number; from: number; interval: number }, { bucket: number; placed: number; answered: number; failed: number; retried: number }>;
+  readonly #firstCall: Statement<{ sandbox: number }, { first: number | null }>;
   readonly #simCampaign: Statement<[number, string, string], SimCounts>;
   readonly #simContacts: Statement<[number, string, string, number, number], Record<string, unknown>>;
   readonly #asisso: AsissoStore;
@@ -102,15 +106,17 @@ export class CampaignInspector {
     this.#dialnexaCallCount = db.prepare('SELECT count(*) FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ?').pluck() as Statement<[number, string], number>;
     const answered = ANSWERED.map((s) => `'${s}'`).join(', ');
     const failed = FAILED.map((s) => `'${s}'`).join(', ');
-    // A call is a retry when its lead was called before (the lead's second call log, or later).
-    this.#dialnexaBuckets = db.prepare(`SELECT CAST((CAST(strftime('%s', created_at) AS INTEGER) * 1000 - @from) / (@interval * 1000) AS INTEGER) AS bucket,
+    // Every campaign call of the sandbox: DialNexa's call logs and Asisso's runs, one row each.
+    const calls = `SELECT 'dialnexa' AS vendor, campaign_id AS campaign, lead_id AS contact, created_at, status, rowid AS seq
+        FROM dialnexa_call_logs WHERE sandbox_id = @sandbox AND campaign_id IS NOT NULL
+      UNION ALL
+      SELECT 'asisso', CAST(campaign_id AS TEXT), source_uuid, created_at, call_status, id FROM asisso_runs WHERE sandbox_id = @sandbox`;
+    // A call is a retry when its contact was called before in that campaign (its second call, or later).
+    this.#callBuckets = db.prepare(`SELECT CAST((CAST(strftime('%s', created_at) AS INTEGER) * 1000 - @from) / (@interval * 1000) AS INTEGER) AS bucket,
         count(*) AS placed, sum(status IN (${answered})) AS answered, sum(status IN (${failed})) AS failed, sum(nth > 1) AS retried
-      FROM (SELECT created_at, status, row_number() OVER (PARTITION BY campaign_id, lead_id ORDER BY created_at, rowid) AS nth
-            FROM dialnexa_call_logs WHERE sandbox_id = @sandbox AND campaign_id IS NOT NULL)
+      FROM (SELECT created_at, status, row_number() OVER (PARTITION BY vendor, campaign, contact ORDER BY created_at, seq) AS nth FROM (${calls}))
       GROUP BY bucket ORDER BY bucket`);
-    this.#dialnexaCallSpan = db.prepare(
-      "SELECT min(CAST(strftime('%s', created_at) AS INTEGER)) * 1000 AS first FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id IS NOT NULL",
-    );
+    this.#firstCall = db.prepare(`SELECT min(CAST(strftime('%s', created_at) AS INTEGER)) * 1000 AS first FROM (${calls})`);
     this.#simCampaign = db.prepare(`SELECT c.state,
         (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status != 'removed') AS contacts,
         (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status = 'queued') AS queued,
@@ -181,21 +187,24 @@ export class CampaignInspector {
   }
 
   /**
-   * DialNexa's calls per interval of the sandbox clock, from its call logs (what `GET
-   * /v1/call-logs` lists): placed, answered (`completed`), failed (`busy`, `no_answer`, `failed`)
-   * and retried (a lead's second call or later); with each campaign's creation and last status
-   * change marked. `intervalSeconds` is chosen to draw at most about a hundred intervals when absent,
+   * Campaign calls per interval of the sandbox clock, by the time each started, from DialNexa's call
+   * logs (what `GET /v1/call-logs` lists) and Asisso's runs (what `GET /api/v1/campaign/{id}/runs`
+   * lists): placed, answered (`completed`), failed (`busy`, `no_answer`/`no-answer`, `failed`,
+   * `error`) and retried (a contact's second call or later); with each campaign's creation and last
+   * status change marked. Sarvam's calls are not counted. `intervalSeconds` is chosen to draw at most about a hundred intervals when absent,
    * and lengthened when it would draw more than 5,000.
    */
   timeline(sandbox: Sandbox, now: Date, intervalSeconds?: number): Timeline {
-    const organization = organizationId(sandbox.key);
-    const campaigns = this.#dialnexaCampaigns.all(sandbox.id).map((row) => ({ row, summary: dialnexaSummary(row, organization) }));
-    const marks = campaigns.flatMap(({ row }) => [
-      { vendor: 'dialnexa', campaign: row.id, at: row.created_at, status: 'created' },
-      ...(row.updated_at !== row.created_at ? [{ vendor: 'dialnexa', campaign: row.id, at: row.updated_at, status: row.status }] : []),
+    const campaigns = [
+      ...this.#dialnexaCampaigns.all(sandbox.id).map((row) => ({ vendor: 'dialnexa', id: row.id, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at })),
+      ...this.#asisso.listCampaigns(sandbox.id).reverse().map((row) => ({ vendor: 'asisso', id: String(row.id), status: row.state, createdAt: row.created_at, updatedAt: row.updated_at })),
+    ];
+    const marks = campaigns.flatMap((c) => [
+      { vendor: c.vendor, campaign: c.id, at: c.createdAt, status: 'created' },
+      ...(c.updatedAt !== c.createdAt ? [{ vendor: c.vendor, campaign: c.id, at: c.updatedAt, status: c.status }] : []),
     ]);
-    const firstCall = this.#dialnexaCallSpan.get(sandbox.id)?.first ?? null;
-    const starts = [firstCall, ...campaigns.map(({ row }) => Date.parse(row.created_at))].filter((ms): ms is number => ms !== null && Number.isFinite(ms));
+    const firstCall = this.#firstCall.get({ sandbox: sandbox.id })?.first ?? null;
+    const starts = [firstCall, ...campaigns.map((c) => Date.parse(c.createdAt))].filter((ms): ms is number => ms !== null && Number.isFinite(ms));
     const end = now.getTime();
     const begin = Math.min(end, ...starts);
     const shortest = Math.ceil((end - begin) / 1000 / MOST_BUCKETS);
@@ -205,7 +214,7 @@ export class CampaignInspector {
     const count = Math.max(1, Math.floor((end - from) / (interval * 1000)) + 1);
     const buckets: TimelineBucket[] = Array.from({ length: count }, (_, i) => ({ start: new Date(from + i * interval * 1000).toISOString(), placed: 0, answered: 0, failed: 0, retried: 0 }));
     const totals = { placed: 0, answered: 0, failed: 0, retried: 0 };
-    for (const row of this.#dialnexaBuckets.all({ sandbox: sandbox.id, from, interval })) {
+    for (const row of this.#callBuckets.all({ sandbox: sandbox.id, from, interval })) {
       const bucket = buckets[row.bucket];
       if (!bucket) continue;
       for (const name of ['placed', 'answered', 'failed', 'retried'] as const) {

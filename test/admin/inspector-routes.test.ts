@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN_SPEC_FILE, SPEC_CACHE_DIR } from '../../src/app.js';
 import { loadSpec } from '../../src/engine/spec/load.js';
+import { apiKeyHeaderAuth } from '../helpers/caller.js';
 import { testMock } from '../helpers/mock.js';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -108,6 +109,37 @@ describe('the routes the inspector reads', () => {
     const served = [...new Set(mock.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/__admin/')).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`))].sort();
     expect(documented).toEqual(served);
     expect(loadSpec(ADMIN_SPEC_FILE, SPEC_CACHE_DIR).operations.length).toBe(served.length);
+  });
+});
+
+describe("the timeline of Asisso's calls", () => {
+  const { mock, as } = testMock({ speed: 0, auth: apiKeyHeaderAuth });
+  afterAll(() => mock.close());
+  const KEY = 'asisso_timeline';
+
+  it("counts the runs GET /api/v1/campaign/{id}/runs lists: placed, answered, failed (not_connected) and retried (tagged retry)", async () => {
+    expect((await mock.app.request(`/__admin/fixtures?key=${KEY}`, json({ name: 'asisso/campaigns' }))).status).toBe(200);
+    await mock.app.request(`/__admin/clock/advance?key=${KEY}`, json({ seconds: 7200 }));
+    const { campaigns } = (await as(KEY)('GET', '/api/v1/campaign/')).body as { campaigns: Array<{ id: number }> };
+    const runs: Array<{ is_completed: boolean; gathered_context: { call_tags: string[] } }> = [];
+    for (const { id } of campaigns) {
+      for (let page = 1; ; page++) {
+        const body = (await as(KEY)('GET', `/api/v1/campaign/${id}/runs?page=${page}&limit=100`)).body as { runs: typeof runs; total_pages: number };
+        runs.push(...body.runs);
+        if (page >= body.total_pages) break;
+      }
+    }
+    const ended = runs.filter((run) => run.is_completed);
+    const notConnected = (run: (typeof runs)[number]) => run.gathered_context.call_tags.includes('not_connected');
+    const timeline = (await (await mock.app.request(`/__admin/timeline?key=${KEY}`)).json()) as { totals: Record<string, number>; marks: Array<{ vendor: string }> };
+    expect(runs.length).toBeGreaterThan(10);
+    expect(timeline.totals).toEqual({
+      placed: runs.length,
+      answered: ended.filter((run) => !notConnected(run)).length,
+      failed: ended.filter(notConnected).length,
+      retried: runs.filter((run) => run.gathered_context.call_tags.includes('retry')).length,
+    });
+    expect(new Set(timeline.marks.map((mark) => mark.vendor))).toEqual(new Set(['asisso']));
   });
 });
 
