@@ -1,11 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN_SPEC_FILE, SPEC_CACHE_DIR } from '../../src/app.js';
+import { ADMIN_SPEC_FILE, INSPECTOR_PAGE_DIR, SPEC_CACHE_DIR } from '../../src/app.js';
 import { loadSpec } from '../../src/engine/spec/load.js';
 import { apiKeyHeaderAuth } from '../helpers/caller.js';
 import { testMock } from '../helpers/mock.js';
+import { startMock } from '../../src/start-mock.js';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -192,5 +194,43 @@ describe('the inspector page', () => {
     } finally {
       guarded.mock.close();
     }
+  });
+});
+
+/** A GET with a Host header of our choosing (fetch sets its own). */
+function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the inspector page of a mock bound to every address', () => {
+  it('is refused under a name a web page could control, and is the same static page whatever ?key= it is given', async () => {
+    const mock = await startMock({ host: '0.0.0.0' });
+    try {
+      for (const path of ['/__admin/ui', '/__admin/ui/inspector.js', '/__admin/sandboxes']) {
+        expect([path, (await getWithHost(`${mock.url}${path}`, 'rebind.attacker.example')).status]).toEqual([path, 403]);
+      }
+      const plain = await getWithHost(`${mock.url}/__admin/ui`, '192.0.2.10');
+      expect(plain.status).toBe(200);
+      const keyed = await getWithHost(`${mock.url}/__admin/ui?key=${encodeURIComponent('dnx_secret"><script>alert(1)</script>')}`, '192.0.2.10');
+      expect(keyed.body).toBe(plain.body);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('reads nothing but documented control plane routes', () => {
+    const script = readFileSync(`${INSPECTOR_PAGE_DIR}inspector.js`, 'utf8');
+    const used = [...new Set([...script.matchAll(/['`](\/__admin\/[a-z/]+)/g)].map((m) => (m[1] as string).replace(/\/$/, '')))].sort();
+    const documented = Object.keys(loadSpec(ADMIN_SPEC_FILE, SPEC_CACHE_DIR).document.paths ?? {});
+    expect(used.length).toBeGreaterThan(8);
+    expect(used.filter((path) => !documented.includes(path))).toEqual([]);
   });
 });
