@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -166,6 +167,49 @@ describe.skipIf(!available)('the inspector page, in headless Chromium', () => {
     expect(JSON.parse((await page.locator('[data-field=request-body]').textContent()) ?? '')).toEqual({ name: 42 });
     expect(elsewhere).toEqual([]);
     await page.close();
+  });
+
+  it('lists the webhooks a sandbox sent with their target, status, attempts, signature header and payload', async () => {
+    const KEY = 'dnx_inspector_webhooks';
+    const call = vendor(KEY);
+    // A receiver that takes every delivery, so that none is retried while the page is read.
+    const receiver: Server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (receiver.address() as { port: number }).port;
+      expect((await call('POST', '/v1/user-webhooks', { url: `http://127.0.0.1:${port}/hooks`, secret: 'whsec_page', events: ['call.completed', 'call.failed'] })).status).toBe(201);
+      const created = await call('POST', '/v1/campaigns', { name: 'Hooked', agent_id: 'agt_1', from_phone_number: '+14155550100', retry_config: { max_retries: 0, retry_interval_minutes: 1 } });
+      const form = new FormData();
+      form.append('file', new Blob(['phone_number\n+14155551000\n+14155550004\n'], { type: 'text/csv' }), 'leads.csv');
+      await fetch(`${mock.url}/v1/campaigns-leads/upload-file/${created.body.id as string}`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: form });
+      await mock.advance(3600, KEY);
+      const { webhooks } = await admin<{ webhooks: Array<{ id: number; url: string; status: string; attempts: number; max_attempts: number; headers: Record<string, string>; body: { event: string } }> }>(
+        `/__admin/webhooks?key=${KEY}`,
+      );
+      expect(webhooks.length).toBe(2);
+
+      const elsewhere: string[] = [];
+      const page = await openPage(KEY, elsewhere);
+      await tab(page, 'Webhooks');
+      await expect.poll(() => page.locator('table[data-table=webhooks] tbody tr[data-webhook]').count()).toBe(2);
+      for (const hook of webhooks) {
+        const row = `tr[data-webhook="${hook.id}"]`;
+        expect(await text(page, `${row} [data-field=url]`)).toBe(hook.url);
+        expect(await text(page, `${row} [data-field=status] .badge`)).toBe(hook.status);
+        expect(await text(page, `${row} [data-field=attempts]`)).toBe(`${hook.attempts}/${hook.max_attempts}`);
+        const signature = Object.entries(hook.headers).find(([name]) => /signature/i.test(name)) as [string, string];
+        expect(await text(page, `${row} [data-field=signature]`)).toBe(`${signature[0]}: ${signature[1]}`);
+        expect(await text(page, `${row} summary`)).toBe(hook.body.event);
+      }
+      expect(webhooks.map((hook) => hook.body.event).sort()).toEqual(['call.completed', 'call.failed']);
+      expect(elsewhere).toEqual([]);
+      await page.close();
+    } finally {
+      receiver.close();
+    }
   });
 
   it('stays usable with a full journal of 10,000 requests and a campaign of 100,000 leads: both are shown a page at a time', async () => {
