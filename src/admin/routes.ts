@@ -25,6 +25,8 @@ export interface AdminOptions {
 
 const DEFAULT_JOURNAL_PAGE = 1000;
 const MAX_JOURNAL_PAGE = 10_000;
+const DEFAULT_SANDBOX_PAGE = 1000;
+const MAX_SANDBOX_PAGE = 100_000;
 const DEFAULT_LEADS_PAGE = 50;
 const MAX_LEADS_PAGE = 1000;
 
@@ -212,9 +214,12 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
 
   /**
    * The sandboxes that exist (with a keys file, only listed keys'), with what the journal holds of
-   * each: the vendors it called, how many requests, and when the last came. Listing creates none.
+   * each: the vendors it called, how many requests, and when the last came. The most recently
+   * active first, `?limit=` of them (default 1,000); `total` counts them all. Listing creates no
+   * sandbox and loads none.
    */
   admin.get('/sandboxes', (c) => {
+    const limit = wholeNumber(c, 'limit', 1, MAX_SANDBOX_PAGE) ?? DEFAULT_SANDBOX_PAGE;
     const activity = new Map<string, { vendors: Set<string>; requests: number; last: string }>();
     for (const entry of journal.find()) {
       if (entry.key === null) continue;
@@ -224,20 +229,13 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
       seen.last = entry.time;
       activity.set(entry.key, seen);
     }
-    const list = sandboxes.list().map(({ key, createdAt }) => {
-      const sandbox = sandboxes.resolve(key) as Sandbox;
+    const all = sandboxes.list().map(({ key, createdAt, scenario }) => {
       const seen = activity.get(key);
-      return {
-        key,
-        vendors: seen ? [...seen.vendors].sort() : [],
-        requests: seen?.requests ?? 0,
-        lastActivity: seen?.last ?? createdAt,
-        createdAt,
-        scenario: sandbox.scenario,
-        now: clocks.now(sandbox).toISOString(),
-      };
+      return { key, vendors: seen ? [...seen.vendors].sort() : [], requests: seen?.requests ?? 0, lastActivity: seen?.last ?? createdAt, createdAt, scenario };
     });
-    return c.json({ sandboxes: list });
+    // ISO times of one format sort as text; the newest sandbox first among equals.
+    all.reverse().sort((a, b) => (a.lastActivity < b.lastActivity ? 1 : a.lastActivity > b.lastActivity ? -1 : 0));
+    return c.json({ sandboxes: all.slice(0, limit), total: all.length });
   });
 
   admin.get('/campaigns', (c) => c.json({ campaigns: campaigns.campaigns(sandboxOf(c)) }));

@@ -40,6 +40,11 @@ describe('the routes the inspector reads', () => {
     expect(sandboxes.find((s) => s.key === 'dnx_inspect_b')).toMatchObject({ vendors: ['dialnexa'], requests: 2, scenario: null });
     const journal = (await (await mock.app.request('/__admin/requests?key=dnx_inspect_b')).json()) as { requests: Array<{ time: string }> };
     expect(sandboxes.find((s) => s.key === 'dnx_inspect_b')?.lastActivity).toBe(journal.requests.at(-1)?.time);
+    await as('dnx_inspect_c')('GET', '/v1/campaigns/cmp_nothere');
+    const first = (await (await mock.app.request('/__admin/sandboxes?limit=1')).json()) as SandboxListing & { total: number };
+    expect(first.sandboxes.map((s) => s.key)).toEqual(['dnx_inspect_c']);
+    expect(first.total).toBe(mock.db.prepare('SELECT count(*) FROM sandboxes').pluck().get());
+    expect((await mock.app.request('/__admin/sandboxes?limit=0')).status).toBe(400);
   });
 
   it("reports a DialNexa campaign's status and counters as GET /v1/campaigns/{id} does, with a page of its leads and its calls", async () => {

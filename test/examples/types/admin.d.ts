@@ -227,8 +227,9 @@ export interface paths {
         };
         /**
          * The sandboxes that exist
-         * @description Every sandbox that exists (with a keys file, only the listed keys'), oldest first, with what
-         *     the journal holds of it: the vendors it called, how many requests, the time of the last.
+         * @description The sandboxes that exist (with a keys file, only the listed keys'), with what the journal
+         *     holds of each: the vendors it called, how many of its requests it still holds, the time of
+         *     the last. The most recently active first, `?limit=` of them; `total` counts them all.
          *     Listing creates no sandbox.
          */
         get: operations["listSandboxes"];
@@ -936,7 +937,10 @@ export interface operations {
     };
     listSandboxes: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Sandboxes to list at most. */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -964,16 +968,15 @@ export interface operations {
                             lastActivity: string;
                             /** Format: date-time */
                             createdAt: string;
+                            /** @description Its sticky scenario. */
                             scenario: string | null;
-                            /**
-                             * Format: date-time
-                             * @description The time on its clock.
-                             */
-                            now: string;
                         }[];
+                        /** @description How many sandboxes exist. */
+                        total: number;
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     listCampaigns: {
