@@ -269,6 +269,9 @@ describe.skipIf(!available)('the inspector page, in headless Chromium', () => {
     const KEY = `${name}_inspector_page`;
     const elsewhere: string[] = [];
     const page = await openPage(KEY, elsewhere);
+    // Looking creates no sandbox; the controls do.
+    await expect.poll(() => text(page, '#panel')).toContain('has no sandbox yet');
+    expect((await admin<{ sandboxes: Array<{ key: string }> }>('/__admin/sandboxes')).sandboxes.map((s) => s.key)).not.toContain(KEY);
     await page.locator('#fixture-name').selectOption(fixture);
     await page.locator('#fixture-load').click();
     await expect.poll(() => page.locator('table[data-table=campaigns] tbody tr[data-campaign]').count()).toBeGreaterThan(0);

@@ -24,6 +24,8 @@
     chart: null,
     /** What the panel shows, so that a poll that finds nothing new leaves it alone. */
     shown: '',
+    /** What the sandbox picker lists, likewise. */
+    picker: '',
     scenarios: [],
     fixtures: [],
   };
@@ -58,17 +60,24 @@
 
   // ---- sandbox picker ------------------------------------------------------------------------
 
+  /**
+   * Refreshes the picker (only when the list changed, so an open drop-down stays open) and says
+   * whether the chosen key has a sandbox: the page does not create one just by looking.
+   */
   async function refreshSandboxes() {
-    const { sandboxes } = await api('/__admin/sandboxes');
-    const select = $('sandbox');
+    const { sandboxes, total } = await api('/__admin/sandboxes');
     const chosen = state.key;
-    const options = sandboxes.map((s) =>
-      h('option', { value: s.key, selected: s.key === chosen }, `${s.key} — ${s.vendors.join(', ') || 'no requests'} · ${s.requests} req · ${new Date(s.lastActivity).toLocaleTimeString()}`),
-    );
-    if (chosen && !sandboxes.some((s) => s.key === chosen)) options.unshift(h('option', { value: chosen, selected: true }, `${chosen} (no sandbox yet)`));
-    if (!chosen) options.unshift(h('option', { value: '', selected: true }, sandboxes.length ? 'choose a sandbox…' : 'no sandboxes yet'));
-    select.replaceChildren(...options);
-    return sandboxes.find((s) => s.key === chosen);
+    const listing = sandboxes.find((s) => s.key === chosen);
+    const labels = sandboxes.map((s) => [s.key, `${s.key} — ${s.vendors.join(', ') || 'no requests'} · ${s.requests} req · ${new Date(s.lastActivity).toLocaleTimeString()}`]);
+    if (chosen && !listing) labels.unshift([chosen, `${chosen} (no sandbox yet)`]);
+    if (!chosen) labels.unshift(['', sandboxes.length ? 'choose a sandbox…' : 'no sandboxes yet']);
+    const picker = JSON.stringify([chosen, labels]);
+    if (picker !== state.picker) {
+      state.picker = picker;
+      $('sandbox').replaceChildren(...labels.map(([key, label]) => h('option', { value: key, selected: key === chosen }, label)));
+    }
+    // Beyond the listed page, a key may still have a sandbox.
+    return { listing, exists: listing !== undefined || sandboxes.length < total };
   }
 
   function openSandbox(key) {
@@ -397,16 +406,22 @@
     state.polling = true;
     state.again = false;
     try {
-      const sandbox = await refreshSandboxes();
-      if (!state.key) {
-        $('panel').replaceChildren(h('p', { className: 'empty' }, 'Pick a sandbox by its API key. A sandbox appears once a request with its key has reached the mock.'));
-        $('controls').replaceChildren();
+      const { listing, exists } = await refreshSandboxes();
+      if (!state.key || !exists) {
+        const message = state.key
+          ? `"${state.key}" has no sandbox yet: it gets one when a request with this key reaches the mock, or when a control below is used.`
+          : 'Pick a sandbox by its API key. A sandbox appears once a request with its key has reached the mock.';
+        state.journal = [];
+        state.shown = '';
+        $('panel').replaceChildren(h('p', { className: 'empty' }, message));
+        if (state.key && !$('controls').contains(document.activeElement)) renderControls(null);
+        if (!state.key) $('controls').replaceChildren();
         $('clock').textContent = '';
         return;
       }
       const [{ now }, { scenario }] = await Promise.all([api(withKey('/__admin/clock')), api(withKey('/__admin/scenario'))]);
       $('clock').textContent = `sandbox clock ${now}`;
-      await readJournal(sandbox?.requests);
+      await readJournal(listing?.requests);
       const active = document.activeElement;
       if (!$('controls').contains(active)) renderControls(scenario);
       const view = VIEWS[state.tab];
