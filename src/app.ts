@@ -193,7 +193,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const readAdminSpec = () => (adminSpec ??= loadSpec(ADMIN_SPEC_FILE, SPEC_CACHE_DIR));
   app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR, adminSpec: readAdminSpec }));
   app.route('/__admin', inspectorPageRoutes({ assetsDir: INSPECTOR_ASSETS_DIR }));
-  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock, reset, webhooks, campaigns: new CampaignInspector(db) }));
+  let inspector: CampaignInspector | undefined;
+  const campaigns = () => (inspector ??= new CampaignInspector(db));
+  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock, reset, webhooks, campaigns }));
   const pipeline: Pipeline = {
     sandboxes,
     logger,

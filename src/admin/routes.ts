@@ -19,8 +19,8 @@ export interface AdminOptions {
   journal: Journal;
   scenarios: ScenarioRuntime;
   fixtures: FixtureCatalog;
-  /** What the inspector reads of a sandbox's campaigns (read-only). */
-  campaigns: CampaignInspector;
+  /** What the inspector reads of a sandbox's campaigns (read-only); built when first asked for, so startup pays nothing for it. */
+  campaigns: () => CampaignInspector;
 }
 
 const DEFAULT_JOURNAL_PAGE = 1000;
@@ -238,13 +238,13 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
     return c.json({ sandboxes: all.slice(0, limit), total: all.length });
   });
 
-  admin.get('/campaigns', (c) => c.json({ campaigns: campaigns.campaigns(sandboxOf(c)) }));
+  admin.get('/campaigns', (c) => c.json({ campaigns: campaigns().campaigns(sandboxOf(c)) }));
 
   admin.get('/campaigns/:vendor/:id', (c) => {
     const sandbox = sandboxOf(c);
     const limit = wholeNumber(c, 'limit', 1, MAX_LEADS_PAGE) ?? DEFAULT_LEADS_PAGE;
     const offset = wholeNumber(c, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-    const detail = campaigns.campaign(sandbox, c.req.param('vendor'), c.req.param('id'), { offset, limit });
+    const detail = campaigns().campaign(sandbox, c.req.param('vendor'), c.req.param('id'), { offset, limit });
     if (!detail) throw new AdminError(404, `the sandbox of "${sandbox.key}" has no ${c.req.param('vendor')} campaign "${c.req.param('id')}"; GET /__admin/campaigns?key=… lists them`);
     return c.json(detail);
   });
@@ -252,7 +252,7 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
   admin.get('/timeline', (c) => {
     const sandbox = sandboxOf(c);
     const interval = wholeNumber(c, 'interval', 1, MAX_ADVANCE_SECONDS);
-    return c.json(campaigns.timeline(sandbox, clocks.now(sandbox), interval));
+    return c.json(campaigns().timeline(sandbox, clocks.now(sandbox), interval));
   });
 
   return admin;

@@ -191,8 +191,8 @@ export class CampaignInspector {
    * logs (what `GET /v1/call-logs` lists) and Asisso's runs (what `GET /api/v1/campaign/{id}/runs`
    * lists): placed, answered (`completed`), failed (`busy`, `no_answer`/`no-answer`, `failed`,
    * `error`) and retried (a contact's second call or later); with each campaign's creation and last
-   * status change marked. Sarvam's calls are not counted. `intervalSeconds` is chosen to draw at most about a hundred intervals when absent,
-   * and lengthened when it would draw more than 5,000.
+   * status change marked. Sarvam's calls are not counted. `intervalSeconds` is chosen to draw at
+   * most about a hundred intervals when absent, and lengthened when it would draw more than 5,000.
    */
   timeline(sandbox: Sandbox, now: Date, intervalSeconds?: number): Timeline {
     const campaigns = [
