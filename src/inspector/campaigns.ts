@@ -106,15 +106,23 @@ export class CampaignInspector {
     this.#dialnexaCallCount = db.prepare('SELECT count(*) FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ?').pluck() as Statement<[number, string], number>;
     const answered = ANSWERED.map((s) => `'${s}'`).join(', ');
     const failed = FAILED.map((s) => `'${s}'`).join(', ');
-    // Every campaign call of the sandbox: DialNexa's call logs and Asisso's runs, one row each.
-    const calls = `SELECT 'dialnexa' AS vendor, campaign_id AS campaign, lead_id AS contact, created_at, status, rowid AS seq
+    // Every campaign call of the sandbox, one row each: DialNexa's call logs, Asisso's runs, and
+    // Sarvam's call attempts as the webhook deliveries of campaigns with a webhook carry them
+    // (Sarvam's "Webhook payload" page: executed_at, connectivity_status, retry_attempt).
+    const calls = `SELECT 'dialnexa' AS vendor, campaign_id AS campaign, lead_id AS contact, created_at, status, rowid AS seq, NULL AS retry
         FROM dialnexa_call_logs WHERE sandbox_id = @sandbox AND campaign_id IS NOT NULL
       UNION ALL
-      SELECT 'asisso', CAST(campaign_id AS TEXT), source_uuid, created_at, call_status, id FROM asisso_runs WHERE sandbox_id = @sandbox`;
-    // A call is a retry when its contact was called before in that campaign (its second call, or later).
+      SELECT 'asisso', CAST(campaign_id AS TEXT), source_uuid, created_at, call_status, id, NULL FROM asisso_runs WHERE sandbox_id = @sandbox
+      UNION ALL
+      SELECT 'sarvam', campaign_id, attempt_id, payload ->> '$.executed_at',
+        CASE payload ->> '$.connectivity_status' WHEN 'connected' THEN 'completed' ELSE payload ->> '$.connectivity_status' END,
+        seq, (payload ->> '$.retry_attempt') > 0
+        FROM sarvam_webhook_deliveries WHERE sandbox_id = @sandbox`;
+    // A call is a retry when its contact was called before in that campaign (its second call, or
+    // later), or, for Sarvam, when the attempt says so.
     this.#callBuckets = db.prepare(`SELECT CAST((CAST(strftime('%s', created_at) AS INTEGER) * 1000 - @from) / (@interval * 1000) AS INTEGER) AS bucket,
-        count(*) AS placed, sum(status IN (${answered})) AS answered, sum(status IN (${failed})) AS failed, sum(nth > 1) AS retried
-      FROM (SELECT created_at, status, row_number() OVER (PARTITION BY vendor, campaign, contact ORDER BY created_at, seq) AS nth FROM (${calls}))
+        count(*) AS placed, sum(status IN (${answered})) AS answered, sum(status IN (${failed})) AS failed, sum(coalesce(retry, nth > 1)) AS retried
+      FROM (SELECT created_at, status, retry, row_number() OVER (PARTITION BY vendor, campaign, contact ORDER BY created_at, seq) AS nth FROM (${calls}))
       GROUP BY bucket ORDER BY bucket`);
     this.#firstCall = db.prepare(`SELECT min(CAST(strftime('%s', created_at) AS INTEGER)) * 1000 AS first FROM (${calls})`);
     this.#simCampaign = db.prepare(`SELECT c.state,
@@ -190,14 +198,20 @@ export class CampaignInspector {
    * Campaign calls per interval of the sandbox clock, by the time each started, from DialNexa's call
    * logs (what `GET /v1/call-logs` lists) and Asisso's runs (what `GET /api/v1/campaign/{id}/runs`
    * lists): placed, answered (`completed`), failed (`busy`, `no_answer`/`no-answer`, `failed`,
-   * `error`) and retried (a contact's second call or later); with each campaign's creation and last
-   * status change marked. Sarvam's calls are not counted. `intervalSeconds` is chosen to draw at
+   * `error`) and retried (a contact's second call or later); and Sarvam's call attempts, from the
+   * webhook deliveries its campaigns with a webhook send (what `GET …/campaigns/{id}/webhooks`
+   * lists), by `connectivity_status` and `retry_attempt`. Each campaign's creation and last status
+   * change is marked. `intervalSeconds` is chosen to draw at
    * most about a hundred intervals when absent, and lengthened when it would draw more than 5,000.
    */
   timeline(sandbox: Sandbox, now: Date, intervalSeconds?: number): Timeline {
     const campaigns = [
       ...this.#dialnexaCampaigns.all(sandbox.id).map((row) => ({ vendor: 'dialnexa', id: row.id, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at })),
       ...this.#asisso.listCampaigns(sandbox.id).reverse().map((row) => ({ vendor: 'asisso', id: String(row.id), status: row.state, createdAt: row.created_at, updatedAt: row.updated_at })),
+      ...this.#sarvamIds.all(sandbox.id).map((id) => {
+        const row = this.#sarvam.campaignById(sandbox.id, id) as SarvamCampaignRow;
+        return { vendor: 'sarvam', id: row.id, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at };
+      }),
     ];
     const marks = campaigns.flatMap((c) => [
       { vendor: c.vendor, campaign: c.id, at: c.createdAt, status: 'created' },

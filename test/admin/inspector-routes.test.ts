@@ -150,6 +150,32 @@ describe("the timeline of Asisso's calls", () => {
   });
 });
 
+describe("the timeline of Sarvam's call attempts", () => {
+  const { mock, as } = testMock({ speed: 0, auth: apiKeyHeaderAuth });
+  afterAll(() => mock.close());
+  const KEY = 'sarvam_timeline';
+  const WORKSPACE = '/api/scheduling/v1/orgs/org-demo/workspaces/ws-demo';
+
+  it("counts the attempts its webhook deliveries carry: connected ones answered, the others failed, retry_attempt > 0 retried", async () => {
+    expect((await mock.app.request(`/__admin/fixtures?key=${KEY}`, json({ name: 'sarvam/campaigns' }))).status).toBe(200);
+    await mock.app.request(`/__admin/clock/advance?key=${KEY}`, json({ seconds: 7200 }));
+    const { items: campaigns } = (await as(KEY)('GET', `${WORKSPACE}/campaigns?limit=100`)).body as { items: Array<{ campaign_id: string }> };
+    const attempts: Array<{ connectivity_status: string; retry_attempt: number }> = [];
+    for (const { campaign_id } of campaigns) {
+      const { items } = (await as(KEY)('GET', `${WORKSPACE}/campaigns/${campaign_id}/webhooks?limit=250`)).body as { items: Array<{ payload: (typeof attempts)[number] }> };
+      attempts.push(...items.map((item) => item.payload));
+    }
+    const timeline = (await (await mock.app.request(`/__admin/timeline?key=${KEY}`)).json()) as { totals: Record<string, number> };
+    expect(attempts.length).toBeGreaterThan(5);
+    expect(timeline.totals).toEqual({
+      placed: attempts.length,
+      answered: attempts.filter((a) => a.connectivity_status === 'connected').length,
+      failed: attempts.filter((a) => a.connectivity_status !== 'connected').length,
+      retried: attempts.filter((a) => a.retry_attempt > 0).length,
+    });
+  });
+});
+
 describe('the sandbox list with a keys file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-inspector-keys-'));
   const keysFile = join(dir, 'keys.yaml');

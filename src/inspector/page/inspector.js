@@ -179,7 +179,7 @@
       'div',
       { className: 'totals', 'data-table': 'timeline-totals' },
       ['placed', 'answered', 'failed', 'retried'].map((name) => h('span', { className: `total ${name}` }, h('small', {}, name), ' ', h('strong', { 'data-total': name }, timeline.totals[name]))),
-      h('small', {}, ` per ${formatSeconds(timeline.intervalSeconds)} of the sandbox clock: DialNexa's call logs and Asisso's runs, by start time`),
+      h('small', {}, ` per ${formatSeconds(timeline.intervalSeconds)} of the sandbox clock: DialNexa's call logs, Asisso's runs and Sarvam's call attempts, by start time`),
     );
     const holder = h('div', { className: 'chart', 'data-chart': 'timeline' });
     const marks = h(

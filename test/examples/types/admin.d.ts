@@ -298,8 +298,10 @@ export interface paths {
          *     from DialNexa's call logs (what `GET /v1/call-logs` lists) and Asisso's runs (what
          *     `GET /api/v1/campaign/{id}/runs` lists): placed, answered (`completed`), failed (`busy`,
          *     `no_answer` or `no-answer`, `failed`, `error`: Asisso's runs tagged `not_connected`) and
-         *     retried (a contact's second call or later). Each campaign's creation and last status change
-         *     are marked. Sarvam's calls are not counted.
+         *     retried (a contact's second call or later); and Sarvam's call attempts, from the webhook
+         *     deliveries of its campaigns that have a webhook (what `GET …/campaigns/{id}/webhooks`
+         *     lists): answered when `connectivity_status` is `connected`, failed otherwise, retried when
+         *     `retry_attempt` is above 0. Each campaign's creation and last status change are marked.
          */
         get: operations["getTimeline"];
         put?: never;
