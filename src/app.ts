@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { docsRoutes } from './admin/docs.js';
 import { adminGuard } from './admin/guard.js';
+import { inspectorPageRoutes } from './admin/ui.js';
 import { adminError, adminRoutes } from './admin/routes.js';
 import { Clocks } from './clock/clock.js';
 import { loadKeysFile, type KeyList } from './config/keys-file.js';
@@ -18,6 +19,7 @@ import { loadSpec, type Spec } from './engine/spec/load.js';
 import { compileSpecs } from './engine/spec/compile.js';
 import type { VendorModule } from './engine/vendor.js';
 import { FixtureCatalog } from './fixtures/catalog.js';
+import { CampaignInspector } from './inspector/campaigns.js';
 import { Journal } from './journal/journal.js';
 import { loadScenarios } from './scenarios/catalog.js';
 import { ScenarioRuntime, unknownScenario } from './scenarios/runtime.js';
@@ -33,6 +35,8 @@ import { VENDORS } from './vendors/registry.js';
 
 /** The bundled specs, scenarios and fixtures, at the package root (one level above `src/` and `dist/`). */
 export const SPECS_DIR = fileURLToPath(new URL('../specs/', import.meta.url));
+/** The control plane's own OpenAPI document (`/__admin/specs/admin.json`). */
+export const ADMIN_SPEC_FILE = fileURLToPath(new URL('../specs/admin.yaml', import.meta.url));
 export const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 /** The specs parsed by `npm run build` (see loadSpec). */
@@ -41,6 +45,9 @@ export const SPEC_CACHE_DIR = fileURLToPath(new URL('../dist/spec-cache/', impor
 export const SCENARIO_CACHE_FILE = fileURLToPath(new URL('../dist/scenario-cache.json', import.meta.url));
 /** The API reference page's script, copied there by `npm run build`. */
 export const DOCS_ASSETS_DIR = fileURLToPath(new URL('../dist/docs-assets/', import.meta.url));
+/** The inspector page's files as written (`src/inspector/page/`), and where `npm run build` puts them with uPlot. */
+export const INSPECTOR_PAGE_DIR = fileURLToPath(new URL('../src/inspector/page/', import.meta.url));
+export const INSPECTOR_ASSETS_DIR = fileURLToPath(new URL('../dist/inspector-assets/', import.meta.url));
 
 export interface MockAppOptions {
   /** The vendors to serve, each at its base path. Default: every vendor campaign-mock ships (`VENDORS`). */
@@ -194,8 +201,13 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const looselyRouted = [...specs].filter(([vendor]) => vendor.pathMatching === 'express');
   const app = new Hono({ getPath: routingPath(looselyRouted.map(([vendor, spec]) => ({ basePath: vendor.basePath, templates: spec.operations.map((op) => op.path) }))) });
   app.use('/__admin/*', ...adminGuard({ ...(options.adminToken ? { token: options.adminToken } : {}), allowedHosts: options.allowedHosts ?? [] }));
-  app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR }));
-  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock: advance, reset, webhooks }));
+  let adminSpec: Spec | undefined;
+  const readAdminSpec = () => (adminSpec ??= loadSpec(ADMIN_SPEC_FILE, SPEC_CACHE_DIR));
+  app.route('/__admin', docsRoutes({ vendors: specs, assetsDir: DOCS_ASSETS_DIR, adminSpec: readAdminSpec }));
+  app.route('/__admin', inspectorPageRoutes({ assetsDir: INSPECTOR_ASSETS_DIR }));
+  let inspector: CampaignInspector | undefined;
+  const campaigns = () => (inspector ??= new CampaignInspector(db));
+  app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock: advance, reset, webhooks, campaigns }));
   const pipeline: Pipeline = {
     sandboxes,
     logger,

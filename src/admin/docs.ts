@@ -9,6 +9,8 @@ export interface DocsOptions {
   vendors: ReadonlyMap<VendorModule, Spec>;
   /** Where the build put the reference page's script (see src/build/assets.ts). */
   assetsDir: string;
+  /** The control plane's own OpenAPI document (specs/admin.yaml), read when first asked for. */
+  adminSpec: () => Spec;
 }
 
 const SCRIPT = 'scalar-api-reference.js';
@@ -17,10 +19,10 @@ const SCRIPT = 'scalar-api-reference.js';
  * The API reference page (`/__admin/docs`): the bundled specs in Scalar's interactive reference,
  * served entirely by the mock, with "try it" sending its requests to the mock itself.
  */
-export function docsRoutes({ vendors, assetsDir }: DocsOptions): Hono {
+export function docsRoutes({ vendors, assetsDir, adminSpec }: DocsOptions): Hono {
   const docs = new Hono();
   const script = join(assetsDir, SCRIPT);
-  const byName = new Map([...vendors].map(([vendor, spec]) => [vendor.name, { vendor, spec }]));
+  const byName = new Map<string, () => Spec>([...[...vendors].map(([vendor, spec]) => [vendor.name, () => spec] as const), ['admin', adminSpec]]);
 
   docs.get('/docs', (c) => {
     const sources = [...vendors.keys()].map((vendor, index) => ({ title: vendor.title, slug: vendor.name, url: `/__admin/specs/${vendor.name}.json`, default: index === 0 }));
@@ -36,14 +38,15 @@ export function docsRoutes({ vendors, assetsDir }: DocsOptions): Hono {
     return c.body(readFileSync(script));
   });
 
-  // Each spec as JSON, with this mock listed first among its servers, so "try it" calls the mock.
+  // Each spec as JSON (the vendors' and the control plane's own), with this mock listed first among
+  // its servers, so "try it" calls the mock.
   docs.get('/specs/:file', (c) => {
     const name = c.req.param('file').replace(/\.json$/, '');
-    const entry = byName.get(name);
-    if (!entry) return c.json(adminError(`no spec "${c.req.param('file')}"; there are ${[...byName.keys()].map((n) => `${n}.json`).join(', ')}`), 404);
+    const spec = byName.get(name)?.();
+    if (!spec) return c.json(adminError(`no spec "${c.req.param('file')}"; there are ${[...byName.keys()].map((n) => `${n}.json`).join(', ')}`), 404);
     const origin = new URL(c.req.url).origin;
-    const servers = [{ url: origin, description: 'this campaign-mock' }, ...(entry.spec.document.servers ?? []).filter((s) => !s.url.startsWith('http://localhost'))];
-    return c.json({ ...entry.spec.document, servers });
+    const servers = [{ url: origin, description: 'this campaign-mock' }, ...(spec.document.servers ?? []).filter((s) => !s.url.startsWith('http://localhost'))];
+    return c.json({ ...spec.document, servers });
   });
 
   return docs;
@@ -60,6 +63,7 @@ function page(sources: Array<{ title: string; slug: string; url: string; default
     <title>campaign-mock API reference</title>
   </head>
   <body>
+    <a href="/__admin/ui" style="position: fixed; top: 0.5rem; right: 1rem; z-index: 1000; font: 14px system-ui, sans-serif">Inspector</a>
     <div id="app"></div>
     <script src="/__admin/docs/${SCRIPT}"></script>
     <script>

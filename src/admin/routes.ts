@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Clocks } from '../clock/clock.js';
 import { keyHash } from '../engine/credentials.js';
 import { FixtureConflict, type FixtureCatalog } from '../fixtures/catalog.js';
+import type { CampaignInspector } from '../inspector/campaigns.js';
 import type { Journal, JournalQuery } from '../journal/journal.js';
 import { unknownScenario, type ScenarioRuntime } from '../scenarios/runtime.js';
 import type { WebhookDispatcher } from '../sim/webhooks.js';
@@ -18,10 +19,16 @@ export interface AdminOptions {
   journal: Journal;
   scenarios: ScenarioRuntime;
   fixtures: FixtureCatalog;
+  /** What the inspector reads of a sandbox's campaigns (read-only); built when first asked for, so startup pays nothing for it. */
+  campaigns: () => CampaignInspector;
 }
 
 const DEFAULT_JOURNAL_PAGE = 1000;
 const MAX_JOURNAL_PAGE = 10_000;
+const DEFAULT_SANDBOX_PAGE = 1000;
+const MAX_SANDBOX_PAGE = 100_000;
+const DEFAULT_LEADS_PAGE = 50;
+const MAX_LEADS_PAGE = 1000;
 
 /** The most one `POST /__admin/clock/advance` moves a clock: a year of 366 days. */
 export const MAX_ADVANCE_SECONDS = 366 * 86_400;
@@ -46,7 +53,7 @@ class AdminError extends Error {
  * The control plane, mounted at `/__admin` (PRODUCT.md §2). Tests outside this repository rely on
  * these routes: change them only compatibly.
  */
-export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, journal, scenarios, fixtures }: AdminOptions): Hono {
+export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, journal, scenarios, fixtures, campaigns }: AdminOptions): Hono {
   const admin = new Hono();
   admin.onError((error, c) => {
     if (error instanceof AdminError) return c.json(adminError(error.message), error.status);
@@ -203,6 +210,49 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
   admin.get('/violations', (c) => {
     const { entries, next } = journalPage(c, journal.find({ ...journalQuery(c), violationsOnly: true }));
     return c.json({ violations: entries, next });
+  });
+
+  /**
+   * The sandboxes that exist (with a keys file, only listed keys'), with what the journal holds of
+   * each: the vendors it called, how many requests, and when the last came. The most recently
+   * active first, `?limit=` of them (default 1,000); `total` counts them all. Listing creates no
+   * sandbox and loads none.
+   */
+  admin.get('/sandboxes', (c) => {
+    const limit = wholeNumber(c, 'limit', 1, MAX_SANDBOX_PAGE) ?? DEFAULT_SANDBOX_PAGE;
+    const activity = new Map<string, { vendors: Set<string>; requests: number; last: string }>();
+    for (const entry of journal.find()) {
+      if (entry.key === null) continue;
+      const seen = activity.get(entry.key) ?? { vendors: new Set<string>(), requests: 0, last: entry.time };
+      if (entry.vendor !== null) seen.vendors.add(entry.vendor);
+      seen.requests++;
+      seen.last = entry.time;
+      activity.set(entry.key, seen);
+    }
+    const all = sandboxes.list().map(({ key, createdAt, scenario }) => {
+      const seen = activity.get(key);
+      return { key, vendors: seen ? [...seen.vendors].sort() : [], requests: seen?.requests ?? 0, lastActivity: seen?.last ?? createdAt, createdAt, scenario };
+    });
+    // ISO times of one format sort as text; the newest sandbox first among equals.
+    all.reverse().sort((a, b) => (a.lastActivity < b.lastActivity ? 1 : a.lastActivity > b.lastActivity ? -1 : 0));
+    return c.json({ sandboxes: all.slice(0, limit), total: all.length });
+  });
+
+  admin.get('/campaigns', (c) => c.json({ campaigns: campaigns().campaigns(sandboxOf(c)) }));
+
+  admin.get('/campaigns/:vendor/:id', (c) => {
+    const sandbox = sandboxOf(c);
+    const limit = wholeNumber(c, 'limit', 1, MAX_LEADS_PAGE) ?? DEFAULT_LEADS_PAGE;
+    const offset = wholeNumber(c, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const detail = campaigns().campaign(sandbox, c.req.param('vendor'), c.req.param('id'), { offset, limit });
+    if (!detail) throw new AdminError(404, `the sandbox of "${sandbox.key}" has no ${c.req.param('vendor')} campaign "${c.req.param('id')}"; GET /__admin/campaigns?key=… lists them`);
+    return c.json(detail);
+  });
+
+  admin.get('/timeline', (c) => {
+    const sandbox = sandboxOf(c);
+    const interval = wholeNumber(c, 'interval', 1, MAX_ADVANCE_SECONDS);
+    return c.json(campaigns().timeline(sandbox, clocks.now(sandbox), interval));
   });
 
   return admin;

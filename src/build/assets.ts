@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DOCS_ASSETS_DIR, SCENARIO_CACHE_FILE, SCENARIOS_DIR, SPEC_CACHE_DIR, SPECS_DIR } from '../app.js';
+import { DOCS_ASSETS_DIR, INSPECTOR_ASSETS_DIR, INSPECTOR_PAGE_DIR, SCENARIO_CACHE_FILE, SCENARIOS_DIR, SPEC_CACHE_DIR, SPECS_DIR } from '../app.js';
 import { parseSpecForCache } from '../engine/spec/load.js';
 import { scenarioCacheEntry } from '../scenarios/catalog.js';
 
@@ -10,7 +10,9 @@ import { scenarioCacheEntry } from '../scenarios/catalog.js';
  * - each bundled spec parsed once, written as JSON with the hash of its text (see loadSpec);
  * - each valid bundled scenario file parsed once, by the hash of its text (see loadScenarios);
  * - the API reference page's script (Scalar's standalone build), served by /__admin/docs
- *   without reaching any CDN.
+ *   without reaching any CDN;
+ * - the inspector page's script and style sheet, and uPlot's browser build that draws its
+ *   timeline, served by /__admin/ui the same way.
  */
 mkdirSync(SPEC_CACHE_DIR, { recursive: true });
 for (const name of readdirSync(SPECS_DIR).filter((file) => /\.ya?ml$/.test(file))) {
@@ -26,3 +28,9 @@ writeFileSync(SCENARIO_CACHE_FILE, JSON.stringify(Object.fromEntries(scenarios))
 mkdirSync(DOCS_ASSETS_DIR, { recursive: true });
 const scalar = createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js');
 copyFileSync(scalar, join(DOCS_ASSETS_DIR, 'scalar-api-reference.js'));
+
+mkdirSync(INSPECTOR_ASSETS_DIR, { recursive: true });
+for (const name of ['inspector.js', 'inspector.css']) copyFileSync(join(INSPECTOR_PAGE_DIR, name), join(INSPECTOR_ASSETS_DIR, name));
+const uplot = createRequire(import.meta.url).resolve('uplot');
+copyFileSync(join(uplot, '../uPlot.iife.min.js'), join(INSPECTOR_ASSETS_DIR, 'uplot.js'));
+copyFileSync(join(uplot, '../uPlot.min.css'), join(INSPECTOR_ASSETS_DIR, 'uplot.css'));

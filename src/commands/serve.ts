@@ -82,6 +82,11 @@ Control plane (KEY is the API key that names a sandbox):
   GET    /__admin/requests?key=KEY       the request journal (also ?operation=, ?since=, ?until=)
   GET    /__admin/violations             requests that broke a vendor's contract
   GET    /__admin/webhooks?key=KEY       the webhooks a sandbox sent, and how each went
+  GET    /__admin/sandboxes              the sandboxes: key, vendors, request count, last activity
+  GET    /__admin/campaigns?key=KEY      a sandbox's campaigns; /campaigns/VENDOR/ID one, with leads
+  GET    /__admin/timeline?key=KEY       DialNexa's calls per interval of that sandbox's clock
+  GET    /__admin/ui[?key=KEY]           the inspector page; /__admin/docs the API reference
+  GET    /__admin/specs/admin.json       this control plane's OpenAPI document
 Per request: X-Mock-Scenario: <name>, or Prefer: code=409 / Prefer: example=<name>.
 `;
 
@@ -210,6 +215,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number | u
     `campaign-mock ${VERSION} listening on ${server.url}${bound} (${settings.db ? `database ${settings.db}` : 'in-memory database'})`,
     ...server.mock.vendors.map((v) => `  ${v.title.padEnd(10)} ${server.url}${v.basePath}`),
     `  ${'admin'.padEnd(10)} ${server.url}/__admin`,
+    `  ${'inspector'.padEnd(10)} ${server.url}/__admin/ui`,
   ];
   if (settings.logLevel !== 'silent') {
     const started =

@@ -94,7 +94,7 @@ export class WebhookDispatcher {
     this.#nextDue = db.prepare("SELECT min(due_ms) FROM webhook_outbox WHERE status = 'pending' AND due_ms > ?").pluck();
     this.#update = db.prepare('UPDATE webhook_outbox SET status = ?, attempts = ?, due_ms = ?, response_status = ?, error = ?, delivered_at = ? WHERE id = ?');
     this.#forSandbox = db.prepare(
-      'SELECT id, vendor, url, status, attempts, response_status, error, created_at, delivered_at, body FROM webhook_outbox WHERE sandbox_id = ? ORDER BY id',
+      'SELECT id, vendor, url, status, attempts, max_attempts, response_status, error, created_at, delivered_at, headers, body FROM webhook_outbox WHERE sandbox_id = ? ORDER BY id',
     );
     // A send that a crash cut short counts as a failed attempt: try again now (or record the failure).
     db.prepare(
@@ -115,7 +115,11 @@ export class WebhookDispatcher {
 
   /** Every webhook a sandbox sent or tried to send, oldest first, for the control plane. */
   list(sandboxId: number): Array<Record<string, unknown>> {
-    return (this.#forSandbox.all(sandboxId) as Array<Record<string, unknown> & { body: string }>).map(({ body, ...row }) => ({ ...row, body: JSON.parse(body) as unknown }));
+    return (this.#forSandbox.all(sandboxId) as Array<Record<string, unknown> & { headers: string; body: string }>).map(({ headers, body, ...row }) => ({
+      ...row,
+      headers: JSON.parse(headers) as Record<string, string>,
+      body: JSON.parse(body) as unknown,
+    }));
   }
 
   /** Queues a webhook; it is sent once the current transaction commits. */

@@ -53,6 +53,7 @@ export class SandboxRegistry {
   readonly #insert: Statement<[string, string, number, number, string | null]>;
   readonly #select: Statement<[string], SandboxRow>;
   readonly #keyOf: Statement<[number], { api_key: string }>;
+  readonly #all: Statement<[], { id: number; api_key: string; created_at: string; scenario: string | null }>;
   readonly #deleteOne: Statement<[string]>;
   readonly #vacuum: () => void;
   readonly #deleteAll: () => void;
@@ -72,6 +73,7 @@ export class SandboxRegistry {
     );
     this.#select = db.prepare('SELECT id, created_at, clock_virtual_ms, clock_wall_ms, scenario FROM sandboxes WHERE api_key = ?');
     this.#keyOf = db.prepare('SELECT api_key FROM sandboxes WHERE id = ?');
+    this.#all = db.prepare('SELECT id, api_key, created_at, scenario FROM sandboxes ORDER BY id');
     this.#deleteOne = db.prepare('DELETE FROM sandboxes WHERE api_key = ?');
     const cascade = db.prepare('DELETE FROM sandboxes');
     this.#deleteAll = () => {
@@ -125,6 +127,17 @@ export class SandboxRegistry {
     };
     this.#cache.set(key, sandbox);
     return sandbox;
+  }
+
+  /**
+   * Every sandbox that exists, oldest first, without creating any. With a keys file, only the
+   * listed keys' (a file database may hold sandboxes of keys a former keys file listed).
+   */
+  list(): Array<{ id: number; key: string; createdAt: string; scenario: string | null }> {
+    return this.#all
+      .all()
+      .filter((row) => this.accepts(row.api_key))
+      .map((row) => ({ id: row.id, key: row.api_key, createdAt: row.created_at, scenario: row.scenario }));
   }
 
   /** The sandbox with this id, if it exists. */

@@ -22,6 +22,7 @@ describe('the campaign-mock process', () => {
         `campaign-mock ${version} listening on ${mock.url} (in-memory database)`,
         ...VENDORS.map((v) => `  ${v.title.padEnd(10)} ${mock.url}${v.basePath}`),
         `  ${'admin'.padEnd(10)} ${mock.url}/__admin`,
+        `  ${'inspector'.padEnd(10)} ${mock.url}/__admin/ui`,
       ];
       expect(mock.output()).toBe(`${lines.join('\n')}\n`);
       const health = await fetch(`${mock.url}/__admin/health`);

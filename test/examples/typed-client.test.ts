@@ -1,6 +1,7 @@
 import createClient from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type Mock } from 'campaign-mock';
+import type { paths as AdminPaths } from './types/admin.js';
 import type { paths as AsissoPaths } from './types/asisso.js';
 import type { paths as DialnexaPaths } from './types/dialnexa.js';
 import type { paths as SarvamPaths } from './types/sarvam.js';
@@ -77,5 +78,23 @@ describe('typed clients generated from the bundled specs, against campaign-mock'
       body: { action: 'pause' },
     });
     expect(paused).toMatchObject({ campaign_id: campaign.campaign_id, status: 'paused' });
+  });
+
+  it('the control plane: advance a sandbox, then read its campaigns, timeline and place among the sandboxes', async () => {
+    const key = 'dnx_test_typed_admin';
+    const dialnexa = createClient<DialnexaPaths>({ baseUrl: mock.url, headers: { Authorization: `Bearer ${key}` } });
+    const { data: campaign } = await dialnexa.POST('/v1/campaigns', { body: { name: 'Typed admin', agent_id: 'agt_1', from_phone_number: '+14155550100' } });
+    if (!campaign) throw new Error('the campaign was not created');
+    await dialnexa.POST('/v1/campaigns-leads', { body: { phoneNumber: '+14155551234', campaignId: campaign.id } });
+
+    const admin = createClient<AdminPaths>({ baseUrl: mock.url });
+    const { data: advanced } = await admin.POST('/__admin/clock/advance', { params: { query: { key } }, body: { seconds: 3600 } });
+    expect(advanced?.now).toBeDefined();
+    const { data: listed } = await admin.GET('/__admin/campaigns', { params: { query: { key } } });
+    expect(listed?.campaigns).toMatchObject([{ vendor: 'dialnexa', id: campaign.id, status: 'completed', progress: { done: 1, total: 1 } }]);
+    const { data: timeline } = await admin.GET('/__admin/timeline', { params: { query: { key } } });
+    expect(timeline?.totals).toEqual({ placed: 1, answered: 1, failed: 0, retried: 0 });
+    const { data: sandboxes } = await admin.GET('/__admin/sandboxes');
+    expect(sandboxes?.sandboxes.find((sandbox) => sandbox.key === key)).toMatchObject({ vendors: ['dialnexa'], requests: 2 });
   });
 });
