@@ -28,6 +28,8 @@ export interface Exchange {
   requestBody?: unknown;
   /** The body's length as sent, in bytes: the journal keeps only a note of a large one. */
   requestBodyBytes?: number;
+  /** The answer's body as sent (text), when there is one. */
+  responseBody?: string;
 }
 
 /** What a scenario sees of a request: authenticated and parsed, validated or not. */

@@ -45,6 +45,7 @@ export class Journal {
       }
       if (text !== undefined && text.length > MAX_BODY_CHARS) entry.requestBody = `<${text.length} characters, not kept>`;
     }
+    if (entry.responseBody !== undefined && entry.responseBody.length > MAX_BODY_CHARS) entry.responseBody = `<${entry.responseBody.length} characters, not kept>`;
     this.#ring[this.#next] = entry;
     this.#next = (this.#next + 1) % this.capacity;
     this.#count = Math.min(this.#count + 1, this.capacity);

@@ -209,6 +209,7 @@ describe('the control plane over HTTP', () => {
         violations: ['body.name: must be string', 'body.agent_id: is required'],
         replyViolations: [],
         requestBody: { name: 7 },
+        responseBody: JSON.stringify({ statusCode: 400, message: ['name must be a string', 'agent_id should not be empty'], error: 'Bad Request' }),
       });
       // Without ?key=, entries name their sandbox by a hash of the key, never by the key.
       const byOperation = (await json(admin('GET', '/requests?operation=getCampaign'))).body.requests;
@@ -231,6 +232,9 @@ describe('the control plane over HTTP', () => {
       await vendor('j3', 'POST', '/v1/user-webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['campaign.paused'], secret: 'whsec_do_not_show' });
       const [mine] = (await json(admin('GET', '/requests?key=j3'))).body.requests;
       expect(mine.requestBody).toEqual({ url: 'http://127.0.0.1:9/hooks', events: ['campaign.paused'], secret: '[redacted]' });
+      // The answer is kept as it was sent, and it never carried the secret.
+      expect(JSON.parse(mine.responseBody)).toMatchObject({ url: 'http://127.0.0.1:9/hooks', events: ['campaign.paused'] });
+      expect(JSON.stringify(mine)).not.toContain('whsec_do_not_show');
       const everyone = await (await admin('GET', '/requests')).text();
       expect(everyone).not.toContain('whsec_do_not_show');
       expect(everyone).not.toContain('"j3"');

@@ -144,6 +144,7 @@ describe.skipIf(!available)('the inspector page, in headless Chromium', () => {
     await expect.poll(async () => (await admin<{ scenario: string | null }>(`/__admin/scenario?key=${KEY}`)).scenario).toBe(null);
     const broken = await call('POST', '/v1/campaigns', { name: 42 });
     expect(broken.status).toBe(400);
+    const answered = broken.body;
 
     await tab(page, 'Journal');
     const { requests } = await admin<{ requests: JournalEntry[] }>(`/__admin/requests?key=${KEY}`);
@@ -165,6 +166,8 @@ describe.skipIf(!available)('the inspector page, in headless Chromium', () => {
     await violatingRow.click();
     await expect.poll(() => page.locator(`[data-detail="request-${violating.id}"] ul.violations li`).allTextContents()).toEqual(violating.violations);
     expect(JSON.parse((await page.locator('[data-field=request-body]').textContent()) ?? '')).toEqual({ name: 42 });
+    // The answer shown is the one the caller got.
+    expect(JSON.parse((await page.locator('[data-field=response-body]').textContent()) ?? '')).toEqual(answered);
     expect(elsewhere).toEqual([]);
     await page.close();
   });

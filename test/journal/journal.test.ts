@@ -45,5 +45,9 @@ describe('Journal', () => {
     const journal = new Journal(2);
     journal.record({ ...exchange('k', '/'), requestBody: { name: 'x'.repeat(5000) } });
     expect(journal.find()[0]?.requestBody).toBe('<5011 characters, not kept>');
+    journal.record({ ...exchange('k', '/'), responseBody: JSON.stringify({ data: 'y'.repeat(5000) }) });
+    expect(journal.find()[1]?.responseBody).toBe('<5011 characters, not kept>');
+    journal.record({ ...exchange('k', '/'), responseBody: '{"ok":true}' });
+    expect(journal.find()[1]?.responseBody).toBe('{"ok":true}');
   });
 });

@@ -30,6 +30,8 @@ export function record(call: Call, pipeline: Pipeline, outgoing: Outgoing, reply
     violations: call.violations,
     replyViolations,
     ...(keepsBody ? { requestBody: redactSecrets(body, route.operation.secretPaths), requestBodyBytes: call.bodyBytes } : {}),
+    // The text that was sent: kept as it is, nothing serialised again (no vendor sends a secret back).
+    ...('body' in outgoing && outgoing.body !== undefined ? { responseBody: outgoing.body } : {}),
   };
   pipeline.hooks?.record(exchange);
   pipeline.logger.info(`${incoming.method} ${incoming.path} ${status === 0 ? 'dropped' : status} ${durationMs.toFixed(1)}ms ${route.vendor.name}.${operationId}`, {

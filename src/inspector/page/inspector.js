@@ -316,8 +316,18 @@
       h('pre', {}, e.query || '(none)'),
       h('h3', {}, 'Request body'),
       h('pre', { 'data-field': 'request-body' }, e.requestBody === undefined ? '(none)' : json(e.requestBody)),
-      h('p', { className: 'note' }, 'The journal keeps request bodies, not response bodies; the status above is what the mock answered.'),
+      h('h3', {}, 'Response body'),
+      h('pre', { 'data-field': 'response-body' }, e.responseBody === undefined ? '(none)' : answerText(e.responseBody)),
     );
+  }
+
+  /** An answer as sent: a JSON one indented, anything else (a CSV, a note of its size) as it is. */
+  function answerText(text) {
+    try {
+      return json(JSON.parse(text));
+    } catch {
+      return text;
+    }
   }
 
   // ---- webhooks ------------------------------------------------------------------------------
