@@ -1,4 +1,4 @@
-import { it, type TestFunction } from 'vitest';
+import { describe, it, type TestFunction } from 'vitest';
 
 /**
  * `it` when the mode a suite runs in can run the case, else a stand-in that registers nothing.
@@ -12,4 +12,15 @@ import { it, type TestFunction } from 'vitest';
  */
 export function itIf(registered: boolean): (name: string, fn: TestFunction) => void {
   return registered ? (name, fn) => it(name, fn) : () => undefined;
+}
+
+/**
+ * `describe` when the mode a suite runs in can run every case in the block, else nothing: a block
+ * whose cases were all left out by `itIf` would be empty, which vitest reports as a failed suite.
+ *
+ * @example
+ * describeIf(contract === 'asisso')('PUT to a presigned upload URL', () => { ... });
+ */
+export function describeIf(registered: boolean): (name: string, fn: () => void) => void {
+  return registered ? (name, fn) => describe(name, fn) : () => undefined;
 }
