@@ -83,10 +83,12 @@ export function describeVendorPage(vendor: string, pageId: string, checks: PageC
 }
 
 function registerFacts(page: VendorPage, checks: PageChecks, contextOf: (fact: PageFact) => PageCheck): void {
+  // A fact without a check fails 'has a check for every fact on the page' instead.
   for (const fact of page.facts) {
     const check = checks[fact.id];
-    it.runIf(check !== undefined)(`${fact.id} (${fact.kind}): ${fact.page}`, async () => {
-      await (check as (c: PageCheck) => Promise<void>)(contextOf(fact));
+    if (check === undefined) continue;
+    it(`${fact.id} (${fact.kind}): ${fact.page}`, async () => {
+      await check(contextOf(fact));
     });
   }
 }

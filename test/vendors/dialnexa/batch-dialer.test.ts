@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { createMockApp } from '../../../src/app.js';
 import { createLogger } from '../../../src/logger.js';
 import { makeCaller } from '../../helpers/caller.js';
 import { testMock } from '../../helpers/mock.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 import { batchForm, leadsCsv } from './batch-suite.js';
 
 /**
@@ -45,25 +45,14 @@ describe('DialNexa batch calls in the dialer simulation', () => {
   });
 
   describe('webhooks', () => {
-    let receiver: Server;
+    let receiver: WebhookReceiver;
     let url = '';
-    const received: Array<{ body: string; signature: string | undefined }> = [];
     beforeAll(async () => {
-      receiver = createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        req.on('end', () => {
-          received.push({ body, signature: req.headers['x-dialnexa-signature'] as string | undefined });
-          res.writeHead(204).end();
-        });
-      });
-      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
+      receiver = await startWebhookReceiver();
+      url = `${receiver.url}/hooks`;
     });
-    afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
-    beforeEach(() => {
-      received.length = 0;
-    });
+    afterAll(() => receiver.close());
+    beforeEach(() => receiver.clear());
 
     it('sends signed call events and campaign.paused / campaign.completed for a batch, in time order', async () => {
       const secret = 'whsec_batch';
@@ -73,9 +62,9 @@ describe('DialNexa batch calls in the dialer simulation', () => {
       await call('PATCH', `/v1/batch-calls/${batch.id}/status`, { body: { action: 'resume' } });
       await advance(3600);
 
-      const events = received.map((hook) => JSON.parse(hook.body) as { event: string; data: Record<string, unknown> });
+      const events = receiver.received.map((hook) => JSON.parse(hook.body) as { event: string; data: Record<string, unknown> });
       expect(events.map((e) => e.event)).toEqual(['campaign.paused', 'call.failed', 'call.completed', 'campaign.completed']);
-      for (const hook of received) expect(hook.signature).toBe(`sha256=${createHmac('sha256', secret).update(hook.body).digest('hex')}`);
+      for (const hook of receiver.received) expect(hook.headers['x-dialnexa-signature']).toBe(`sha256=${createHmac('sha256', secret).update(hook.body).digest('hex')}`);
       expect(events[0]?.data).toMatchObject({ id: batch.id, title: 'Hooked', status: 'paused' });
       expect(events[1]?.data).toMatchObject({ batch_id: batch.id, to_number: '+14155550004', status: 'failed', end_reason: 'user_unreachable' });
       expect(events[3]?.data).toMatchObject({ id: batch.id, status: 'completed', sent_lead_count: 2, picked_up_calls: 1 });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testMock } from '../../helpers/mock.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 /**
  * DialNexa campaigns running in simulated time: created, dialed at their concurrency, retried per
@@ -130,25 +130,14 @@ describe('DialNexa campaigns in the dialer simulation', () => {
   });
 
   describe('webhooks', () => {
-    let receiver: Server;
+    let receiver: WebhookReceiver;
     let url = '';
-    const received: Array<{ body: string; signature: string | undefined }> = [];
     beforeAll(async () => {
-      receiver = createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        req.on('end', () => {
-          received.push({ body, signature: req.headers['x-dialnexa-signature'] as string | undefined });
-          res.writeHead(204).end();
-        });
-      });
-      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
+      receiver = await startWebhookReceiver();
+      url = `${receiver.url}/hooks`;
     });
-    afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
-    beforeEach(() => {
-      received.length = 0;
-    });
+    afterAll(() => receiver.close());
+    beforeEach(() => receiver.clear());
 
     it('sends signed call and campaign events to the subscribed webhooks, in time order', async () => {
       const secret = 'whsec_sim';
@@ -160,12 +149,12 @@ describe('DialNexa campaigns in the dialer simulation', () => {
       await call('PATCH', `/v1/campaigns/${id}`, { body: { status: 'running' } });
       await advance(3600);
 
-      const events = received.map((hook) => JSON.parse(hook.body) as { event: string; created_at: string; data: Record<string, unknown> });
+      const events = receiver.received.map((hook) => JSON.parse(hook.body) as { event: string; created_at: string; data: Record<string, unknown> });
       expect(events.map((e) => e.event)).toEqual(['campaign.paused', 'call.completed', 'call.failed', 'campaign.completed', 'campaign.completed']);
-      for (const hook of received.slice(0, 4)) {
-        expect(hook.signature).toBe(`sha256=${createHmac('sha256', secret).update(hook.body).digest('hex')}`);
+      for (const hook of receiver.received.slice(0, 4)) {
+        expect(hook.headers['x-dialnexa-signature']).toBe(`sha256=${createHmac('sha256', secret).update(hook.body).digest('hex')}`);
       }
-      expect(received[4]?.signature).toBeUndefined();
+      expect(receiver.received[4]?.headers['x-dialnexa-signature']).toBeUndefined();
       expect(events[1]?.data).toMatchObject({ status: 'completed', campaign_id: id, end_reason: 'user_disconnected' });
       expect(events[3]?.data).toMatchObject({ id, status: 'completed', completed_calls: 2 });
     });
@@ -183,7 +172,7 @@ describe('DialNexa campaigns in the dialer simulation', () => {
           error: 'campaign-mock: webhooks may not go to https://hooks.example.com/x; start the mock with --webhook-allow hooks.example.com to allow that host',
         }),
       ]);
-      expect(received).toEqual([]);
+      expect(receiver.received).toEqual([]);
     });
   });
 });

@@ -1,7 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiKeyHeaderAuth } from '../../helpers/caller.js';
 import { testMock } from '../../helpers/mock.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 /**
  * Sarvam campaigns running in simulated time: dialed at attempts_per_second inside their
@@ -98,33 +98,17 @@ describe('Sarvam campaigns in the dialer simulation', () => {
   const call = as(KEY);
   afterAll(() => mock.close());
 
-  let receiver: Server;
+  /** Where the campaigns' webhooks go; `failNext` makes it answer 500. */
+  let receiver: WebhookReceiver;
   let hookUrl = '';
-  /** What the receiver got, in order; it answers 500 while `failures` lasts, then 200. */
-  const received: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
-  let failures = 0;
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        received.push({ path: req.url ?? '', headers: req.headers, body });
-        if (failures > 0) {
-          failures--;
-          res.writeHead(500).end('down');
-        } else {
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-        }
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/sarvam`;
+    receiver = await startWebhookReceiver();
+    hookUrl = `${receiver.url}/hooks/sarvam`;
   });
-  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+  afterAll(() => receiver.close());
   beforeEach(async () => {
     await mock.app.request('/__admin/reset', { method: 'POST' });
-    received.length = 0;
-    failures = 0;
+    receiver.clear();
   });
 
   /** Moves the sandbox clock; answers once everything due has happened and its webhooks are out. */
@@ -216,7 +200,7 @@ describe('Sarvam campaigns in the dialer simulation', () => {
     const ended = await call('GET', `${BASE}/campaigns?campaign_status=ended`);
     expect(ended.body.items.map((c: { campaign_id: string }) => c.campaign_id)).toEqual([id]);
     expect((await stream(id, [answering(5)])).status).toBe(409);
-    expect(received).toHaveLength(4);
+    expect(receiver.received).toHaveLength(4);
   });
 
   it('ends at end_timestamp with users left undialed, and dials nothing after', async () => {
@@ -427,11 +411,11 @@ describe('Sarvam campaigns in the dialer simulation', () => {
       ).body as { cohort_id: string };
       await advance(3600);
 
-      expect(received.map((hook) => [hook.path, hook.headers['content-type']])).toEqual([
+      expect(receiver.received.map((hook) => [hook.path, hook.headers['content-type']])).toEqual([
         ['/hooks/sarvam', 'application/json'],
         ['/hooks/sarvam', 'application/json'],
       ]);
-      const [busy, connected] = received.map((hook) => JSON.parse(hook.body) as Payload).sort((a, b) => (a.connectivity_status < b.connectivity_status ? -1 : 1));
+      const [busy, connected] = receiver.received.map((hook) => JSON.parse(hook.body) as Payload).sort((a, b) => (a.connectivity_status < b.connectivity_status ? -1 : 1));
       expect(Object.keys(connected as Payload)).toEqual(PAYLOAD_FIELDS);
       expect(connected).toEqual({
         app_id: 'payment-reminder-agent',
@@ -489,7 +473,7 @@ describe('Sarvam campaigns in the dialer simulation', () => {
       const { campaign_id: id } = await createCampaign(now, { app: { webhook_config: null }, webhook_config: { url: `${hookUrl}/top`, metadata: { source: 'top-level' } } });
       await stream(id, [answering(1)]);
       await advance(3600);
-      expect(received.map((hook) => [hook.path, (JSON.parse(hook.body) as Payload).metadata])).toEqual([['/hooks/sarvam/top', { source: 'top-level' }]]);
+      expect(receiver.received.map((hook) => [hook.path, (JSON.parse(hook.body) as Payload).metadata])).toEqual([['/hooks/sarvam/top', { source: 'top-level' }]]);
     });
 
     it('sends nothing for a campaign without a webhook_config', async () => {
@@ -497,7 +481,7 @@ describe('Sarvam campaigns in the dialer simulation', () => {
       const { campaign_id: id } = await createCampaign(now, { app: { webhook_config: null } });
       await stream(id, [answering(1)]);
       await advance(3600);
-      expect(received).toEqual([]);
+      expect(receiver.received).toEqual([]);
       expect(await deliveries(id)).toEqual([]);
     });
 
@@ -506,11 +490,11 @@ describe('Sarvam campaigns in the dialer simulation', () => {
       const { campaign_id: id } = await createCampaign(now);
       await stream(id, [answering(1)]);
       // One try per delivery: re-sending a failed one is the retry endpoint's job (Sarvam's "Retry webhook deliveries" page).
-      failures = 1;
+      receiver.failNext(1);
       await advance(3600);
       const [failed] = await deliveries(id);
       expect(failed).toMatchObject({ status: 'failed', response_status_code: 500, error: 'the receiver answered 500', delivery_attempts: 1 });
-      expect(received).toHaveLength(1);
+      expect(receiver.received).toHaveLength(1);
 
       const retriedAt = await advance(60);
       const res = await call('POST', `${BASE}/campaigns/${id}/webhooks/retry`, { body: { attempt_ids: [failed?.attempt_id] } });
@@ -518,9 +502,9 @@ describe('Sarvam campaigns in the dialer simulation', () => {
       await advance(0);
       const [delivered] = await deliveries(id);
       expect(delivered).toMatchObject({ status: 'delivered', response_status_code: 200, error: null, delivery_attempts: 2, last_attempted_at: iso(retriedAt) });
-      expect(received).toHaveLength(2);
-      expect(new Set(received.map((hook) => hook.body)).size).toBe(1);
-      expect(JSON.parse(received[1]?.body as string)).toEqual(failed?.payload);
+      expect(receiver.received).toHaveLength(2);
+      expect(new Set(receiver.received.map((hook) => hook.body)).size).toBe(1);
+      expect(JSON.parse(receiver.received[1]?.body as string)).toEqual(failed?.payload);
     });
 
     it('refuses a host that was not allowed, says why, and records the delivery as failed', async () => {
@@ -533,7 +517,7 @@ describe('Sarvam campaigns in the dialer simulation', () => {
       const listed = (await (await mock.app.request(`/__admin/webhooks?key=${KEY}`)).json()) as { webhooks: Array<{ vendor: string; url: string; status: string; error: string }> };
       expect(listed.webhooks).toEqual([expect.objectContaining({ vendor: 'sarvam', url, status: 'refused', error: why })]);
       expect(await deliveries(id)).toEqual([expect.objectContaining({ url, status: 'failed', response_status_code: null, error: why, delivery_attempts: 1 })]);
-      expect(received).toEqual([]);
+      expect(receiver.received).toEqual([]);
     });
   });
 });
