@@ -20,6 +20,7 @@ import { compileSpecs } from './engine/spec/compile.js';
 import type { VendorModule } from './engine/vendor.js';
 import { FixtureCatalog } from './fixtures/catalog.js';
 import { CampaignInspector } from './inspector/campaigns.js';
+import { statusHistoryMigrations } from './inspector/migrations.js';
 import { Journal } from './journal/journal.js';
 import { loadScenarios } from './scenarios/catalog.js';
 import { ScenarioRuntime, unknownScenario } from './scenarios/runtime.js';
@@ -139,7 +140,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     unlock();
   };
   try {
-    migrate(db, [...sandboxMigrations, ...importMigrations, ...simMigrations, ...vendors.flatMap((vendor) => vendor.migrations)]);
+    migrate(db, [...sandboxMigrations, ...importMigrations, ...simMigrations, ...statusHistoryMigrations, ...vendors.flatMap((vendor) => vendor.migrations)]);
   } catch (error) {
     closeDatabase();
     throw error;

@@ -89,6 +89,7 @@ export class CampaignInspector {
   readonly #dialnexaCallCount: Statement<[number, string], number>;
   readonly #callBuckets: Statement<{ sandbox: number; from: number; interval: number }, { bucket: number; placed: number; answered: number; failed: number; retried: number }>;
   readonly #firstCall: Statement<{ sandbox: number }, { first: number | null }>;
+  readonly #statusChanges: Statement<[number], { vendor: string; campaign: string; status: string; at: string }>;
   readonly #simCampaign: Statement<[number, string, string], SimCounts>;
   readonly #simContacts: Statement<[number, string, string, number, number], Record<string, unknown>>;
   readonly #asisso: AsissoStore;
@@ -124,6 +125,7 @@ export class CampaignInspector {
         count(*) AS placed, sum(status IN (${answered})) AS answered, sum(status IN (${failed})) AS failed, sum(coalesce(retry, nth > 1)) AS retried
       FROM (SELECT created_at, status, retry, row_number() OVER (PARTITION BY vendor, campaign, contact ORDER BY created_at, seq) AS nth FROM (${calls}))
       GROUP BY bucket ORDER BY bucket`);
+    this.#statusChanges = db.prepare('SELECT vendor, campaign_id AS campaign, status, at FROM campaign_status_changes WHERE sandbox_id = ? ORDER BY at, rowid');
     this.#firstCall = db.prepare(`SELECT min(CAST(strftime('%s', created_at) AS INTEGER)) * 1000 AS first FROM (${calls})`);
     this.#simCampaign = db.prepare(`SELECT c.state,
         (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status != 'removed') AS contacts,
@@ -200,8 +202,8 @@ export class CampaignInspector {
    * lists): placed, answered (`completed`), failed (`busy`, `no_answer`/`no-answer`, `failed`,
    * `error`) and retried (a contact's second call or later); and Sarvam's call attempts, from the
    * webhook deliveries its campaigns with a webhook send (what `GET …/campaigns/{id}/webhooks`
-   * lists), by `connectivity_status` and `retry_attempt`. Each campaign's creation and last status
-   * change is marked. `intervalSeconds` is chosen to draw at
+   * lists), by `connectivity_status` and `retry_attempt`. Each campaign's creation and every status
+   * it took afterwards are marked (see src/inspector/migrations.ts). `intervalSeconds` is chosen to draw at
    * most about a hundred intervals when absent, and lengthened when it would draw more than 5,000.
    */
   timeline(sandbox: Sandbox, now: Date, intervalSeconds?: number): Timeline {
@@ -213,10 +215,10 @@ export class CampaignInspector {
         return { vendor: 'sarvam', id: row.id, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at };
       }),
     ];
-    const marks = campaigns.flatMap((c) => [
-      { vendor: c.vendor, campaign: c.id, at: c.createdAt, status: 'created' },
-      ...(c.updatedAt !== c.createdAt ? [{ vendor: c.vendor, campaign: c.id, at: c.updatedAt, status: c.status }] : []),
-    ]);
+    const marks = [
+      ...campaigns.map((c) => ({ vendor: c.vendor, campaign: c.id, at: c.createdAt, status: 'created' })),
+      ...this.#statusChanges.all(sandbox.id),
+    ].sort((a, b) => a.at.localeCompare(b.at));
     const firstCall = this.#firstCall.get({ sandbox: sandbox.id })?.first ?? null;
     const starts = [firstCall, ...campaigns.map((c) => Date.parse(c.createdAt))].filter((ms): ms is number => ms !== null && Number.isFinite(ms));
     const end = now.getTime();

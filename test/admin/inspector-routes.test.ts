@@ -97,6 +97,26 @@ describe('the routes the inspector reads', () => {
     expect(timeline.marks.map((mark) => mark.status)).toEqual(['created', 'completed']);
   });
 
+  it('marks every status a campaign took, at the time on the sandbox clock it took it', async () => {
+    const key = 'dnx_inspect_statuses';
+    const mine = as(key);
+    const created = (await mine('POST', '/v1/campaigns', { body: { name: 'Moved about', agent_id: 'agt_1' } })).body as { id: string; status: string };
+    const seen: Array<{ status: string; at: string }> = [];
+    for (const status of ['paused', 'running', 'paused', 'cancelled']) {
+      const { now } = (await (await mock.app.request(`/__admin/clock/advance?key=${key}`, json({ seconds: 600 }))).json()) as { now: string };
+      const res = await mine('PATCH', `/v1/campaigns/${created.id}`, { body: { status } });
+      expect(res.status).toBe(200);
+      seen.push({ status: (res.body as { status: string }).status, at: now });
+    }
+    const timeline = (await (await mock.app.request(`/__admin/timeline?key=${key}`)).json()) as { marks: Array<{ campaign: string; status: string; at: string }> };
+    const marks = timeline.marks.filter((mark) => mark.campaign === created.id).map(({ status, at }) => ({ status, at }));
+    expect(marks.map((mark) => mark.status)).toEqual(['created', ...seen.map((change) => change.status)]);
+    expect(marks.slice(1)).toEqual(seen);
+    // A reset takes the history with the sandbox.
+    await mock.app.request(`/__admin/reset?key=${key}`, { method: 'POST' });
+    expect(mock.db.prepare("SELECT count(*) FROM campaign_status_changes WHERE campaign_id = ?").pluck().get(created.id)).toBe(0);
+  });
+
   it("answers 404 for another sandbox's campaign, and never shows it", async () => {
     const { id } = await createCampaign();
     const other = await mock.app.request(`/__admin/campaigns/dialnexa/${id}?key=dnx_inspect_b`);

@@ -111,4 +111,15 @@ export const asissoMigrations: Migration[] = [
     id: 'asisso/003-queued-runs-by-state',
     sql: 'CREATE INDEX asisso_queued_runs_by_state ON asisso_queued_runs (sandbox_id, campaign_id, state);',
   },
+  {
+    // A campaign's state changes, for the inspector's timeline (see src/inspector/migrations.ts).
+    id: 'asisso/004-campaign-state-history',
+    sql: `
+      CREATE TRIGGER asisso_campaign_state_recorded AFTER UPDATE OF state ON asisso_campaigns
+      WHEN NEW.state <> OLD.state BEGIN
+        INSERT INTO campaign_status_changes (sandbox_id, vendor, campaign_id, status, at)
+          VALUES (NEW.sandbox_id, 'asisso', CAST(NEW.id AS TEXT), NEW.state, NEW.updated_at);
+      END;
+    `,
+  },
 ];

@@ -206,4 +206,15 @@ export const dialnexaMigrations: Migration[] = [
       END;
     `,
   },
+  {
+    // A campaign's status changes, for the inspector's timeline (see src/inspector/migrations.ts).
+    id: 'dialnexa/004-campaign-status-history',
+    sql: `
+      CREATE TRIGGER dialnexa_campaign_status_recorded AFTER UPDATE OF status ON dialnexa_campaigns
+      WHEN NEW.status <> OLD.status BEGIN
+        INSERT INTO campaign_status_changes (sandbox_id, vendor, campaign_id, status, at)
+          VALUES (NEW.sandbox_id, 'dialnexa', NEW.id, NEW.status, NEW.updated_at);
+      END;
+    `,
+  },
 ];

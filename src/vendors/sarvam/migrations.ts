@@ -140,4 +140,15 @@ export const sarvamMigrations: Migration[] = [
       END;
     `,
   },
+  {
+    // A campaign's status changes, for the inspector's timeline (see src/inspector/migrations.ts).
+    id: 'sarvam/005-campaign-status-history',
+    sql: `
+      CREATE TRIGGER sarvam_campaign_status_recorded AFTER UPDATE OF status ON sarvam_campaigns
+      WHEN NEW.status <> OLD.status BEGIN
+        INSERT INTO campaign_status_changes (sandbox_id, vendor, campaign_id, status, at)
+          VALUES (NEW.sandbox_id, 'sarvam', NEW.id, NEW.status, NEW.updated_at);
+      END;
+    `,
+  },
 ];
