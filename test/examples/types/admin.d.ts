@@ -453,6 +453,8 @@ export interface components {
             replyViolations: string[];
             /** @description The request body as parsed, or a note of its size when it was large. */
             requestBody?: unknown;
+            /** @description The mock's answer as sent (text, as a JSON answer's JSON), or a note of its size when it was over 4,096 characters. */
+            responseBody?: string;
         };
         WebhookDelivery: {
             id: number;
