@@ -51,7 +51,11 @@ export const INSPECTOR_PAGE_DIR = fileURLToPath(new URL('../src/inspector/page/'
 export const INSPECTOR_ASSETS_DIR = fileURLToPath(new URL('../dist/inspector-assets/', import.meta.url));
 
 export interface MockAppOptions {
-  /** The vendors to serve, each at its base path. Default: every vendor campaign-mock ships (`VENDORS`). */
+  /**
+   * The vendors to serve, each at its base path: every vendor campaign-mock ships (`VENDORS`, the
+   * default), then any of your own (`[...VENDORS, mine]`). The bundled fixtures, scenarios and the
+   * inspector read the shipped vendors' tables, so a list without one of them is refused.
+   */
   vendors?: readonly VendorModule[];
   /** A database file that survives restarts; in memory when absent. */
   db?: string;
@@ -123,6 +127,12 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const logger = options.logger ?? createLogger('info');
   const vendors = options.vendors ?? VENDORS;
   assertDistinct(vendors);
+  const missing = VENDORS.filter((shipped) => !vendors.includes(shipped));
+  if (missing.length > 0) {
+    throw new Error(
+      `campaign-mock: the vendors option leaves out ${missing.map((v) => v.name).join(', ')}; the bundled fixtures, scenarios and the inspector need every vendor campaign-mock ships, so list them first and add your own after: vendors: [...VENDORS, yours]`,
+    );
+  }
   const specs = new Map<VendorModule, Spec>(vendors.map((vendor) => [vendor, loadSpec(vendorSpecPath(vendor), SPEC_CACHE_DIR)]));
   const keys = options.keysFile ? loadKeys(options.keysFile, specs) : undefined;
   const compiled = compileSpecs([...specs.values()]);

@@ -6,7 +6,7 @@ import type { VendorName, VENDORS } from './vendors/registry.js';
 export interface StartMockOptions<Vendors extends readonly VendorModule[] = typeof VENDORS> extends Omit<ServerOptions, 'logger' | 'vendors'> {
   /** `silent` unless asked: a test suite wants its own output. */
   logLevel?: LogLevel;
-  /** The vendors to serve. Default: every vendor campaign-mock ships. */
+  /** The vendors to serve: every vendor campaign-mock ships (the default), then your own: `[...VENDORS, yours]`. */
   vendors?: Vendors;
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMockApp } from '../src/app.js';
 import { createLogger } from '../src/logger.js';
+import { VENDORS } from '../src/vendors/registry.js';
 
 describe('MockApp.advanceClock', () => {
   const mock = createMockApp({ speed: 0, logger: createLogger('silent') });
@@ -19,5 +20,14 @@ describe('MockApp.advanceClock', () => {
     const now = await mock.advanceClock('dnx_legacy', 30);
     expect(now.getTime() - start).toBe(30_000);
     expect(await clock('dnx_legacy')).toBe(now.getTime());
+  });
+});
+
+describe('createMockApp({ vendors })', () => {
+  it('refuses a list that leaves out a shipped vendor, saying which and how to add one of your own', () => {
+    const sarvam = VENDORS.find((vendor) => vendor.name === 'sarvam') as (typeof VENDORS)[number];
+    expect(() => createMockApp({ vendors: [sarvam], logger: createLogger('silent') })).toThrow(
+      'campaign-mock: the vendors option leaves out dialnexa, asisso; the bundled fixtures, scenarios and the inspector need every vendor campaign-mock ships, so list them first and add your own after: vendors: [...VENDORS, yours]',
+    );
   });
 });

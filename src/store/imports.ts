@@ -54,8 +54,8 @@ const SLICE_MS = 10;
 const ROWS_PER_LOOK = 1000;
 
 /**
- * An import's sandbox was reset while its request waited or between two of its slices: what it
- * wrote went with the sandbox. A vendor answers it as its own "not found".
+ * A write's sandbox was reset while its request waited or between two slices of an import: what
+ * it wrote went with the sandbox. The engine answers it with the vendor's 404 (see 6-dispatch.ts).
  */
 export class SandboxResetError extends Error {
   constructor(sandboxId: number) {
@@ -66,7 +66,8 @@ export class SandboxResetError extends Error {
 export class Imports {
   readonly #undoSteps = new Map<string, UndoStep>();
   readonly #insert: Statement<[number, string, string, string, string]>;
-  readonly #sandboxExists: Statement<[number], unknown>;
+  readonly #keyOf: Statement<[number], unknown>;
+  readonly #open: Statement<[number], unknown>;
   readonly #delete: Statement<[number]>;
   readonly #unfinished: Statement<[], ImportEntry>;
 
@@ -74,7 +75,8 @@ export class Imports {
     this.#insert = db.prepare('INSERT INTO imports (sandbox_id, kind, ref, detail, started_at) VALUES (?, ?, ?, ?, ?)');
     this.#delete = db.prepare('DELETE FROM imports WHERE id = ?');
     this.#unfinished = db.prepare('SELECT id, sandbox_id, kind, ref, detail FROM imports ORDER BY id');
-    this.#sandboxExists = db.prepare('SELECT count(*) FROM sandboxes WHERE id = ?').pluck();
+    this.#keyOf = db.prepare('SELECT api_key FROM sandboxes WHERE id = ?').pluck();
+    this.#open = db.prepare('SELECT count(*) FROM imports WHERE id = ?').pluck();
   }
 
   /** Says how imports of one kind are undone; done once, before `recover`. */
@@ -100,15 +102,19 @@ export class Imports {
   /**
    * Starts an import whose rows come in batches (a file read as it streams): its entry is written
    * now; the caller writes with `write`, the last batch with `last`, or `abort`s it to undo what
-   * it wrote. Throws SandboxResetError when the sandbox is gone (reset while the request waited).
+   * it wrote. Throws SandboxResetError when the request's sandbox is gone (reset while the request
+   * waited): its id may already be another key's, since SQLite hands a freed id out again.
    */
   open(target: ImportTarget): ImportWriter {
     if (!this.#undoSteps.has(target.kind)) throw new Error(`campaign-mock: no undo step defined for imports of kind "${target.kind}"`);
-    if (this.#sandboxExists.get(target.sandboxId) === 0) throw new SandboxResetError(target.sandboxId);
+    const sandboxId = target.sandbox.id;
+    if (this.#keyOf.get(sandboxId) !== target.sandbox.key) throw new SandboxResetError(sandboxId);
     const detail = JSON.stringify(target.detail ?? null);
-    const id = Number(this.#insert.run(target.sandboxId, target.kind, target.ref, detail, new Date().toISOString()).lastInsertRowid);
-    const entry: ImportEntry = { id, sandbox_id: target.sandboxId, kind: target.kind, ref: target.ref, detail };
-    return new ImportWriter(this.db, entry, () => this.#delete.run(id), () => this.#undo(entry));
+    const id = Number(this.#insert.run(sandboxId, target.kind, target.ref, detail, new Date().toISOString()).lastInsertRowid);
+    const entry: ImportEntry = { id, sandbox_id: sandboxId, kind: target.kind, ref: target.ref, detail };
+    // A reset of the sandbox deletes its imports: each slice looks for its own entry first.
+    const stillOpen = () => this.#open.get(id) === 1;
+    return new ImportWriter(this.db, entry, stillOpen, () => this.#delete.run(id), () => this.#undo(entry));
   }
 
   /**
@@ -141,7 +147,8 @@ export class Imports {
 
 /** What an import writes into, and what its undo step needs (see ImportEntry). */
 export interface ImportTarget {
-  sandboxId: number;
+  /** The request's sandbox: its id, and its key, which tells it from a later sandbox given the same id. */
+  sandbox: { id: number; key: string };
   kind: string;
   ref: string;
   detail?: unknown;
@@ -152,6 +159,7 @@ export class ImportWriter {
   constructor(
     private readonly db: Database,
     private readonly entry: ImportEntry,
+    private readonly stillOpen: () => boolean,
     private readonly close: () => void,
     private readonly undo: () => Promise<void>,
   ) {}
@@ -167,6 +175,8 @@ export class ImportWriter {
     if (rows.length === 0) return void (last && this.db.transaction(this.close)());
     let next = 0;
     const slice = this.db.transaction(() => {
+      // Gone with its sandbox (a reset while the loop was free): nothing more may be written.
+      if (!this.stillOpen()) throw new SandboxResetError(this.entry.sandbox_id);
       const started = performance.now();
       do {
         const end = Math.min(next + ROWS_PER_LOOK, rows.length);

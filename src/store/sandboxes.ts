@@ -141,6 +141,14 @@ export class SandboxRegistry {
   }
 
   /** The sandbox with this id, if it exists. */
+  /**
+   * Whether a sandbox is still there: a reset takes it away, and SQLite may hand its id to the next
+   * sandbox made, another key's, so the key is compared too.
+   */
+  holds(sandbox: Sandbox): boolean {
+    return this.#keyOf.get(sandbox.id)?.api_key === sandbox.key;
+  }
+
   byId(id: number): Sandbox | undefined {
     for (const sandbox of this.#cache.values()) if (sandbox.id === id) return sandbox;
     const row = this.#keyOf.get(id);

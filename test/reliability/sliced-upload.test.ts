@@ -325,8 +325,26 @@ describe('a DialNexa batch call of many recipients', () => {
     mock.reset('dnx_sliced');
     const res = await creating;
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { message: string }).message).toMatch(/reset while the batch call was being created/);
+    expect(((await res.json()) as { message: string }).message).toMatch(/reset while the request was being served/);
     expect(stored(mock)).toEqual({ batches: 0, calls: 0, campaigns: 0, contacts: 0, imports: 0 });
+  });
+
+  it("never lands in another key's sandbox that took its sandbox's id after a reset", async () => {
+    for (const turns of [1, 5, 20]) {
+      mock?.close();
+      mock = createMockApp({ speed: 0, logger: createLogger('silent') });
+      const creating = createBatch(mock);
+      for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+      mock.reset('dnx_sliced');
+      // SQLite hands the freed id to the next sandbox made: another key's.
+      const other = await mock.app.request('/v1/batch-calls', { headers: { authorization: 'Bearer dnx_someone_else' } });
+      expect(((await other.json()) as { total: number }).total).toBe(0);
+      const res = await creating;
+      expect(res.status).toBe(404);
+      const again = await mock.app.request('/v1/batch-calls', { headers: { authorization: 'Bearer dnx_someone_else' } });
+      expect(((await again.json()) as { total: number }).total).toBe(0);
+      expect(stored(mock)).toEqual({ batches: 0, calls: 0, campaigns: 0, contacts: 0, imports: 0 });
+    }
   });
 
   it('cut short by a crash, is undone when the mock next opens the database file', async () => {
@@ -342,5 +360,37 @@ describe('a DialNexa batch call of many recipients', () => {
     expect(await listed(reopened)).toBe(0);
     expect(warnings).toEqual(['undid 1 upload a stopped server left half-written']);
     expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});
+
+describe('a reset while a small upload is still being read', () => {
+  it('answers the vendor 404 and writes nothing, never a 500', async () => {
+    const statuses: number[] = [];
+    // The reset lands at a different point of the request each time: before its sandbox is found
+    // (the request then makes a fresh one and succeeds), while its file is read, or after.
+    for (let turns = 0; turns < 6; turns++) {
+      const app = createMockApp({ speed: 0, logger: createLogger('silent') });
+      const form = new FormData();
+      form.append('file', new Blob([csv.split('\n').slice(0, 3001).join('\n')], { type: 'text/csv' }), 'leads.csv');
+      form.append('title', 'Small batch');
+      form.append('agent_id', 'agent_abc123');
+      const creating = Promise.resolve(app.app.request('/v1/batch-calls', { method: 'POST', headers: { authorization: headers.authorization }, body: form }));
+      for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+      app.reset('dnx_sliced');
+      const res = await creating;
+      statuses.push(res.status);
+      const batches = app.db.prepare('SELECT count(*) FROM dialnexa_batches').pluck().get();
+      const calls = app.db.prepare('SELECT count(*) FROM dialnexa_batch_calls').pluck().get();
+      if (res.status === 404) {
+        expect(((await res.json()) as { message: string }).message).toMatch(/reset while the request was being served/);
+        expect([batches, calls]).toEqual([0, 0]);
+      } else {
+        // Written whole into a fresh sandbox (reset first), or written and then reset away.
+        expect(res.status).toBe(201);
+        expect([[1, 3000], [0, 0]]).toContainEqual([batches, calls]);
+      }
+      app.close();
+    }
+    expect(statuses).toContain(404);
   });
 });

@@ -1,12 +1,18 @@
+import { SandboxResetError } from '../../store/imports.js';
 import { ReplyError, type Reply } from '../reply.js';
 import type { AnyHandler, RequestContext } from '../vendor.js';
 import type { Call, Pipeline } from './call.js';
+
+/** A write whose sandbox was reset while its prepare step waited: nothing of it is written. */
+const SANDBOX_RESET = 'The sandbox of this API key was reset while the request was being served; nothing of it was kept';
 
 /**
  * Runs the vendor's handler. Its `prepare` step, if it has one, runs first (it may wait: for a
  * file to be parsed, a URL to be fetched); then the handler proper runs, a write inside one
  * transaction, so a refusal (`ReplyError`) or a failure anywhere in it leaves nothing behind.
- * A failure is logged and answered with the vendor's 500; a scenario's amendments are merged in.
+ * A sandbox reset while the prepare step waited (or between the slices of a big write) is
+ * answered with the vendor's 404: what the request would write into is gone. A failure is logged
+ * and answered with the vendor's 500; a scenario's amendments are merged in.
  */
 export async function dispatch(call: Call, pipeline: Pipeline): Promise<void> {
   const sandbox = call.sandbox;
@@ -15,10 +21,13 @@ export async function dispatch(call: Call, pipeline: Pipeline): Promise<void> {
   const request = requestContext(call, pipeline);
   let reply: Reply;
   try {
-    reply = await handle(route.handler, request, route.writes ? (write) => pipeline.transaction(sandbox, write) : (read) => read());
+    const run = route.writes ? <T>(write: () => T) => pipeline.transaction(sandbox, write) : <T>(read: () => T) => read();
+    reply = await handle(route.handler, request, run, () => pipeline.sandboxes.holds(sandbox));
   } catch (error) {
     if (error instanceof ReplyError) {
       reply = error.reply;
+    } else if (error instanceof SandboxResetError) {
+      reply = route.vendor.errors.error(404, SANDBOX_RESET);
     } else {
       pipeline.logger.error(`${route.vendor.name}.${route.operation.spec.operationId} failed: ${(error as Error).stack ?? String(error)}`);
       reply = route.vendor.errors.internalError();
@@ -28,9 +37,11 @@ export async function dispatch(call: Call, pipeline: Pipeline): Promise<void> {
   call.reply = override ? applyOverride(reply, override) : reply;
 }
 
-async function handle(handler: AnyHandler, request: RequestContext, run: <T>(work: () => T) => T): Promise<Reply> {
+async function handle(handler: AnyHandler, request: RequestContext, run: <T>(work: () => T) => T, stillThere: () => boolean): Promise<Reply> {
   if (typeof handler === 'function') return run(() => synchronous(handler(request)));
   const prepared = await handler.prepare(request);
+  // The prepare step waited: a reset meanwhile took the sandbox, and its id may be another key's now.
+  if (!stillThere()) throw new SandboxResetError(request.sandbox.id);
   return run(() => synchronous(handler.handle(request, prepared)));
 }
 

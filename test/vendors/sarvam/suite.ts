@@ -755,7 +755,7 @@ export function describeSarvamApi(context: () => SarvamSuiteContext, { viaPrism 
       await context().reset();
       (held.shift() as () => void)();
       const res = await pending;
-      expect([res.status, res.body]).toEqual([404, { detail: 'Campaign not found' }]);
+      expect([res.status, res.body]).toEqual([404, { detail: 'The sandbox of this API key was reset while the request was being served; nothing of it was kept' }]);
     });
 
     it('reads a CSV served on 127.0.0.1 into a completed cohort, and lists and gets it', async () => {

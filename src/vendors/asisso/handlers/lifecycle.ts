@@ -70,7 +70,7 @@ export function lifecycleHandlers(store: AsissoStore, { simulator, imports }: Ve
         try {
           const at = request.now().getTime();
           const [first, last] = [contacts[0], contacts.at(-1)];
-          await imports.run({ sandboxId: campaign.sandbox_id, kind: START_IMPORT, ref: String(campaign.id) }, contacts, (slice) => {
+          await imports.run({ sandbox: request.sandbox, kind: START_IMPORT, ref: String(campaign.id) }, contacts, (slice) => {
             // Its state alone, read again: the whole campaign counts its queue, which grows.
             const state = store.campaignState(campaign.sandbox_id, campaign.id);
             if (state === undefined) throw new ReplyError(notFound('Campaign not found'));

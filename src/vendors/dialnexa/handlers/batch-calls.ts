@@ -1,7 +1,7 @@
 import { ReplyError, type Reply } from '../../../engine/reply.js';
 import type { AnyHandler, PreparedHandler, RequestContext, VendorEnvironment } from '../../../engine/vendor.js';
 import { orderedId, randomId } from '../../../store/ids.js';
-import { SandboxResetError, WRITTEN_AT_ONCE } from '../../../store/imports.js';
+import { WRITTEN_AT_ONCE } from '../../../store/imports.js';
 import { sendEvent } from '../dialer.js';
 import { badRequest, dialnexaErrors, notFound, payloadTooLarge } from '../errors.js';
 import { MAX_UPLOAD_BYTES, readLeads } from '../leads-file.js';
@@ -35,8 +35,6 @@ interface ReadBatch {
 type PreparedBatch = ReadBatch | { created: Reply };
 
 const BATCH_IMPORT = 'dialnexa/batch-call';
-/** A batch whose sandbox was reset while it was being written: nothing of it is kept. */
-const SANDBOX_RESET = 'The sandbox of this API key was reset while the batch call was being created; nothing of it was kept';
 
 interface ListQuery {
   page?: number;
@@ -190,33 +188,26 @@ export function batchCallHandlers({ store, queue, campaigns, environment }: Batc
   /**
    * Writes a big batch in slices: the batch row first, hidden (see BatchStore.insertImportingBatch),
    * then its calls and their dialer contacts; the last slice shows it and hands out the turn, in
-   * the transaction that closes the import. A reset half-way takes it all and answers 404.
+   * the transaction that closes the import. A reset half-way takes it all (the engine answers 404).
    */
   const createInSlices = async (request: RequestContext, read: ReadBatch): Promise<Reply> => {
     const { batch, callRow } = newBatch(request, read);
     let written = 0;
     let reply: Reply | undefined;
-    try {
-      await imports.run({ sandboxId: batch.sandbox_id, kind: BATCH_IMPORT, ref: batch.id }, read.numbers, (numbers) => {
-        if (written === 0) store.insertImportingBatch(batch);
-        // Only a reset of the sandbox takes a batch that is being written away.
-        else if (!store.isImporting(batch.sandbox_id, batch.id)) throw new SandboxResetError(batch.sandbox_id);
-        const calls = numbers.map(callRow);
-        store.insertCalls(calls);
-        simulateBatch(batch, calls, written === 0 ? 'first' : 'next');
-        written += calls.length;
-        if (written < read.numbers.length) return;
-        // The sandbox's clock may have moved while the slices were written: the batch joins the queue now.
-        const now = request.now().getTime();
-        queue.catchUp(batch.sandbox_id, now);
-        const ahead = batchesAhead(batch);
-        store.setStatus(batch.sandbox_id, batch.id, batch.status, batch.updated_at);
-        reply = reveal(batch, ahead, now);
-      });
-    } catch (error) {
-      if (error instanceof SandboxResetError) throw new ReplyError(notFound(SANDBOX_RESET));
-      throw error;
-    }
+    await imports.run({ sandbox: request.sandbox, kind: BATCH_IMPORT, ref: batch.id }, read.numbers, (numbers) => {
+      if (written === 0) store.insertImportingBatch(batch);
+      const calls = numbers.map(callRow);
+      store.insertCalls(calls);
+      simulateBatch(batch, calls, written === 0 ? 'first' : 'next');
+      written += calls.length;
+      if (written < read.numbers.length) return;
+      // The sandbox's clock may have moved while the slices were written: the batch joins the queue now.
+      const now = request.now().getTime();
+      queue.catchUp(batch.sandbox_id, now);
+      const ahead = batchesAhead(batch);
+      store.setStatus(batch.sandbox_id, batch.id, batch.status, batch.updated_at);
+      reply = reveal(batch, ahead, now);
+    });
     return reply as Reply;
   };
 

@@ -155,7 +155,7 @@ export function leadHandlers(store: DialnexaStore, { simulator, imports }: Vendo
           for (const rows of batches) {
             for (const lead of reader.read(rows)) held.push(lead);
             if (!writer && held.length > WRITTEN_AT_ONCE && !reader.refused) {
-              writer = imports.open({ sandboxId: request.sandbox.id, kind: LEADS_IMPORT, ref: campaignId, detail: { status: findCampaign(store, request, campaignId).status } });
+              writer = imports.open({ sandbox: request.sandbox, kind: LEADS_IMPORT, ref: campaignId, detail: { status: findCampaign(store, request, campaignId).status } });
             }
             if (writer && held.length >= WRITTEN_AT_ONCE && !reader.refused) {
               await writer.write(held, writeSlice);

@@ -100,7 +100,7 @@ function saveCohort(store: SarvamStore, { simulator }: VendorEnvironment, at: Wo
 async function saveCohortInSlices(store: SarvamStore, { simulator, imports }: VendorEnvironment, request: RequestContext, name: string, source: CohortSource, records: CohortRecords): Promise<CohortRow> {
   const at = enterWorkspace(store, request);
   const { cohort, userRow } = cohortRows(at, campaignTakingCohorts(store, at, request), name, source, records);
-  const target = { sandboxId: at.workspace.sandboxId, kind: COHORT_IMPORT, ref: cohort.id, detail: { campaign_id: cohort.campaign_id } };
+  const target = { sandbox: request.sandbox, kind: COHORT_IMPORT, ref: cohort.id, detail: { campaign_id: cohort.campaign_id } };
   // The rows are built a slice at a time too: building half a million at once holds the loop for seconds.
   let position = 0;
   await imports.run(target, records.users, (slice) => {
