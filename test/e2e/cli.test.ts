@@ -25,6 +25,9 @@ describe('the campaign-mock process', () => {
         `  ${'inspector'.padEnd(10)} ${mock.url}/__admin/ui`,
       ];
       expect(mock.output()).toBe(`${lines.join('\n')}\n`);
+      // The README shows the same lines, on the default port.
+      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+      expect(readme).toContain(mock.output().replaceAll(mock.url, 'http://127.0.0.1:4010'));
       const health = await fetch(`${mock.url}/__admin/health`);
       expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
 
