@@ -61,4 +61,34 @@ export const simMigrations: Migration[] = [
     id: 'sim/002-webhook-attempts',
     sql: 'ALTER TABLE webhook_outbox ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 3;',
   },
+  {
+    // A delivery under way writes its outcome by id once its receiver answers. Without
+    // AUTOINCREMENT, SQLite gives the ids of rows a reset deleted to the next rows made, another
+    // sandbox's: the late outcome would land on them. The table is made again, its rows kept.
+    id: 'sim/003-webhook-ids-never-reused',
+    sql: `
+      CREATE TABLE webhook_outbox_next (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
+        vendor TEXT NOT NULL,
+        ref TEXT,
+        url TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        due_ms INTEGER NOT NULL,
+        response_status INTEGER,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT,
+        max_attempts INTEGER NOT NULL DEFAULT 3
+      ) STRICT;
+      INSERT INTO webhook_outbox_next (id, sandbox_id, vendor, ref, url, headers, body, status, attempts, due_ms, response_status, error, created_at, delivered_at, max_attempts)
+        SELECT id, sandbox_id, vendor, ref, url, headers, body, status, attempts, due_ms, response_status, error, created_at, delivered_at, max_attempts FROM webhook_outbox;
+      DROP TABLE webhook_outbox;
+      ALTER TABLE webhook_outbox_next RENAME TO webhook_outbox;
+      CREATE INDEX webhook_outbox_due ON webhook_outbox (status, due_ms);
+    `,
+  },
 ];

@@ -167,3 +167,27 @@ describe('a webhook a crash interrupted', () => {
     }
   });
 });
+
+describe('webhook ids', () => {
+  it('are never handed out again after a reset, so a late outcome cannot land on another sandbox’s webhook', () => {
+    const mock = createMockApp({ speed: 0, logger: silent });
+    try {
+      const sandboxOf = (key: string) => (mock.sandboxes.resolve(key) as { id: number }).id;
+      const queue = (key: string) => mock.webhooks.enqueue({ sandboxId: sandboxOf(key), vendor: 'dialnexa', url: 'http://127.0.0.1:9/hook', headers: {}, body: '{}' });
+      const newest = () => mock.db.prepare('SELECT max(id) FROM webhook_outbox').pluck().get() as number;
+      queue('hooks_a');
+      queue('hooks_a');
+      const before = newest();
+      mock.reset('hooks_a');
+      queue('hooks_b');
+      expect(newest()).toBeGreaterThan(before);
+      // The same after a reset of everything, which empties the table whole.
+      const again = newest();
+      mock.reset();
+      queue('hooks_c');
+      expect(newest()).toBeGreaterThan(again);
+    } finally {
+      mock.close();
+    }
+  });
+});
