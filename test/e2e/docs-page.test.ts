@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_ASSETS_DIR } from '../../src/app.js';
 import { startMock, type Mock } from '../../src/start-mock.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 
-/** Debian's Chromium (apt-get install chromium), or wherever CHROMIUM_PATH says. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`campaign-mock: skipping the API reference page's browser test: no Chromium at ${CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH)`);
+const available = chromiumAvailable("the API reference page's browser test");
 
 describe.skipIf(!available)('the API reference page, in headless Chromium', () => {
   let mock: Mock;
@@ -15,11 +13,7 @@ describe.skipIf(!available)('the API reference page, in headless Chromium', () =
   beforeAll(async () => {
     expect(existsSync(`${DOCS_ASSETS_DIR}scalar-api-reference.js`), 'npm run build copies the page script').toBe(true);
     mock = await startMock();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // A closed network: no background traffic, no sandbox (the tests may run as root).
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

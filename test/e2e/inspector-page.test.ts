@@ -2,15 +2,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSPECTOR_ASSETS_DIR } from '../../src/app.js';
 import { startMock, type Mock } from '../../src/start-mock.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 
-/** Debian's Chromium (apt-get install chromium), or wherever CHROMIUM_PATH says. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`campaign-mock: skipping the inspector page's browser test: no Chromium at ${CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH)`);
+const available = chromiumAvailable("the inspector page's browser test");
 
 /** Where the run leaves a screenshot of the page per vendor (INSPECTOR_SCREENSHOTS, or the temp folder). */
 const SCREENSHOTS = process.env.INSPECTOR_SCREENSHOTS ?? join(tmpdir(), 'campaign-mock-inspector');
@@ -33,11 +31,7 @@ describe.skipIf(!available)('the inspector page, in headless Chromium', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     // A frozen clock: time moves only when the page advances it.
     mock = await startMock({ speed: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // A closed network: no background traffic, no sandbox (the tests may run as root).
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
