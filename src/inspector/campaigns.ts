@@ -90,6 +90,7 @@ export class CampaignInspector {
   readonly #callBuckets: Statement<{ sandbox: number; from: number; interval: number }, { bucket: number; placed: number; answered: number; failed: number; retried: number }>;
   readonly #firstCall: Statement<{ sandbox: number }, { first: number | null }>;
   readonly #statusChanges: Statement<[number], { vendor: string; campaign: string; status: string; at: string }>;
+  readonly #creations: Statement<{ sandbox: number }, { vendor: string; campaign: string; at: string }>;
   readonly #simCampaign: Statement<[number, string, string], SimCounts>;
   readonly #simContacts: Statement<[number, string, string, number, number], Record<string, unknown>>;
   readonly #asisso: AsissoStore;
@@ -126,6 +127,9 @@ export class CampaignInspector {
       FROM (SELECT created_at, status, retry, row_number() OVER (PARTITION BY vendor, campaign, contact ORDER BY created_at, seq) AS nth FROM (${calls}))
       GROUP BY bucket ORDER BY bucket`);
     this.#statusChanges = db.prepare('SELECT vendor, campaign_id AS campaign, status, at FROM campaign_status_changes WHERE sandbox_id = ? ORDER BY at, rowid');
+    this.#creations = db.prepare(`SELECT 'dialnexa' AS vendor, id AS campaign, created_at AS at FROM dialnexa_campaigns WHERE sandbox_id = @sandbox
+      UNION ALL SELECT 'asisso', CAST(id AS TEXT), created_at FROM asisso_campaigns WHERE sandbox_id = @sandbox
+      UNION ALL SELECT 'sarvam', id, created_at FROM sarvam_campaigns WHERE sandbox_id = @sandbox`);
     this.#firstCall = db.prepare(`SELECT min(CAST(strftime('%s', created_at) AS INTEGER)) * 1000 AS first FROM (${calls})`);
     this.#simCampaign = db.prepare(`SELECT c.state,
         (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status != 'removed') AS contacts,
@@ -207,20 +211,12 @@ export class CampaignInspector {
    * most about a hundred intervals when absent, and lengthened when it would draw more than 5,000.
    */
   timeline(sandbox: Sandbox, now: Date, intervalSeconds?: number): Timeline {
-    const campaigns = [
-      ...this.#dialnexaCampaigns.all(sandbox.id).map((row) => ({ vendor: 'dialnexa', id: row.id, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at })),
-      ...this.#asisso.listCampaigns(sandbox.id).reverse().map((row) => ({ vendor: 'asisso', id: String(row.id), status: row.state, createdAt: row.created_at, updatedAt: row.updated_at })),
-      ...this.#sarvamIds.all(sandbox.id).map((id) => {
-        const row = this.#sarvam.campaignById(sandbox.id, id) as SarvamCampaignRow;
-        return { vendor: 'sarvam', id: row.id, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at };
-      }),
-    ];
-    const marks = [
-      ...campaigns.map((c) => ({ vendor: c.vendor, campaign: c.id, at: c.createdAt, status: 'created' })),
-      ...this.#statusChanges.all(sandbox.id),
-    ].sort((a, b) => a.at.localeCompare(b.at));
+    // Each campaign's creation, read from its vendor's table alone: the whole campaign (Asisso's
+    // counts its queue) is not needed for a mark.
+    const creations = this.#creations.all({ sandbox: sandbox.id });
+    const marks = [...creations.map((c) => ({ ...c, status: 'created' })), ...this.#statusChanges.all(sandbox.id)].sort((a, b) => a.at.localeCompare(b.at));
     const firstCall = this.#firstCall.get({ sandbox: sandbox.id })?.first ?? null;
-    const starts = [firstCall, ...campaigns.map((c) => Date.parse(c.createdAt))].filter((ms): ms is number => ms !== null && Number.isFinite(ms));
+    const starts = [firstCall, ...creations.map((c) => Date.parse(c.at))].filter((ms): ms is number => ms !== null && Number.isFinite(ms));
     const end = now.getTime();
     const begin = Math.min(end, ...starts);
     const shortest = Math.ceil((end - begin) / 1000 / MOST_BUCKETS);
