@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { docsRoutes } from './admin/docs.js';
 import { adminGuard } from './admin/guard.js';
 import { inspectorPageRoutes } from './admin/ui.js';
-import { adminError, adminRoutes } from './admin/routes.js';
+import { adminError, adminRoutes, HEALTHY } from './admin/routes.js';
 import { Clocks } from './clock/clock.js';
 import { loadKeysFile, type KeyList } from './config/keys-file.js';
 import type { Pipeline } from './engine/pipeline/call.js';
@@ -157,7 +157,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   }
   const simulator = new Simulator(db);
   const webhooks = new WebhookDispatcher(db, options.webhookAllow ?? [], logger);
-  const imports = new Imports(db);
+  const sandboxes = new SandboxRegistry(db, keys, options.scenario ?? null);
+  const imports = new Imports(db, sandboxes);
   const environment = { db, simulator, webhooks, imports };
   const instances = new Map(vendors.map((vendor) => [vendor, vendor.create(environment)]));
   for (const [vendor, { dialerEffects }] of instances) if (dialerEffects) simulator.registerEffects(vendor.name, dialerEffects);
@@ -180,7 +181,6 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     closeDatabase();
     throw error;
   }
-  const sandboxes = new SandboxRegistry(db, keys, options.scenario ?? null);
   const clocks = new Clocks(sandboxes, options.speed ?? 1);
   const journal = new Journal(options.journalLimit ?? 10_000);
   const scenarios = new ScenarioRuntime(scenarioCatalog, (request) => clocks.now(request.sandbox));
@@ -247,8 +247,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const recovered = imports.recover();
   if (recovered > 0) logger.warn(`undid ${recovered} ${recovered === 1 ? 'upload' : 'uploads'} a stopped server left half-written`);
   const router = new OperationRouter(routes);
-  const healthy = JSON.stringify({ status: 'ok' });
-  const HEALTHY = { headers: { 'content-type': 'application/json', 'content-length': String(healthy.length) }, body: healthy };
+  const healthy = JSON.stringify(HEALTHY);
+  const healthyHeaders = { 'content-type': 'application/json', 'content-length': String(healthy.length) };
   const serveNode = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
@@ -259,7 +259,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     // GET with neither length nor chunks has no body, so the connection can serve the next request.
     if (path === '/__admin/health' && req.method === 'GET' && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
       req.resume();
-      res.writeHead(200, HEALTHY.headers).end(HEALTHY.body);
+      res.writeHead(200, healthyHeaders).end(healthy);
       return true;
     }
     const match = router.match(req.method ?? 'GET', path);

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { breathe } from '../pacer.js';
 import type { Migration } from './migrations.js';
+import { SandboxResetError, type SandboxRegistry } from './sandboxes.js';
 
 /**
  * Big writes in slices: an upload of hundreds of thousands of rows is written as a run of short
@@ -53,29 +54,21 @@ const SLICE_MS = 10;
 /** Rows written between two looks at the time. */
 const ROWS_PER_LOOK = 1000;
 
-/**
- * A write's sandbox was reset while its request waited or between two slices of an import: what
- * it wrote went with the sandbox. The engine answers it with the vendor's 404 (see 6-dispatch.ts).
- */
-export class SandboxResetError extends Error {
-  constructor(sandboxId: number) {
-    super(`sandbox ${sandboxId} was reset while an upload into it was being written`);
-  }
-}
-
 export class Imports {
   readonly #undoSteps = new Map<string, UndoStep>();
   readonly #insert: Statement<[number, string, string, string, string]>;
-  readonly #keyOf: Statement<[number], unknown>;
   readonly #open: Statement<[number], unknown>;
   readonly #delete: Statement<[number]>;
   readonly #unfinished: Statement<[], ImportEntry>;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    /** Tells a request's sandbox from a later one given its id (see SandboxRegistry.holds). */
+    private readonly sandboxes: Pick<SandboxRegistry, 'holds'>,
+  ) {
     this.#insert = db.prepare('INSERT INTO imports (sandbox_id, kind, ref, detail, started_at) VALUES (?, ?, ?, ?, ?)');
     this.#delete = db.prepare('DELETE FROM imports WHERE id = ?');
     this.#unfinished = db.prepare('SELECT id, sandbox_id, kind, ref, detail FROM imports ORDER BY id');
-    this.#keyOf = db.prepare('SELECT api_key FROM sandboxes WHERE id = ?').pluck();
     this.#open = db.prepare('SELECT count(*) FROM imports WHERE id = ?').pluck();
   }
 
@@ -108,7 +101,7 @@ export class Imports {
   open(target: ImportTarget): ImportWriter {
     if (!this.#undoSteps.has(target.kind)) throw new Error(`campaign-mock: no undo step defined for imports of kind "${target.kind}"`);
     const sandboxId = target.sandbox.id;
-    if (this.#keyOf.get(sandboxId) !== target.sandbox.key) throw new SandboxResetError(sandboxId);
+    if (!this.sandboxes.holds(target.sandbox)) throw new SandboxResetError(sandboxId);
     const detail = JSON.stringify(target.detail ?? null);
     const id = Number(this.#insert.run(sandboxId, target.kind, target.ref, detail, new Date().toISOString()).lastInsertRowid);
     const entry: ImportEntry = { id, sandbox_id: sandboxId, kind: target.kind, ref: target.ref, detail };

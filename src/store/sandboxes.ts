@@ -42,6 +42,17 @@ interface SandboxRow {
 }
 
 /**
+ * A write's sandbox was reset while its request waited (a prepare step, or between two slices of
+ * an import): what it wrote went with the sandbox. The engine answers it with the vendor's 404
+ * (see src/engine/pipeline/6-dispatch.ts).
+ */
+export class SandboxResetError extends Error {
+  constructor(sandboxId: number) {
+    super(`sandbox ${sandboxId} was reset while a write into it waited`);
+  }
+}
+
+/**
  * Maps API keys to sandboxes, creating a sandbox the first time a key is seen.
  *
  * @example
@@ -145,7 +156,7 @@ export class SandboxRegistry {
    * Whether a sandbox is still there: a reset takes it away, and SQLite may hand its id to the next
    * sandbox made, another key's, so the key is compared too.
    */
-  holds(sandbox: Sandbox): boolean {
+  holds(sandbox: Pick<Sandbox, 'id' | 'key'>): boolean {
     return this.#keyOf.get(sandbox.id)?.api_key === sandbox.key;
   }
 

@@ -87,16 +87,17 @@ export function mountAcme(
   const app = new Hono();
   const vendor = acmeVendor(handlers, options.vendor);
   const simulator = new Simulator(db);
+  const sandboxes = new SandboxRegistry(db);
   mountVendor(
     app,
     {
       vendor,
       spec,
       operations: compileSpecs([spec]).get(spec) ?? [],
-      handlers: vendor.create({ db, simulator, webhooks: new WebhookDispatcher(db, [], createLogger('silent')), imports: new Imports(db) }).handlers,
+      handlers: vendor.create({ db, simulator, webhooks: new WebhookDispatcher(db, [], createLogger('silent')), imports: new Imports(db, sandboxes) }).handlers,
     },
     {
-      sandboxes: new SandboxRegistry(db),
+      sandboxes,
       logger: options.logger ?? createLogger('silent'),
       strict: options.strict,
       now: () => new Date(),

@@ -1,4 +1,4 @@
-import { SandboxResetError } from '../../store/imports.js';
+import { SandboxResetError } from '../../store/sandboxes.js';
 import { ReplyError, type Reply } from '../reply.js';
 import type { AnyHandler, RequestContext } from '../vendor.js';
 import type { Call, Pipeline } from './call.js';
