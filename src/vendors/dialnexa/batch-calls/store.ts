@@ -194,12 +194,11 @@ export class BatchStore {
   }
 
   /** Inserts a batch and the first call log of each recipient, in one transaction. */
-  insertBatch(batch: NewBatch, calls: readonly NewBatchCall[]): BatchRow {
+  insertBatch(batch: NewBatch, calls: readonly NewBatchCall[]): void {
     this.db.transaction(() => {
       this.#insertBatch.run(batch);
       this.insertCalls(calls);
     })();
-    return this.getBatch(batch.sandbox_id, batch.id) as BatchRow;
   }
 
   /**
@@ -208,11 +207,6 @@ export class BatchStore {
    */
   insertImportingBatch(batch: NewBatch): void {
     this.#insertImportingBatch.run(batch);
-  }
-
-  /** Whether a batch is still being written (a reset takes it away half-way). */
-  isImporting(sandboxId: number, id: string): boolean {
-    return (this.#importing.get(sandboxId, id) as number) > 0;
   }
 
   /** Call logs of a batch being written, in the caller's transaction. */
@@ -226,7 +220,7 @@ export class BatchStore {
    * finished is never touched.
    */
   deleteImportingBatch(sandboxId: number, id: string, limit: number): string[] {
-    if (!this.isImporting(sandboxId, id)) return [];
+    if (this.#importing.get(sandboxId, id) === 0) return [];
     const removed = this.#deleteImportedCalls.all(sandboxId, id, limit).map((call) => call.id);
     if (removed.length < limit) this.#deleteImportingBatch.run(sandboxId, id);
     return removed;
