@@ -49,8 +49,11 @@ class AdminError extends Error {
   }
 }
 
+/** What `GET /__admin/health` answers (also served straight from Node's request: see createMockApp). */
+export const HEALTHY = { status: 'ok' } as const;
+
 /**
- * The control plane, mounted at `/__admin` (PRODUCT.md §2). Tests outside this repository rely on
+ * The control plane, mounted at `/__admin` (docs/control-plane.md). Tests outside this repository rely on
  * these routes: change them only compatibly.
  */
 export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, journal, scenarios, fixtures, campaigns }: AdminOptions): Hono {
@@ -83,7 +86,7 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
 
   // The app is fully built (specs compiled, vendors mounted) before the server listens, so
   // answering at all means every vendor route can be served.
-  admin.get('/health', (c) => c.json({ status: 'ok' }));
+  admin.get('/health', (c) => c.json(HEALTHY));
 
   admin.post('/reset', (c) => {
     const key = c.req.query('key');

@@ -6,7 +6,7 @@ import { HTTP_METHODS } from '../engine/spec/openapi.js';
 
 /**
  * How far each answer of a vendor's spec can be trusted: every `x-mock-inferred` mark (a
- * behaviour the vendor's docs do not state, PRODUCT.md §1) with the line it sits on, tied to the
+ * behaviour the vendor's docs do not state; see specs/README.md) with the line it sits on, tied to the
  * operations it affects — directly, or through the responses, schemas, parameters and security
  * schemes an operation uses by `$ref`.
  */
