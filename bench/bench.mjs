@@ -322,8 +322,10 @@ async function startServer(name, command, readyPath) {
   const [file, ...rest] = canPin ? ['taskset', '-c', '0', ...args] : args;
   const started = performance.now();
   const child = spawn(file, rest, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Only the end of the server's log is kept, for an error message: the load generator shares
+  // this process, and gathering a busy mock's log line per request would slow it.
   let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4096)));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`campaign-mock: ${name} exited: ${stderr}`);

@@ -11,7 +11,7 @@ import { adminError, adminRoutes, HEALTHY } from './admin/routes.js';
 import { Clocks } from './clock/clock.js';
 import { loadKeysFile, type KeyList } from './config/keys-file.js';
 import type { Pipeline } from './engine/pipeline/call.js';
-import { fromNode, toResponse, writeNode } from './engine/pipeline/incoming.js';
+import { fromNode, toResponse, writeNode, type Outgoing } from './engine/pipeline/incoming.js';
 import { mountVendor, serve as serveOperation } from './engine/pipeline/mount.js';
 import { serialise } from './engine/pipeline/7-check-reply.js';
 import { OperationRouter, routingPath } from './engine/spec/routes.js';
@@ -264,13 +264,20 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     }
     const match = router.match(req.method ?? 'GET', path);
     if (!match) return false;
-    serveOperation(match.value, fromNode(req, path, queryStart === -1 ? '' : url.slice(queryStart), match.params), pipeline).then(
-      (outgoing) => writeNode(req, res, outgoing),
-      (error: Error) => {
-        logger.error(`${req.method} ${path} failed: ${error.stack ?? error.message}`);
-        writeNode(req, res, { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(adminError(`internal error while serving ${req.method} ${path}: ${error.message}`)) });
-      },
-    );
+    const failed = (error: Error) => {
+      logger.error(`${req.method} ${path} failed: ${error.stack ?? error.message}`);
+      writeNode(req, res, { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(adminError(`internal error while serving ${req.method} ${path}: ${error.message}`)) });
+    };
+    let answered: Outgoing | Promise<Outgoing>;
+    try {
+      answered = serveOperation(match.value, fromNode(req, path, queryStart === -1 ? '' : url.slice(queryStart), match.params), pipeline);
+    } catch (error) {
+      failed(error as Error);
+      return true;
+    }
+    // A request that waited for nothing is answered in the turn it arrived.
+    if ('then' in answered) answered.then((outgoing) => writeNode(req, res, outgoing), failed);
+    else writeNode(req, res, answered);
     return true;
   };
 

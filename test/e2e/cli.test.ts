@@ -62,6 +62,19 @@ describe('the campaign-mock process', () => {
     }
   });
 
+  it('keeps the connection open after a vendor read answered in the turn it arrived, and after a write', async () => {
+    const mock = await startMockProcess(['--port', '0', '--log-level', 'warn']);
+    try {
+      const created = (await (await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers, body: JSON.stringify(campaign) })).json()) as { id: string };
+      const read = await fetch(`${mock.url}/v1/campaigns/${created.id}`, { headers });
+      const renamed = await fetch(`${mock.url}/v1/campaigns/${created.id}`, { method: 'PATCH', headers, body: JSON.stringify({ name: 'Renamed' }) });
+      expect([read.status, read.headers.get('connection'), ((await read.json()) as { id: string }).id]).toEqual([200, 'keep-alive', created.id]);
+      expect([renamed.status, renamed.headers.get('connection'), ((await renamed.json()) as { name: string }).name]).toEqual([200, 'keep-alive', 'Renamed']);
+    } finally {
+      expect(await mock.stop('SIGTERM')).toBe(0);
+    }
+  });
+
   it('keeps campaigns in a --db file across a clean restart and across kill -9', async () => {
     const db = join(dir, 'restart.sqlite');
     const first = await startMockProcess(['--port', '0', '--db', db, '--log-level', 'warn']);

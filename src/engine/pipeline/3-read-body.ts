@@ -10,34 +10,36 @@ import type { Call } from './call.js';
  * body over it is refused from its Content-Length, or as soon as it passes the limit while being
  * read (413 in the vendor's envelope). What cannot be parsed — malformed JSON, a media type the
  * operation does not take, a body missing where one is required — becomes a validation issue.
- * Multipart files are read whole here, before any handler runs.
+ * Multipart files are read whole here, before any handler runs. An operation that takes no body
+ * has nothing to wait for: no promise.
  */
-export async function readBody(call: Call): Promise<void> {
-  const { vendor, operation } = call.route;
-  const requestBody = operation.spec.requestBody;
-  if (!requestBody) return;
-  const read = await readRequestBody(call, { requestBody, limits: vendor.bodyLimits, emptyJsonBody: vendor.emptyJsonBody });
-  switch (read.kind) {
-    case 'tooLarge':
-      call.violations.push(`body: larger than the ${read.limit}-byte limit`);
-      call.reply = vendor.errors.payloadTooLarge(read.limit);
-      return;
-    case 'invalid':
-      call.issues.push(read.issue);
-      return;
-    case 'json':
-      call.body = read.value;
-      call.mediaType = read.mediaType;
-      return;
-    case 'form':
-      call.body = read.fields;
-      call.files = read.files;
-      call.mediaType = read.mediaType;
-      return;
-    case 'raw':
-      call.body = read.bytes;
-      return;
-  }
+export function readBody(call: Call): Promise<void> | undefined {
+  const requestBody = call.route.operation.spec.requestBody;
+  if (!requestBody) return undefined;
+  const { vendor } = call.route;
+  return readRequestBody(call, { requestBody, limits: vendor.bodyLimits, emptyJsonBody: vendor.emptyJsonBody }).then((read) => {
+    switch (read.kind) {
+      case 'tooLarge':
+        call.violations.push(`body: larger than the ${read.limit}-byte limit`);
+        call.reply = vendor.errors.payloadTooLarge(read.limit);
+        return;
+      case 'invalid':
+        call.issues.push(read.issue);
+        return;
+      case 'json':
+        call.body = read.value;
+        call.mediaType = read.mediaType;
+        return;
+      case 'form':
+        call.body = read.fields;
+        call.files = read.files;
+        call.mediaType = read.mediaType;
+        return;
+      case 'raw':
+        call.body = read.bytes;
+        return;
+    }
+  });
 }
 
 /** The outcome of reading a request body against what the operation accepts. */

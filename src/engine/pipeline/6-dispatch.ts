@@ -1,6 +1,6 @@
 import { SandboxResetError, type Sandbox } from '../../store/sandboxes.js';
 import { ReplyError, type Reply } from '../reply.js';
-import type { AnyHandler, RequestContext } from '../vendor.js';
+import type { RequestContext } from '../vendor.js';
 import type { Call, Pipeline } from './call.js';
 import type { Incoming } from './incoming.js';
 
@@ -13,17 +13,48 @@ const SANDBOX_RESET = 'The sandbox of this API key was reset while the request w
  * transaction, so a refusal (`ReplyError`) or a failure anywhere in it leaves nothing behind.
  * A sandbox reset while the prepare step waited (or between the slices of a big write) is
  * answered with the vendor's 404: what the request would write into is gone. A failure is logged
- * and answered with the vendor's 500; a scenario's amendments are merged in.
+ * and answered with the vendor's 500; a scenario's amendments are merged in. Only a prepare step
+ * makes it wait (a promise); a handler without one answers at once.
  */
-export async function dispatch(call: Call, pipeline: Pipeline): Promise<void> {
+export function dispatch(call: Call, pipeline: Pipeline): Promise<void> | undefined {
   const sandbox = call.sandbox;
-  if (!sandbox || call.interception?.drop || call.interception?.refusal !== undefined) return;
+  if (!sandbox || call.interception?.drop || call.interception?.refusal !== undefined) return undefined;
   const { route } = call;
+  const handler = route.handler;
   const request = new Request(call, sandbox, pipeline);
+  if (typeof handler === 'function') {
+    settleReply(call, pipeline, () => run(call, pipeline, () => synchronous(handler(request))));
+    return undefined;
+  }
+  // The prepare step may wait; a reset meanwhile took the sandbox, and its id may be another key's now.
+  const prepared = new Promise((resolve) => resolve(handler.prepare(request)));
+  return prepared.then(
+    (value) =>
+      settleReply(call, pipeline, () => {
+        if (!pipeline.sandboxes.holds(sandbox)) throw new SandboxResetError(sandbox.id);
+        return run(call, pipeline, () => synchronous(handler.handle(request, value)));
+      }),
+    (error: unknown) =>
+      settleReply(call, pipeline, () => {
+        throw error;
+      }),
+  );
+}
+
+/** Runs the handler proper: a write inside one transaction, a read as it is. */
+function run(call: Call, pipeline: Pipeline, work: () => Reply): Reply {
+  return call.route.writes ? pipeline.transaction(call.sandbox as Sandbox, work) : work();
+}
+
+/**
+ * The handler's reply, or what its failure answers: a refusal's reply, the vendor's 404 for a
+ * sandbox reset meanwhile, or the vendor's 500 (logged); a scenario's amendments merged in.
+ */
+function settleReply(call: Call, pipeline: Pipeline, handle: () => Reply): void {
+  const { route } = call;
   let reply: Reply;
   try {
-    const run = route.writes ? <T>(write: () => T) => pipeline.transaction(sandbox, write) : <T>(read: () => T) => read();
-    reply = await handle(route.handler, request, run, () => pipeline.sandboxes.holds(sandbox));
+    reply = handle();
   } catch (error) {
     if (error instanceof ReplyError) {
       reply = error.reply;
@@ -36,14 +67,6 @@ export async function dispatch(call: Call, pipeline: Pipeline): Promise<void> {
   }
   const override = call.interception?.override;
   call.reply = override ? applyOverride(reply, override) : reply;
-}
-
-async function handle(handler: AnyHandler, request: RequestContext, run: <T>(work: () => T) => T, stillThere: () => boolean): Promise<Reply> {
-  if (typeof handler === 'function') return run(() => synchronous(handler(request)));
-  const prepared = await handler.prepare(request);
-  // The prepare step waited: a reset meanwhile took the sandbox, and its id may be another key's now.
-  if (!stillThere()) throw new SandboxResetError(request.sandbox.id);
-  return run(() => synchronous(handler.handle(request, prepared)));
 }
 
 /** A handler must answer without waiting (see Handler): a promise here would escape its transaction. */

@@ -92,12 +92,21 @@ export function writeNode(req: IncomingMessage, res: ServerResponse, outgoing: O
     res.writeHead(outgoing.status, headers);
     res.end(outgoing.body);
   };
-  if (req.complete) return send();
+  if (req.complete || !hasBody(req)) return send();
   // A body left unread (refused for its size) must not be read as the next request: the connection
   // closes after this answer. The rest of the body is read (and dropped) first, up to a bound, so
   // that a client still sending it gets the answer rather than a broken pipe.
   headers.connection = 'close';
   drainThen(req, send);
+}
+
+/**
+ * Whether the request carries a body: a length above zero, or chunks. One without is complete as
+ * soon as its headers are, though Node marks it so only after the handler answered in their turn.
+ */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** How much of a refused body is read on before the answer, and for how long. */

@@ -31,15 +31,31 @@ const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
  * validated, a scenario's say, the vendor's handler (a write in one transaction), the reply
  * checked against the spec, and the journal and log. A stage that answers (a 401, a 413, a
  * scenario's reply) leaves the ones that would answer nothing to do.
+ *
+ * Only three stages may have to wait: for the body to arrive, for a scenario's latency, for a
+ * handler's prepare step. Each returns a promise only then, and a request that waits for nothing
+ * (a GET, a refusal before the body) is answered in the turn it arrived, with no promise made.
  */
-export async function serve(route: Route, incoming: Incoming, pipeline: Pipeline): Promise<Outgoing> {
+export function serve(route: Route, incoming: Incoming, pipeline: Pipeline): Outgoing | Promise<Outgoing> {
   const call: Call = startCall(route, incoming);
   authenticate(call, pipeline);
   if (!call.reply) settle(call, pipeline);
-  if (!call.reply) await readBody(call);
+  const reading = call.reply ? undefined : readBody(call);
+  return reading ? reading.then(() => afterBody(call, pipeline)) : afterBody(call, pipeline);
+}
+
+function afterBody(call: Call, pipeline: Pipeline): Outgoing | Promise<Outgoing> {
   if (!call.reply) validate(call);
-  if (!call.reply) await intercept(call, pipeline);
-  if (!call.reply) await dispatch(call, pipeline);
+  const waiting = call.reply ? undefined : intercept(call, pipeline);
+  return waiting ? waiting.then(() => afterIntercept(call, pipeline)) : afterIntercept(call, pipeline);
+}
+
+function afterIntercept(call: Call, pipeline: Pipeline): Outgoing | Promise<Outgoing> {
+  const preparing = call.reply ? undefined : dispatch(call, pipeline);
+  return preparing ? preparing.then(() => answer(call, pipeline)) : answer(call, pipeline);
+}
+
+function answer(call: Call, pipeline: Pipeline): Outgoing {
   const { outgoing, replyViolations } = checkReply(call, pipeline);
   record(call, pipeline, outgoing, replyViolations);
   return outgoing;
