@@ -6,6 +6,7 @@ import { organizationId, presentCampaign, presentCallLog, presentLead } from '..
 import type { CallLogRow, CampaignRow, LeadRow } from '../vendors/dialnexa/store.js';
 import { presentSummary as presentSarvamSummary } from '../vendors/sarvam/present.js';
 import { SarvamStore, type CampaignRow as SarvamCampaignRow } from '../vendors/sarvam/store.js';
+import { sqlLimit } from '../store/rows.js';
 
 /** A campaign as the inspector lists it: the vendor's own status and counters, and how far it got. */
 export interface CampaignSummary {
@@ -103,8 +104,8 @@ export class CampaignInspector {
     this.#sarvamIds = db.prepare('SELECT id FROM sarvam_campaigns WHERE sandbox_id = ? ORDER BY created_at, id').pluck() as Statement<[number], string>;
     this.#dialnexaCampaigns = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? ORDER BY created_at, id');
     this.#dialnexaCampaign = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? AND id = ?');
-    this.#dialnexaLeads = db.prepare('SELECT * FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid LIMIT ? OFFSET ?');
-    this.#dialnexaCalls = db.prepare('SELECT * FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?');
+    this.#dialnexaLeads = db.prepare(`SELECT * FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid ${sqlLimit('?')} OFFSET ?`);
+    this.#dialnexaCalls = db.prepare(`SELECT * FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC ${sqlLimit('?')} OFFSET ?`);
     this.#dialnexaCallCount = db.prepare('SELECT count(*) FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ?').pluck() as Statement<[number, string], number>;
     const answered = ANSWERED.map((s) => `'${s}'`).join(', ');
     const failed = FAILED.map((s) => `'${s}'`).join(', ');
@@ -138,7 +139,7 @@ export class CampaignInspector {
         (SELECT count(*) FROM sim_contacts k WHERE k.sandbox_id = c.sandbox_id AND k.vendor = c.vendor AND k.campaign_ref = c.ref AND k.status = 'done') AS done
       FROM sim_campaigns c WHERE c.sandbox_id = ? AND c.vendor = ? AND c.ref = ?`);
     this.#simContacts = db.prepare(
-      'SELECT ref AS id, phone, status, attempts, outcome FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? ORDER BY seq LIMIT ? OFFSET ?',
+      `SELECT ref AS id, phone, status, attempts, outcome FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? ORDER BY seq ${sqlLimit('?')} OFFSET ?`,
     );
   }
 

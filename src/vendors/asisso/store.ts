@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { sqlLimit } from '../../store/rows.js';
 
 export type CampaignState = 'draft' | 'running' | 'paused' | 'completed' | 'failed';
 
@@ -223,7 +224,7 @@ export class AsissoStore {
     // The dialer's statements: each call is a few indexed reads and writes, however large the campaign.
     this.#queuedContacts = db.prepare('SELECT source_uuid, phone_number FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid');
     this.#campaignState = db.prepare<[number, number], CampaignState>('SELECT state FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?').pluck();
-    this.#queuedRefs = db.prepare<[number, number, number], string>('SELECT source_uuid FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? LIMIT ?').pluck();
+    this.#queuedRefs = db.prepare<[number, number, number], string>(`SELECT source_uuid FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? ${sqlLimit('?')}`).pluck();
     this.#deleteQueuedRun = db.prepare('DELETE FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ?');
     this.#dialSettings = db.prepare('SELECT retry_config, circuit_breaker FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?');
     this.#insertCallRun = db.prepare(`INSERT INTO asisso_runs
@@ -250,7 +251,7 @@ export class AsissoStore {
       WHERE sandbox_id = ? AND campaign_id = ? ORDER BY at_ms DESC, rowid DESC`);
     this.#clearBreakerFailures = db.prepare('DELETE FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ?');
     this.#pruneBreakerFailures = db.prepare(`DELETE FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ? AND rowid NOT IN (
-      SELECT rowid FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ? ORDER BY at_ms DESC, rowid DESC LIMIT ?)`);
+      SELECT rowid FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ? ORDER BY at_ms DESC, rowid DESC ${sqlLimit('?')})`);
   }
 
   insertCampaign(campaign: NewCampaign): CampaignRow {
@@ -465,7 +466,7 @@ export class AsissoStore {
     let statements = this.#runQueries.get(cacheKey);
     if (!statements) {
       statements = {
-        page: this.db.prepare(`SELECT * FROM asisso_runs WHERE ${filter} ORDER BY ${order} LIMIT @limit OFFSET @offset`),
+        page: this.db.prepare(`SELECT * FROM asisso_runs WHERE ${filter} ORDER BY ${order} ${sqlLimit('@limit')} OFFSET @offset`),
         count: this.db.prepare(`SELECT count(*) FROM asisso_runs WHERE ${filter}`).pluck(),
       };
       this.#runQueries.set(cacheKey, statements);

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { RowReader, sqlLimit } from '../../store/rows.js';
 
 export type CampaignStatus = 'draft' | 'active' | 'running' | 'paused' | 'completed' | 'cancelled';
 export type LeadStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'removed';
@@ -89,7 +90,7 @@ export interface CallLogFilter {
  */
 export class DialnexaStore {
   readonly #insertCampaign: Statement<NewCampaign>;
-  readonly #getCampaign: Statement<[number, string], CampaignRow>;
+  readonly #getCampaign: RowReader<[number, string], CampaignRow>;
   readonly #updateCampaign: Statement<CampaignRow>;
   readonly #campaignHasCalls: Statement<[number, string], { found: number }>;
   readonly #insertLead: Statement<[LeadRow, number | null]>;
@@ -110,13 +111,13 @@ export class DialnexaStore {
   readonly #deleteLead: Statement<[number, string]>;
   readonly #countLeadsIn: Statement<[number, number, number, string]>;
   readonly #countLeadsOut: Statement<{ sandbox: number; campaign: string; total: number; completed: number; pending: number }>;
-  readonly #callLogQueries = new Map<string, { page: Statement; count: Statement }>();
+  readonly #callLogQueries = new Map<string, { page: RowReader<[Record<string, unknown>], CallLogRow>; count: Statement }>();
 
   constructor(private readonly db: Database) {
     this.#insertCampaign = db.prepare(`INSERT INTO dialnexa_campaigns
       (sandbox_id, id, name, agent_id, from_phone_number, status, max_concurrent_calls, scheduled_at, max_retries, retry_interval_minutes, created_at, updated_at)
       VALUES (@sandbox_id, @id, @name, @agent_id, @from_phone_number, @status, @max_concurrent_calls, @scheduled_at, @max_retries, @retry_interval_minutes, @created_at, @updated_at)`);
-    this.#getCampaign = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? AND id = ?');
+    this.#getCampaign = new RowReader(db, 'SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? AND id = ?');
     this.#updateCampaign = db.prepare(`UPDATE dialnexa_campaigns SET
       name = @name, agent_id = @agent_id, from_phone_number = @from_phone_number, status = @status,
       max_concurrent_calls = @max_concurrent_calls, scheduled_at = @scheduled_at, max_retries = @max_retries,
@@ -126,7 +127,7 @@ export class DialnexaStore {
     this.#insertLead = db.prepare(`INSERT INTO dialnexa_leads
       (sandbox_id, id, campaign_id, name, phone_number, status, variables, call_log_id, created_at, import_id)
       VALUES (@sandbox_id, @id, @campaign_id, @name, @phone_number, @status, @variables, @call_log_id, @created_at, ?)`);
-    this.#importedLeads = db.prepare('SELECT id, status FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? AND import_id = ? LIMIT ?');
+    this.#importedLeads = db.prepare(`SELECT id, status FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? AND import_id = ? ${sqlLimit('?')}`);
     this.#deleteLead = db.prepare('DELETE FROM dialnexa_leads WHERE sandbox_id = ? AND id = ?');
     this.#countLeadsIn = db.prepare('UPDATE dialnexa_campaigns SET total_leads = total_leads + ?, pending_calls = pending_calls + ? WHERE sandbox_id = ? AND id = ?');
     // Leads are deleted only here and with their campaign, so the counters have no DELETE trigger.
@@ -283,14 +284,14 @@ export class DialnexaStore {
     let queries = this.#callLogQueries.get(cacheKey);
     if (!queries) {
       queries = {
-        page: this.db.prepare(`SELECT * FROM dialnexa_call_logs WHERE ${where} ORDER BY created_at ${direction}, rowid ${direction} LIMIT @limit OFFSET @offset`),
+        page: new RowReader(this.db, `SELECT * FROM dialnexa_call_logs WHERE ${where} ORDER BY created_at ${direction}, rowid ${direction} ${sqlLimit('@limit')} OFFSET @offset`),
         count: this.db.prepare(`SELECT count(*) AS total FROM dialnexa_call_logs WHERE ${where}`).pluck(),
       };
       this.#callLogQueries.set(cacheKey, queries);
     }
     const { limit: _limit, offset: _offset, ...countValues } = values;
     return {
-      rows: queries.page.all(values) as CallLogRow[],
+      rows: queries.page.all(values),
       total: queries.count.get(countValues) as number,
     };
   }

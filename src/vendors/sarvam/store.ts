@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { sqlLimit } from '../../store/rows.js';
 
 export type CampaignStatus = 'scheduled' | 'active' | 'paused' | 'ended' | 'cancelled';
 export type CohortStatus = 'completed' | 'failed';
@@ -187,19 +188,19 @@ export class SarvamStore {
     this.#insertCohortUser = db.prepare(`INSERT INTO sarvam_cohort_users
       (sandbox_id, org_id, workspace_id, cohort_id, position, phone_number, user_identifier, app_variables, app_overrides)
       VALUES (@sandbox_id, @org_id, @workspace_id, @cohort_id, @position, @phone_number, @user_identifier, @app_variables, @app_overrides)`);
-    this.#cohortPositions = db.prepare<[number, string, number], number>('SELECT position FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? LIMIT ?').pluck();
+    this.#cohortPositions = db.prepare<[number, string, number], number>(`SELECT position FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? ${sqlLimit('?')}`).pluck();
     this.#deleteCohortUser = db.prepare('DELETE FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? AND position = ?');
     this.#deleteCohort = db.prepare('DELETE FROM sarvam_cohorts WHERE sandbox_id = ? AND id = ?');
     this.#getCohort = db.prepare('SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND campaign_id = ? AND id = ?');
-    this.#listCohorts = db.prepare('SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?');
+    this.#listCohorts = db.prepare(`SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC ${sqlLimit('?')} OFFSET ?`);
     this.#countCohorts = db.prepare('SELECT count(*) AS total FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ?');
     this.#cohortUsers = db.prepare('SELECT * FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? ORDER BY position');
     this.#cohortUser = db.prepare('SELECT * FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? AND position = ?');
     this.#insertDelivery = db.prepare(`INSERT INTO sarvam_webhook_deliveries
       (sandbox_id, org_id, workspace_id, campaign_id, attempt_id, url, status, response_status_code, error, delivery_attempts, payload, created_at, last_attempted_at, queued_at)
       VALUES (@sandbox_id, @org_id, @workspace_id, @campaign_id, @attempt_id, @url, @status, @response_status_code, @error, @delivery_attempts, @payload, @created_at, @last_attempted_at, @queued_at)`);
-    this.#deliveriesOlder = db.prepare(`SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq ORDER BY seq DESC LIMIT @limit`);
-    this.#deliveriesNewer = db.prepare(`SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq ORDER BY seq ASC LIMIT @limit`);
+    this.#deliveriesOlder = db.prepare(`SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq ORDER BY seq DESC ${sqlLimit('@limit')}`);
+    this.#deliveriesNewer = db.prepare(`SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq ORDER BY seq ASC ${sqlLimit('@limit')}`);
     this.#deliveryOlderExists = db.prepare(`SELECT 1 AS found FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq LIMIT 1`);
     this.#deliveryNewerExists = db.prepare(`SELECT 1 AS found FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq LIMIT 1`);
     this.#requeueDelivery = db.prepare(`UPDATE sarvam_webhook_deliveries SET status = 'pending', queued_at = ?
@@ -272,7 +273,7 @@ export class SarvamStore {
     let statement = this.#campaignPages.get(key);
     if (!statement) {
       statement = this.db.prepare(`SELECT * FROM sarvam_campaigns WHERE ${CAMPAIGN_FILTER}
-        ORDER BY ${sortBy} ${direction}, rowid ${direction} LIMIT @limit OFFSET @offset`);
+        ORDER BY ${sortBy} ${direction}, rowid ${direction} ${sqlLimit('@limit')} OFFSET @offset`);
       this.#campaignPages.set(key, statement);
     }
     return statement;

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { sqlLimit } from '../../../store/rows.js';
 
 /** A batch's status (the batch-calls OpenAPI's enum, less `initiated`, `draft` and `deleted`, which the mock never stores). */
 export type BatchStatus = 'waiting' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
@@ -153,7 +154,7 @@ export class BatchStore {
     this.#insertImportingBatch = db.prepare(insertBatch(`'${IMPORTING}'`));
     this.#importing = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND status = '${IMPORTING}'`).pluck();
     this.#deleteImportedCalls = db.prepare(
-      'DELETE FROM dialnexa_batch_calls WHERE rowid IN (SELECT rowid FROM dialnexa_batch_calls WHERE sandbox_id = ? AND batch_id = ? LIMIT ?) RETURNING id',
+      `DELETE FROM dialnexa_batch_calls WHERE rowid IN (SELECT rowid FROM dialnexa_batch_calls WHERE sandbox_id = ? AND batch_id = ? ${sqlLimit('?')}) RETURNING id`,
     );
     this.#deleteImportingBatch = db.prepare(`DELETE FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND status = '${IMPORTING}'`);
     const shown = `status <> '${IMPORTING}'`;
@@ -173,10 +174,10 @@ export class BatchStore {
       ORDER BY CASE status WHEN 'running' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, ready_at, rowid`);
     this.#markHandedOver = db.prepare('UPDATE dialnexa_batches SET handed_over = 1 WHERE sandbox_id = ? AND id = ?');
     this.#takeHandedOver = db.prepare('UPDATE dialnexa_batches SET handed_over = 0 WHERE sandbox_id = ? AND handed_over = 1');
-    this.#list = db.prepare(`SELECT * FROM dialnexa_batches WHERE sandbox_id = @sandbox AND ${shown} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`);
+    this.#list = db.prepare(`SELECT * FROM dialnexa_batches WHERE sandbox_id = @sandbox AND ${shown} ORDER BY created_at DESC, rowid DESC ${sqlLimit('@limit')} OFFSET @offset`);
     this.#count = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE sandbox_id = ? AND ${shown}`).pluck();
     const byStatus = 'sandbox_id = @sandbox AND status IN (SELECT value FROM json_each(@statuses))';
-    this.#listByStatus = db.prepare(`SELECT * FROM dialnexa_batches WHERE ${byStatus} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`);
+    this.#listByStatus = db.prepare(`SELECT * FROM dialnexa_batches WHERE ${byStatus} ORDER BY created_at DESC, rowid DESC ${sqlLimit('@limit')} OFFSET @offset`);
     this.#countByStatus = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE ${byStatus}`).pluck();
 
     this.#insertCall = db.prepare(`INSERT INTO dialnexa_batch_calls
@@ -359,7 +360,7 @@ export class BatchStore {
     let queries = this.#callQueries.get(cacheKey);
     if (!queries) {
       queries = {
-        page: this.db.prepare(`SELECT * FROM dialnexa_batch_calls WHERE ${where} ORDER BY ${keys} LIMIT @limit OFFSET @offset`),
+        page: this.db.prepare(`SELECT * FROM dialnexa_batch_calls WHERE ${where} ORDER BY ${keys} ${sqlLimit('@limit')} OFFSET @offset`),
         count: this.db.prepare(`SELECT count(*) FROM dialnexa_batch_calls WHERE ${where}`).pluck(),
       };
       this.#callQueries.set(cacheKey, queries);
