@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { Reply } from '../../../engine/reply.js';
+import { hash } from 'node:crypto';
+import { jsonText, type Reply } from '../../../engine/reply.js';
 import type { Handler, RequestContext } from '../../../engine/vendor.js';
 import { presentCallLog } from '../present.js';
 import type { CallLogFilter, DialnexaStore } from '../store.js';
@@ -34,7 +34,8 @@ function listReply(request: RequestContext, store: DialnexaStore, filter: Omit<C
   const { page, limit, offset } = pageOf(query);
   const { rows, total } = store.listCallLogs(request.sandbox.id, { ...filter, limit, offset });
   const body = { data: rows.map(presentCallLog), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } };
-  const etag = `W/"${createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
+  // The text is the one sent: serialised once, for the tag and for the wire.
+  const etag = `W/"${hash('sha1', jsonText(body), 'base64url')}"`;
   if (matchesEtag(request.headers['if-none-match'], etag)) return { status: 304, headers: { etag } };
   return { status: 200, body, headers: { etag } };
 }
