@@ -219,14 +219,16 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   let inspector: CampaignInspector | undefined;
   const campaigns = () => (inspector ??= new CampaignInspector(db));
   app.route('/__admin', adminRoutes({ sandboxes, clocks, journal, scenarios, fixtures, advanceClock: advance, reset, webhooks, campaigns }));
+  // One transaction function for every write, made once: making one per request cost 7 µs.
+  const inTransaction = db.transaction((write: () => unknown) => write());
   const pipeline: Pipeline = {
     sandboxes,
     logger,
     strict: options.strict ?? false,
     now: (sandbox) => clocks.now(sandbox),
-    transaction: (sandbox, write) => {
+    transaction: <T>(sandbox: Sandbox, write: () => T): T => {
       try {
-        return db.transaction(write)();
+        return inTransaction(write) as T;
       } catch (error) {
         // The rows are rolled back; what the simulation cached of them is dropped with them.
         simulator.forget(sandbox.id);

@@ -1,7 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 
 /**
- * A read whose rows come back as plain objects of one shape, for the reads every request makes.
+ * Rows (of a SELECT, or of a write with RETURNING) as plain objects of one shape, for the reads
+ * every request makes.
  * better-sqlite3 builds each row object key by key in C++, which costs more than the query itself
  * for a page of wide rows (8 DialNexa call logs of 14 columns: 24 µs as objects, 9 µs this way).
  * The statement runs in raw mode, and one function made for its columns turns each array of

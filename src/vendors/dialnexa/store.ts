@@ -89,9 +89,9 @@ export interface CallLogFilter {
  * statement here can read or change another sandbox's rows.
  */
 export class DialnexaStore {
-  readonly #insertCampaign: Statement<NewCampaign>;
+  readonly #insertCampaign: RowReader<[NewCampaign], CampaignRow>;
   readonly #getCampaign: RowReader<[number, string], CampaignRow>;
-  readonly #updateCampaign: Statement<CampaignRow>;
+  readonly #updateCampaign: RowReader<[CampaignRow], CampaignRow>;
   readonly #campaignHasCalls: Statement<[number, string], { found: number }>;
   readonly #insertLead: Statement<[LeadRow, number | null]>;
   readonly #getLead: Statement<[number, string], LeadRow>;
@@ -114,15 +114,22 @@ export class DialnexaStore {
   readonly #callLogQueries = new Map<string, { page: RowReader<[Record<string, unknown>], CallLogRow>; count: Statement }>();
 
   constructor(private readonly db: Database) {
-    this.#insertCampaign = db.prepare(`INSERT INTO dialnexa_campaigns
+    this.#insertCampaign = new RowReader(
+      db,
+      `INSERT INTO dialnexa_campaigns
       (sandbox_id, id, name, agent_id, from_phone_number, status, max_concurrent_calls, scheduled_at, max_retries, retry_interval_minutes, created_at, updated_at)
-      VALUES (@sandbox_id, @id, @name, @agent_id, @from_phone_number, @status, @max_concurrent_calls, @scheduled_at, @max_retries, @retry_interval_minutes, @created_at, @updated_at)`);
+      VALUES (@sandbox_id, @id, @name, @agent_id, @from_phone_number, @status, @max_concurrent_calls, @scheduled_at, @max_retries, @retry_interval_minutes, @created_at, @updated_at)
+      RETURNING *`,
+    );
     this.#getCampaign = new RowReader(db, 'SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? AND id = ?');
-    this.#updateCampaign = db.prepare(`UPDATE dialnexa_campaigns SET
+    this.#updateCampaign = new RowReader(
+      db,
+      `UPDATE dialnexa_campaigns SET
       name = @name, agent_id = @agent_id, from_phone_number = @from_phone_number, status = @status,
       max_concurrent_calls = @max_concurrent_calls, scheduled_at = @scheduled_at, max_retries = @max_retries,
       retry_interval_minutes = @retry_interval_minutes, updated_at = @updated_at
-      WHERE sandbox_id = @sandbox_id AND id = @id`);
+      WHERE sandbox_id = @sandbox_id AND id = @id RETURNING *`,
+    );
     this.#campaignHasCalls = db.prepare('SELECT 1 AS found FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ? LIMIT 1');
     this.#insertLead = db.prepare(`INSERT INTO dialnexa_leads
       (sandbox_id, id, campaign_id, name, phone_number, status, variables, call_log_id, created_at, import_id)
@@ -161,8 +168,7 @@ export class DialnexaStore {
   }
 
   insertCampaign(campaign: NewCampaign): CampaignRow {
-    this.#insertCampaign.run(campaign);
-    return this.getCampaign(campaign.sandbox_id, campaign.id) as CampaignRow;
+    return this.#insertCampaign.get(campaign) as CampaignRow;
   }
 
   getCampaign(sandboxId: number, id: string): CampaignRow | undefined {
@@ -170,8 +176,7 @@ export class DialnexaStore {
   }
 
   updateCampaign(campaign: CampaignRow): CampaignRow {
-    this.#updateCampaign.run(campaign);
-    return this.getCampaign(campaign.sandbox_id, campaign.id) as CampaignRow;
+    return this.#updateCampaign.get(campaign) as CampaignRow;
   }
 
   /** Whether any call was placed for the campaign: a call log exists for it. */
