@@ -17,10 +17,11 @@ export interface Logger {
 }
 
 /**
- * Lines for stderr, written together once the current burst of work is done (or 64 KiB have
- * gathered) rather than one write each: a write to a pipe or file blocks the process, and a busy
- * mock logs a line per request. Whatever is left is written when the process exits.
+ * Lines for stderr, written together every few milliseconds (or once 64 KiB have gathered) rather
+ * than one write each: a write to a pipe or file blocks the process, and a busy mock logs a line
+ * per request. Whatever is left is written when the process exits.
  */
+const FLUSH_MS = 10;
 let pendingLines = '';
 let flushScheduled = false;
 let flushAtExit = false;
@@ -41,7 +42,8 @@ function writeToStderr(line: string): void {
     flushLines();
   } else if (!flushScheduled) {
     flushScheduled = true;
-    setImmediate(flushLines);
+    // Unreferenced: a mock with nothing else to do exits, and the exit handler writes the rest.
+    setTimeout(flushLines, FLUSH_MS).unref();
   }
 }
 
