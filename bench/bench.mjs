@@ -46,6 +46,8 @@ async function main() {
 
 async function versusPrism() {
   const mock = await startMockAsUsersDo();
+  // What a mock just started holds, before any request.
+  const idleRssMb = rssMb(mock.pid);
   const prism = await startServer('prism', [join(ROOT, 'node_modules/.bin/prism'), 'mock', join(ROOT, 'specs/dialnexa.yaml'), '--port', '{port}', '--host', '127.0.0.1', '-v', 'silent'], '/');
   const ceiling = await startServer('ceiling', [process.execPath, join(ROOT, 'bench/ceiling.mjs'), '{port}'], '/v1/call-logs');
   const key = 'bench';
@@ -92,7 +94,7 @@ async function versusPrism() {
       row.ofCeiling = round(median(ratios.ceiling), 2);
       rows.push(row);
     }
-    return { spec: 'specs/dialnexa.yaml', operations: rows, mockRssMb: rssMb(mock.pid) };
+    return { spec: 'specs/dialnexa.yaml', operations: rows, mockIdleRssMb: idleRssMb, mockRssMb: rssMb(mock.pid) };
   } finally {
     await mock.stop();
     await prism.stop();
@@ -418,7 +420,7 @@ function printTable(results) {
     );
   }
   log(`\nstartup to a 200 on /__admin/health: median ${results.startup.toHealthyMs.median} ms (runs: ${results.startup.toHealthyMs.runs.join(', ')})`);
-  log(`mock RSS after the runs above: ${results.versusPrism.mockRssMb} MB`);
+  log(`mock RSS: ${results.versusPrism.mockIdleRssMb} MB started, idle; ${results.versusPrism.mockRssMb} MB after the runs above`);
   log(`reset: one sandbox ${results.reset.oneSandboxMs} ms, everything ${results.reset.everythingMs} ms (${results.reset.note})`);
   log(`reset at ${results.resetAtScale.keys} sandboxes: one ${results.resetAtScale.oneSandboxMs} ms, everything ${results.resetAtScale.everythingMs} ms (${results.resetAtScale.note})`);
   for (const row of results.scale) {
