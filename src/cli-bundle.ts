@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+/** The command line as `npm run build` bundles it into one script (src/build/bundle.ts), run by `dist/cli.js`. */
+export const BUNDLE_FILE = fileURLToPath(new URL('cli.bundle.cjs', import.meta.url));
+/** V8's compiled code for that script, as it stood after a start of the mock, headed by bundleHash of the script. */
+export const CODE_CACHE_FILE = fileURLToPath(new URL('cli.bundle.cache', import.meta.url));
+/** Set by `npm run build` on the one start whose compiled code `dist/cli.js` writes to CODE_CACHE_FILE at exit. */
+export const RECORD_CODE_CACHE = 'CAMPAIGN_MOCK_RECORD_CODE_CACHE';
+
+/**
+ * The bundle's SHA-1 (20 bytes), which heads its code cache. V8 checks a cache against its own
+ * version and flags but, of the source, only the length: a cache made for an edited bundle of the
+ * same length would be accepted and run the old code.
+ */
+export function bundleHash(source: string): Buffer {
+  return createHash('sha1').update(source).digest();
+}
