@@ -14,12 +14,7 @@ import { dirname, resolve } from 'node:path';
  * const db = openDatabase('./mock.sqlite');    // on disk
  */
 export function openDatabase(path?: string): Database {
-  const inMemory = !path || path === ':memory:';
-  if (inMemory) {
-    const db = new BetterSqlite3(':memory:');
-    db.pragma('foreign_keys = ON');
-    return db;
-  }
+  if (!path || path === ':memory:') return openMemoryDatabase();
   let db: Database | undefined;
   try {
     mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -42,6 +37,13 @@ export function openDatabase(path?: string): Database {
   }
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/** A database in memory: empty, or read from an image that `serialize()` made (see openSchemaImage). */
+export function openMemoryDatabase(image?: Buffer): Database {
+  const db = new BetterSqlite3(image ?? ':memory:');
+  db.pragma('foreign_keys = ON');
   return db;
 }
 
