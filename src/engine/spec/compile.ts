@@ -255,11 +255,13 @@ function cachedCompiler(ajv: Ajv2020): Compiler {
 /**
  * `validateSchema` checks each schema against the JSON Schema meta-schema, whose own compilation is
  * a large part of startup; eager compilation (the test suite) checks, lazy compilation relies on it.
+ * The meta-schemas serve that check alone, so an ajv that does not check is not given them (`meta`).
  */
 function createAjv(coerceTypes: boolean, validateSchema: boolean): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
     validateSchema,
+    meta: validateSchema,
     verbose: true,
     strict: true,
     allowUnionTypes: true,
