@@ -305,11 +305,13 @@ function registerExtensionKeywords(ajvs: Ajv2020[], schema: unknown, registered:
  * is refused as out of range like any other.
  */
 function rewriteComponentRefs(schema: JsonSchema, namespace: string): JsonSchema {
+  // Run over every component schema at each start: `for…in` (the same order) allocates no entry arrays.
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
     if (typeof node !== 'object' || node === null) return node;
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) {
+    for (const key in node) {
+      const value = (node as Record<string, unknown>)[key];
       out[key] =
         key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')
           ? `${namespace}#/$defs/${value.slice('#/components/schemas/'.length)}`
