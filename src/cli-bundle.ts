@@ -9,10 +9,10 @@ export const CODE_CACHE_FILE = fileURLToPath(new URL('cli.bundle.cache', import.
 export const RECORD_CODE_CACHE = 'CAMPAIGN_MOCK_RECORD_CODE_CACHE';
 
 /**
- * The bundle's SHA-1 (20 bytes), which heads its code cache. V8 checks a cache against its own
- * version and flags but, of the source, only the length: a cache made for an edited bundle of the
- * same length would be accepted and run the old code.
+ * The SHA-1 (20 bytes) of the bundle's file, which heads its code cache. V8 checks a cache against
+ * its own version and flags but, of the source, only the length: a cache made for an edited bundle
+ * of the same length would be accepted and run the old code.
  */
-export function bundleHash(source: string): Buffer {
-  return createHash('sha1').update(source).digest();
+export function bundleHash(bundle: Buffer): Buffer {
+  return createHash('sha1').update(bundle).digest();
 }

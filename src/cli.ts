@@ -14,9 +14,9 @@ import { BUNDLE_FILE, bundleHash, CODE_CACHE_FILE, RECORD_CODE_CACHE } from './c
  * compiled by tsc alone) the command runs from `dist/main.js`.
  */
 function runBundle(): void {
-  const source = readFileSync(BUNDLE_FILE, 'utf8');
-  const hash = bundleHash(source);
-  const script = new Script(source, {
+  const bytes = readFileSync(BUNDLE_FILE);
+  const hash = bundleHash(bytes);
+  const script = new Script(bytes.toString('utf8'), {
     filename: BUNDLE_FILE,
     ...cachedDataFor(hash),
     // The bundle imports the Excel reader when a workbook is uploaded; a script has to be told how.
