@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Script, type ScriptOptions } from 'node:vm';
-import { BUNDLE_FILE, bundleHash, CODE_CACHE_FILE, RECORD_CODE_CACHE } from './cli-bundle.js';
+import type { ScriptOptions } from 'node:vm';
+import { BUNDLE_FILE, bundleHash, CODE_CACHE_FILE, RECORD_CODE_CACHE, requireBuiltin } from './cli-bundle.js';
+
+const { existsSync, readFileSync, writeFileSync } = requireBuiltin<typeof import('node:fs')>('node:fs');
+const { pathToFileURL } = requireBuiltin<typeof import('node:url')>('node:url');
+const { Script } = requireBuiltin<typeof import('node:vm')>('node:vm');
 
 /**
  * The `campaign-mock` command. `npm run build` bundles the command line (src/main.ts and all it
