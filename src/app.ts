@@ -26,7 +26,8 @@ import { loadScenarios } from './scenarios/catalog.js';
 import { ScenarioRuntime, unknownScenario } from './scenarios/runtime.js';
 import { createLogger, type Logger } from './logger.js';
 import { lockDatabaseFile, openDatabase } from './store/database.js';
-import { migrate } from './store/migrations.js';
+import { migrate, type Migration } from './store/migrations.js';
+import { openSchemaImage } from './store/schema-image.js';
 import { Imports, importMigrations } from './store/imports.js';
 import { SandboxRegistry, sandboxMigrations, type Sandbox } from './store/sandboxes.js';
 import { simMigrations } from './sim/migrations.js';
@@ -44,6 +45,8 @@ export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.ur
 export const SPEC_CACHE_DIR = fileURLToPath(new URL('../dist/spec-cache/', import.meta.url));
 /** The bundled scenario files, parsed by the build (see loadScenarios). */
 export const SCENARIO_CACHE_FILE = fileURLToPath(new URL('../dist/scenario-cache.json', import.meta.url));
+/** The in-memory store with every shipped migration applied, written by `npm run build` (see openSchemaImage). */
+export const SCHEMA_IMAGE_FILE = fileURLToPath(new URL('../dist/schema-image.db', import.meta.url));
 /** The API reference page's script, copied there by `npm run build`. */
 export const DOCS_ASSETS_DIR = fileURLToPath(new URL('../dist/docs-assets/', import.meta.url));
 /** The inspector page's files as written (`src/inspector/page/`), and where `npm run build` puts them with uPlot. */
@@ -114,6 +117,11 @@ export interface MockApp {
   close(): void;
 }
 
+/** Every migration of the store for these vendors, in the order they are applied. */
+export function storeMigrations(vendors: readonly VendorModule[]): Migration[] {
+  return [...sandboxMigrations, ...importMigrations, ...simMigrations, ...statusHistoryMigrations, ...vendors.flatMap((vendor) => vendor.migrations)];
+}
+
 /**
  * Builds the whole mock — specs loaded and compiled, database migrated, vendors and admin routes
  * mounted — with no state shared with any other instance.
@@ -137,10 +145,12 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const keys = options.keysFile ? loadKeys(options.keysFile, specs) : undefined;
   const compiled = compileSpecs([...specs.values()]);
 
-  const unlock = options.db && options.db !== ':memory:' ? lockDatabaseFile(options.db) : () => {};
+  const onFile = options.db !== undefined && options.db !== ':memory:';
+  const unlock = onFile ? lockDatabaseFile(options.db as string) : () => {};
+  const migrations = storeMigrations(vendors);
   let db: Database;
   try {
-    db = openDatabase(options.db);
+    db = (!onFile && openSchemaImage(SCHEMA_IMAGE_FILE, migrations)) || openDatabase(options.db);
   } catch (error) {
     unlock();
     throw error;
@@ -150,7 +160,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     unlock();
   };
   try {
-    migrate(db, [...sandboxMigrations, ...importMigrations, ...simMigrations, ...statusHistoryMigrations, ...vendors.flatMap((vendor) => vendor.migrations)]);
+    // Nothing to do on the schema image, which holds every migration.
+    migrate(db, migrations);
   } catch (error) {
     closeDatabase();
     throw error;

@@ -1,14 +1,17 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DOCS_ASSETS_DIR, INSPECTOR_ASSETS_DIR, INSPECTOR_PAGE_DIR, SCENARIO_CACHE_FILE, SCENARIOS_DIR, SPEC_CACHE_DIR, SPECS_DIR } from '../app.js';
+import { DOCS_ASSETS_DIR, INSPECTOR_ASSETS_DIR, INSPECTOR_PAGE_DIR, SCENARIO_CACHE_FILE, SCENARIOS_DIR, SCHEMA_IMAGE_FILE, SPEC_CACHE_DIR, SPECS_DIR, storeMigrations } from '../app.js';
 import { parseSpecForCache } from '../engine/spec/load.js';
 import { scenarioCacheEntry } from '../scenarios/catalog.js';
+import { writeSchemaImage } from '../store/schema-image.js';
+import { VENDORS } from '../vendors/registry.js';
 
 /**
  * Run by `npm run build`, so the mock starts with nothing left to prepare:
  * - each bundled spec parsed once, written as JSON with the hash of its text (see loadSpec);
  * - each valid bundled scenario file parsed once, by the hash of its text (see loadScenarios);
+ * - the in-memory store with every shipped migration applied (see openSchemaImage);
  * - the API reference page's script (Scalar's standalone build), served by /__admin/docs
  *   without reaching any CDN;
  * - the inspector page's script and style sheet, and uPlot's browser build that draws its
@@ -24,6 +27,8 @@ const scenarios = readdirSync(SCENARIOS_DIR)
   .map((file) => scenarioCacheEntry(join(SCENARIOS_DIR, file)))
   .filter((entry) => entry !== undefined);
 writeFileSync(SCENARIO_CACHE_FILE, JSON.stringify(Object.fromEntries(scenarios)));
+
+writeSchemaImage(SCHEMA_IMAGE_FILE, storeMigrations(VENDORS));
 
 mkdirSync(DOCS_ASSETS_DIR, { recursive: true });
 const scalar = createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js');

@@ -1,28 +1,39 @@
-import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { BUNDLE_FILE, CODE_CACHE_FILE, RECORD_CODE_CACHE } from '../cli-bundle.js';
 
 /**
- * Run by `npm run build`, after the TypeScript is compiled: `dist/cli.js` (the `campaign-mock`
- * command, and `npm start`) is rewritten as one file holding every module it imports. Node then
- * starts the mock without resolving and reading a few hundred files, which was half of its
- * startup. `dist/index.js` and the rest of `dist/` stay as compiled, for `import 'campaign-mock'`.
+ * Run by `npm run build`, after the TypeScript is compiled: the command line (`dist/main.js` and
+ * every module it imports) is bundled into one script that `dist/cli.js` runs. Node then starts
+ * the mock without resolving and reading a few hundred files, which was half of its startup.
+ * `dist/index.js` and the rest of `dist/` stay as compiled, for `import 'campaign-mock'`.
+ *
+ * A script rather than an ES module, for two reasons: Node can compile a script with V8's code
+ * cache (recorded below), and a script requires Node's own modules where a module is first
+ * initialised, where an ES module imports them all before its first line runs.
  *
  * Kept out of the bundle: better-sqlite3 (a native addon, found through its package), and the
  * Excel reader, which is imported only when a workbook is uploaded.
  */
-const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 
+rmSync(CODE_CACHE_FILE, { force: true });
 await build({
-  entryPoints: [cli],
-  outfile: cli,
-  allowOverwrite: true,
+  entryPoints: [MAIN],
+  outfile: BUNDLE_FILE,
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   external: ['better-sqlite3', 'read-excel-file', 'read-excel-file/*'],
-  // The CommonJS packages inside (ajv) call require(); an ES module has none until given one.
-  banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+  // One function expression, which dist/cli.js calls with what the ES modules inside expect:
+  // require() (for ajv, a CommonJS package, and better-sqlite3) and their import.meta.url. esbuild
+  // starts the code inside with 'use strict', as the modules it was made of were strict.
+  banner: { js: '(function (require, importMetaUrl) {' },
+  footer: { js: '})' },
+  define: { 'import.meta.url': 'importMetaUrl' },
   legalComments: 'linked',
   minifyWhitespace: true,
   minifySyntax: true,
@@ -30,3 +41,31 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+await recordCodeCache();
+
+/**
+ * Starts the mock once, asks for its health, and stops it: `dist/cli.js` writes V8's compiled code
+ * for the bundle at exit, so that every later start skips compiling what this one compiled.
+ */
+async function recordCodeCache(): Promise<void> {
+  const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--speed', '0', '--log-level', 'warn'], {
+    env: { ...process.env, [RECORD_CODE_CACHE]: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = /listening on (http:\/\/\S+)/.exec(output);
+      if (listening) resolve(listening[1] as string);
+    });
+    void exited.then((code) => reject(new Error(`campaign-mock: the mock exited with ${code} before listening, so the bundle has no code cache:\n${output}`)));
+  });
+  const health = await fetch(`${url}/__admin/health`);
+  if (health.status !== 200) throw new Error(`campaign-mock: the bundled mock answered its health route with ${health.status}`);
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (code !== 0 || !existsSync(CODE_CACHE_FILE)) throw new Error(`campaign-mock: the bundled mock exited with ${code} without writing ${CODE_CACHE_FILE}`);
+}

@@ -1,6 +1,7 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * Opens the store: in memory when `path` is absent or `:memory:`, otherwise a file that survives
@@ -14,19 +15,14 @@ import { dirname, resolve } from 'node:path';
  * const db = openDatabase('./mock.sqlite');    // on disk
  */
 export function openDatabase(path?: string): Database {
-  const inMemory = !path || path === ':memory:';
-  if (inMemory) {
-    const db = new BetterSqlite3(':memory:');
-    db.pragma('foreign_keys = ON');
-    return db;
-  }
+  if (!path || path === ':memory:') return openMemoryDatabase();
   let db: Database | undefined;
   try {
     mkdirSync(dirname(resolve(path)), { recursive: true });
     // SQLite opens a file it cannot write read-only, and then fails on the first write (a WAL
     // file says "disk I/O error"): ask the file system first, for a message that says why.
     assertWritable(path);
-    db = new BetterSqlite3(path, { timeout: 0 });
+    db = new BetterSqlite3(path, { timeout: 0, ...addon() });
     // One mock per file: the lock is taken now and held until the database is closed, so a
     // second mock on the same file fails here instead of corrupting the first one's state.
     db.pragma('locking_mode = EXCLUSIVE');
@@ -43,6 +39,33 @@ export function openDatabase(path?: string): Database {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   return db;
+}
+
+/** A database in memory: empty, or read from an image that `serialize()` made (see openSchemaImage). */
+export function openMemoryDatabase(image?: Buffer): Database {
+  const db = new BetterSqlite3(image ?? ':memory:', addon());
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/** The folders of better-sqlite3's package where the `bindings` package looks for its addon first, in its order. */
+const ADDON_FOLDERS = ['build', 'build/Debug', 'build/Release'];
+let addonOption: { nativeBinding?: string } | undefined;
+
+/**
+ * better-sqlite3's addon, named to it: left to find it, better-sqlite3 asks the `bindings` package,
+ * which requires one candidate path after another and walks up from its caller's stack frame to
+ * find the package (3 to 6 ms of a start). The places tried are the first ones `bindings` tries,
+ * in its order; when none holds the addon (a layout of its own), better-sqlite3 looks as usual.
+ */
+export function addon(): { nativeBinding?: string } {
+  return (addonOption ??= locateAddon());
+}
+
+function locateAddon(): { nativeBinding?: string } {
+  const root = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+  const found = ADDON_FOLDERS.map((folder) => join(root, folder, 'better_sqlite3.node')).find((file) => existsSync(file));
+  return found ? { nativeBinding: found } : {};
 }
 
 function assertWritable(path: string): void {

@@ -11,9 +11,12 @@ export interface MockProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Runs the built CLI (`npm test` builds it first) and waits until it says where it listens. */
-export async function startMockProcess(args: string[], env: Record<string, string> = {}): Promise<MockProcess> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs the built CLI (`npm test` builds it first), or another copy of it, and waits until it says
+ * where it listens.
+ */
+export async function startMockProcess(args: string[], env: Record<string, string> = {}, cli = CLI): Promise<MockProcess> {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

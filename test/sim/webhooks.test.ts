@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +100,26 @@ describe('where webhooks may go', () => {
     } finally {
       await closeServer(redirecting.server);
       await target.close();
+    }
+  });
+
+  it('goes to an https address over TLS', async () => {
+    // A TCP server that notes the first byte it is sent: 0x16 opens a TLS handshake.
+    const firstBytes: number[] = [];
+    const tcp = createTcpServer((socket) =>
+      socket.once('data', (chunk: Buffer) => {
+        firstBytes.push(chunk[0] as number);
+        socket.destroy();
+      }),
+    );
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    try {
+      await campaignWithWebhook(mock, 'tls', `https://127.0.0.1:${(tcp.address() as { port: number }).port}/hooks`);
+      await fetch(`${mock.url}/__admin/clock/advance?key=tls`, { method: 'POST', headers: json, body: JSON.stringify({ seconds: 600 }) });
+      const [delivery] = await deliveries(mock, 'tls');
+      expect([delivery?.status === 'pending' || delivery?.status === 'failed', firstBytes[0]]).toEqual([true, 0x16]);
+    } finally {
+      await new Promise((resolve) => tcp.close(resolve));
     }
   });
 });

@@ -64,17 +64,19 @@ export interface ParsedSpec {
 export function loadSpec(file: string, cacheDir?: string): Spec {
   let document: OpenApiDocument;
   try {
-    const text = readFileSync(file, 'utf8');
+    // Hashed as bytes: the text is decoded only if the cache cannot be used and the YAML is parsed.
+    const bytes = readFileSync(file);
     const cache = cacheDir === undefined ? undefined : join(cacheDir, `${basename(file)}.json`);
     const parsed = cache !== undefined && existsSync(cache) ? (JSON.parse(readFileSync(cache, 'utf8')) as ParsedSpec) : undefined;
-    document = parsed?.sha256 === specHash(text) ? parsed.document : (yaml().parse(text) as OpenApiDocument);
+    document = parsed?.sha256 === specHash(bytes) ? parsed.document : (yaml().parse(bytes.toString('utf8')) as OpenApiDocument);
   } catch (error) {
     throw new SpecError(file, `cannot be read: ${(error as Error).message}`);
   }
   return indexSpec(file, document);
 }
 
-export function specHash(text: string): string {
+/** The SHA-256 of a text, or of the bytes of its file: the same for a text in UTF-8. */
+export function specHash(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

@@ -1,0 +1,31 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * One of Node's own modules, required rather than imported: importing one into an ES module builds
+ * a module of all its exports, and reading them all loads more (node:crypto's webcrypto alone loads
+ * a dozen modules). The command's own few imports cost about 5 ms of a start that way.
+ */
+export function requireBuiltin<T>(name: string): T {
+  return require(name) as T;
+}
+
+const { createHash } = requireBuiltin<typeof import('node:crypto')>('node:crypto');
+const { fileURLToPath } = requireBuiltin<typeof import('node:url')>('node:url');
+
+/** The command line as `npm run build` bundles it into one script (src/build/bundle.ts), run by `dist/cli.js`. */
+export const BUNDLE_FILE = fileURLToPath(new URL('cli.bundle.cjs', import.meta.url));
+/** V8's compiled code for that script, as it stood after a start of the mock, headed by bundleHash of the script. */
+export const CODE_CACHE_FILE = fileURLToPath(new URL('cli.bundle.cache', import.meta.url));
+/** Set by `npm run build` on the one start whose compiled code `dist/cli.js` writes to CODE_CACHE_FILE at exit. */
+export const RECORD_CODE_CACHE = 'CAMPAIGN_MOCK_RECORD_CODE_CACHE';
+
+/**
+ * The SHA-1 (20 bytes) of the bundle's file, which heads its code cache. V8 checks a cache against
+ * its own version and flags but, of the source, only the length: a cache made for an edited bundle
+ * of the same length would be accepted and run the old code.
+ */
+export function bundleHash(bundle: Buffer): Buffer {
+  return createHash('sha1').update(bundle).digest();
+}

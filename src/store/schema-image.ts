@@ -1,0 +1,46 @@
+import type { Database } from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { openMemoryDatabase } from './database.js';
+import { migrate, type Migration } from './migrations.js';
+
+/**
+ * An empty store with every migration applied, kept as SQLite's image of it (`serialize()`).
+ * `npm run build` writes the image of the shipped migrations, so that the in-memory database of a
+ * start is read from it in a millisecond instead of running each migration, which took a tenth of
+ * the start. A database file is always migrated the usual way.
+ */
+
+/** Writes the image of `migrations`, headed by their hash, for openSchemaImage. */
+export function writeSchemaImage(file: string, migrations: readonly Migration[]): void {
+  const db = openMemoryDatabase();
+  try {
+    migrate(db, migrations);
+    writeFileSync(file, Buffer.concat([migrationsHash(migrations), db.serialize()]));
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * An in-memory database read from the image, if it was made from exactly these migrations (the
+ * same ids, in the same order, with the same SQL); undefined otherwise, or when there is none.
+ * Its ledger says the migrations were applied now, as it would had they been.
+ */
+export function openSchemaImage(file: string, migrations: readonly Migration[]): Database | undefined {
+  let image: Buffer;
+  try {
+    image = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const hash = migrationsHash(migrations);
+  if (!image.subarray(0, hash.length).equals(hash)) return undefined;
+  const db = openMemoryDatabase(image.subarray(hash.length));
+  db.prepare('UPDATE schema_migrations SET applied_at = ?').run(new Date().toISOString());
+  return db;
+}
+
+function migrationsHash(migrations: readonly Migration[]): Buffer {
+  return createHash('sha1').update(JSON.stringify(migrations.map(({ id, sql }) => [id, sql]))).digest();
+}
