@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SPECTRAL = join(ROOT, 'node_modules/.bin/spectral');
@@ -44,6 +45,21 @@ describe("the bundled specs (the vendors' and the control plane's), linted by Sp
     const findings = await lint(specs);
     const errors = findings.filter((r) => r.severity === 0).map(describeFinding);
     expect(errors, 'Spectral errors in specs/; fix the spec, or turn the rule off in .spectral.yaml saying why').toEqual([]);
+  });
+
+  it('have no text cut in two by a comma inside { … }', () => {
+    // In a YAML flow mapping an unquoted comma ends the value: `{ description: A, then B. }` is a
+    // description "A" and a key "then B." without a value, which no linter reports.
+    const cut: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (typeof node !== 'object' || node === null) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (value === null && /\s/.test(key)) cut.push(`${at}: "${key}"`);
+        walk(value, `${at}.${key}`);
+      }
+    };
+    for (const name of readdirSync(join(ROOT, 'specs')).filter((file) => file.endsWith('.yaml'))) walk(parse(readFileSync(join(ROOT, 'specs', name), 'utf8')), `specs/${name}`);
+    expect(cut, 'quote these values in the spec').toEqual([]);
   });
 
   it('fails a spec whose example breaks its own schema', async () => {

@@ -893,7 +893,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         requests: components["schemas"]["JournalEntry"][];
-                        /** @description How many entries the journal keeps */
+                        /** @description How many entries the journal keeps, oldest dropped first. */
                         capacity: number;
                         next: number | null;
                     };
@@ -967,7 +967,7 @@ export interface operations {
                             requests: number;
                             /**
                              * Format: date-time
-                             * @description Its last request's wall-clock time
+                             * @description Its last request's wall-clock time, or its creation's.
                              */
                             lastActivity: string;
                             /** Format: date-time */
