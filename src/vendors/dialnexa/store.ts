@@ -122,8 +122,6 @@ export class DialnexaStore {
       RETURNING *`,
     );
     this.#getCampaign = new RowReader(db, 'SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? AND id = ?');
-    // Read back by the row reader: RETURNING costs more for an update (8 µs against 6.3; SQLite gathers
-    // the returned rows aside before handing them out).
     this.#updateCampaign = db.prepare(`UPDATE dialnexa_campaigns SET
       name = @name, agent_id = @agent_id, from_phone_number = @from_phone_number, status = @status,
       max_concurrent_calls = @max_concurrent_calls, scheduled_at = @scheduled_at, max_retries = @max_retries,
@@ -174,9 +172,14 @@ export class DialnexaStore {
     return this.#getCampaign.get(sandboxId, id);
   }
 
+  /**
+   * Writes a campaign row read before in the same transaction, with its changes. The row is
+   * returned as given, not read back: the update sets its columns from it, and the others are the
+   * ones it was read with (reading back, or RETURNING, cost 3 to 5 µs a request).
+   */
   updateCampaign(campaign: CampaignRow): CampaignRow {
     this.#updateCampaign.run(campaign);
-    return this.getCampaign(campaign.sandbox_id, campaign.id) as CampaignRow;
+    return campaign;
   }
 
   /** Whether any call was placed for the campaign: a call log exists for it. */
