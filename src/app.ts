@@ -11,7 +11,7 @@ import { adminError, adminRoutes, HEALTHY } from './admin/routes.js';
 import { Clocks } from './clock/clock.js';
 import { loadKeysFile, type KeyList } from './config/keys-file.js';
 import type { Pipeline } from './engine/pipeline/call.js';
-import { fromNode, toResponse, writeNode, type Outgoing } from './engine/pipeline/incoming.js';
+import { fromNode, hasBody, toResponse, writeNode, type Outgoing } from './engine/pipeline/incoming.js';
 import { mountVendor, serve as serveOperation } from './engine/pipeline/mount.js';
 import { serialise } from './engine/pipeline/7-check-reply.js';
 import { OperationRouter, routingPath } from './engine/spec/routes.js';
@@ -269,8 +269,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     // Percent-encoded paths are decoded by Hono's rules; HEAD is answered by Hono as a GET.
     if (path.includes('%') || path.includes('\\')) return false;
     // The health route (no token, any host: see adminGuard), answered as Hono's route would; a
-    // GET with neither length nor chunks has no body, so the connection can serve the next request.
-    if (path === '/__admin/health' && req.method === 'GET' && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+    // GET without a body, so the connection can serve the next request.
+    if (path === '/__admin/health' && req.method === 'GET' && !hasBody(req)) {
       req.resume();
       res.writeHead(200, healthyHeaders).end(healthy);
       return true;

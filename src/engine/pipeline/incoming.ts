@@ -104,7 +104,7 @@ export function writeNode(req: IncomingMessage, res: ServerResponse, outgoing: O
  * Whether the request carries a body: a length above zero, or chunks. One without is complete as
  * soon as its headers are, though Node marks it so only after the handler answered in their turn.
  */
-function hasBody(req: IncomingMessage): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

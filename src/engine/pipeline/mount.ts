@@ -40,19 +40,21 @@ export function serve(route: Route, incoming: Incoming, pipeline: Pipeline): Out
   const call: Call = startCall(route, incoming);
   authenticate(call, pipeline);
   if (!call.reply) settle(call, pipeline);
-  const reading = call.reply ? undefined : readBody(call);
-  return reading ? reading.then(() => afterBody(call, pipeline)) : afterBody(call, pipeline);
+  return whenDone(call.reply ? undefined : readBody(call), () => afterBody(call, pipeline));
 }
 
 function afterBody(call: Call, pipeline: Pipeline): Outgoing | Promise<Outgoing> {
   if (!call.reply) validate(call);
-  const waiting = call.reply ? undefined : intercept(call, pipeline);
-  return waiting ? waiting.then(() => afterIntercept(call, pipeline)) : afterIntercept(call, pipeline);
+  return whenDone(call.reply ? undefined : intercept(call, pipeline), () => afterIntercept(call, pipeline));
 }
 
 function afterIntercept(call: Call, pipeline: Pipeline): Outgoing | Promise<Outgoing> {
-  const preparing = call.reply ? undefined : dispatch(call, pipeline);
-  return preparing ? preparing.then(() => answer(call, pipeline)) : answer(call, pipeline);
+  return whenDone(call.reply ? undefined : dispatch(call, pipeline), () => answer(call, pipeline));
+}
+
+/** The next step: at once, or when the stage before it is done waiting. */
+function whenDone<T>(waiting: Promise<void> | undefined, next: () => T | Promise<T>): T | Promise<T> {
+  return waiting ? waiting.then(next) : next();
 }
 
 function answer(call: Call, pipeline: Pipeline): Outgoing {
