@@ -151,7 +151,6 @@ export class SandboxRegistry {
       .map((row) => ({ id: row.id, key: row.api_key, createdAt: row.created_at, scenario: row.scenario }));
   }
 
-  /** The sandbox with this id, if it exists. */
   /**
    * Whether a sandbox is still there: a reset takes it away, and SQLite may hand its id to the next
    * sandbox made, another key's, so the key is compared too.
@@ -160,6 +159,7 @@ export class SandboxRegistry {
     return this.#keyOf.get(sandbox.id)?.api_key === sandbox.key;
   }
 
+  /** The sandbox with this id, if it exists. */
   byId(id: number): Sandbox | undefined {
     for (const sandbox of this.#cache.values()) if (sandbox.id === id) return sandbox;
     const row = this.#keyOf.get(id);

@@ -115,8 +115,8 @@ export interface BatchCallFilter {
  * one: `existsElsewhere`, which says only whether another organization has a batch of that id.
  */
 export class BatchStore {
-  readonly #insertBatch: Statement<NewBatch>;
-  readonly #insertImportingBatch: Statement<NewBatch>;
+  /** Also writes a batch in the stored-only status IMPORTING. */
+  readonly #insertBatch: Statement<Omit<NewBatch, 'status'> & { status: BatchStatus | typeof IMPORTING }>;
   readonly #importing: Statement<[number, string], unknown>;
   readonly #deleteImportedCalls: Statement<[number, string, number], { id: string }>;
   readonly #deleteImportingBatch: Statement<[number, string]>;
@@ -145,13 +145,11 @@ export class BatchStore {
   readonly #callQueries = new Map<string, { page: Statement; count: Statement }>();
 
   constructor(private readonly db: Database) {
-    const insertBatch = (status: string) => `INSERT INTO dialnexa_batches
+    this.#insertBatch = db.prepare(`INSERT INTO dialnexa_batches
       (sandbox_id, id, title, agent_id, agent_version_number, from_number, status, starts_at, ends_at, calling_hours_start, calling_hours_end,
        concurrency, number_of_retries, retry_interval_minutes, total_records, ready_at, created_at, updated_at)
-      VALUES (@sandbox_id, @id, @title, @agent_id, @agent_version_number, @from_number, ${status}, @starts_at, @ends_at, @calling_hours_start, @calling_hours_end,
-       @concurrency, @number_of_retries, @retry_interval_minutes, @total_records, @ready_at, @created_at, @updated_at)`;
-    this.#insertBatch = db.prepare(insertBatch('@status'));
-    this.#insertImportingBatch = db.prepare(insertBatch(`'${IMPORTING}'`));
+      VALUES (@sandbox_id, @id, @title, @agent_id, @agent_version_number, @from_number, @status, @starts_at, @ends_at, @calling_hours_start, @calling_hours_end,
+       @concurrency, @number_of_retries, @retry_interval_minutes, @total_records, @ready_at, @created_at, @updated_at)`);
     this.#importing = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND status = '${IMPORTING}'`).pluck();
     this.#deleteImportedCalls = db.prepare(
       `DELETE FROM dialnexa_batch_calls WHERE rowid IN (SELECT rowid FROM dialnexa_batch_calls WHERE sandbox_id = ? AND batch_id = ? ${sqlLimit('?')}) RETURNING id`,
@@ -207,7 +205,7 @@ export class BatchStore {
    * gives it its real status in the last slice.
    */
   insertImportingBatch(batch: NewBatch): void {
-    this.#insertImportingBatch.run(batch);
+    this.#insertBatch.run({ ...batch, status: IMPORTING });
   }
 
   /** Call logs of a batch being written, in the caller's transaction. */
