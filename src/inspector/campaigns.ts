@@ -3,7 +3,7 @@ import type { Sandbox } from '../store/sandboxes.js';
 import { presentCampaign as presentAsissoCampaign, presentRun } from '../vendors/asisso/present.js';
 import { AsissoStore, type CampaignRow as AsissoCampaignRow } from '../vendors/asisso/store.js';
 import { organizationId, presentCampaign, presentCallLog, presentLead } from '../vendors/dialnexa/present.js';
-import type { CallLogRow, CampaignRow, LeadRow } from '../vendors/dialnexa/store.js';
+import { DialnexaStore, type CampaignRow, type LeadRow } from '../vendors/dialnexa/store.js';
 import { presentSummary as presentSarvamSummary } from '../vendors/sarvam/present.js';
 import { SarvamStore, type CampaignRow as SarvamCampaignRow } from '../vendors/sarvam/store.js';
 import { sqlLimit } from '../store/rows.js';
@@ -84,29 +84,25 @@ const FAILED = ['busy', 'no_answer', 'no-answer', 'failed', 'error'];
  */
 export class CampaignInspector {
   readonly #dialnexaCampaigns: Statement<[number], CampaignRow>;
-  readonly #dialnexaCampaign: Statement<[number, string], CampaignRow>;
   readonly #dialnexaLeads: Statement<[number, string, number, number], LeadRow>;
-  readonly #dialnexaCalls: Statement<[number, string, number, number], CallLogRow>;
-  readonly #dialnexaCallCount: Statement<[number, string], number>;
   readonly #callBuckets: Statement<{ sandbox: number; from: number; interval: number }, { bucket: number; placed: number; answered: number; failed: number; retried: number }>;
   readonly #firstCall: Statement<{ sandbox: number }, { first: number | null }>;
   readonly #statusChanges: Statement<[number], { vendor: string; campaign: string; status: string; at: string }>;
   readonly #creations: Statement<{ sandbox: number }, { vendor: string; campaign: string; at: string }>;
   readonly #simCampaign: Statement<[number, string, string], SimCounts>;
   readonly #simContacts: Statement<[number, string, string, number, number], Record<string, unknown>>;
+  readonly #dialnexa: DialnexaStore;
   readonly #asisso: AsissoStore;
   readonly #sarvam: SarvamStore;
   readonly #sarvamIds: Statement<[number], string>;
 
   constructor(db: Database) {
+    this.#dialnexa = new DialnexaStore(db);
     this.#asisso = new AsissoStore(db);
     this.#sarvam = new SarvamStore(db);
     this.#sarvamIds = db.prepare('SELECT id FROM sarvam_campaigns WHERE sandbox_id = ? ORDER BY created_at, id').pluck() as Statement<[number], string>;
     this.#dialnexaCampaigns = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? ORDER BY created_at, id');
-    this.#dialnexaCampaign = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? AND id = ?');
     this.#dialnexaLeads = db.prepare(`SELECT * FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid ${sqlLimit('?')} OFFSET ?`);
-    this.#dialnexaCalls = db.prepare(`SELECT * FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC ${sqlLimit('?')} OFFSET ?`);
-    this.#dialnexaCallCount = db.prepare('SELECT count(*) FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ?').pluck() as Statement<[number, string], number>;
     const answered = ANSWERED.map((s) => `'${s}'`).join(', ');
     const failed = FAILED.map((s) => `'${s}'`).join(', ');
     // Every campaign call of the sandbox, one row each: DialNexa's call logs, Asisso's runs, and
@@ -170,12 +166,13 @@ export class CampaignInspector {
   /** One campaign with a page of its leads and of its calls, or undefined when the sandbox has no such campaign. */
   campaign(sandbox: Sandbox, vendor: string, id: string, page: { offset: number; limit: number }): CampaignDetail | undefined {
     if (vendor === 'dialnexa') {
-      const row = this.#dialnexaCampaign.get(sandbox.id, id);
+      const row = this.#dialnexa.getCampaign(sandbox.id, id);
       if (!row) return undefined;
+      const latest = this.#dialnexa.listCallLogs(sandbox.id, { campaignId: id, order: 'desc', limit: page.limit, offset: 0 });
       return {
         campaign: dialnexaSummary(row, organizationId(sandbox.key)),
         leads: { total: row.total_leads, offset: page.offset, items: this.#dialnexaLeads.all(sandbox.id, id, page.limit, page.offset).map(presentLead) },
-        calls: { total: this.#dialnexaCallCount.get(sandbox.id, id) ?? 0, offset: 0, items: this.#dialnexaCalls.all(sandbox.id, id, page.limit, 0).map(presentCallLog) },
+        calls: { total: latest.total, offset: 0, items: latest.rows.map(presentCallLog) },
       };
     }
     let campaign: CampaignSummary;
