@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { Spec } from '../engine/spec/load.js';
 import type { VendorModule } from '../engine/vendor.js';
+import { builtFiles } from './built-files.js';
 import { adminError } from './routes.js';
 
 export interface DocsOptions {
@@ -22,6 +22,7 @@ const SCRIPT = 'scalar-api-reference.js';
 export function docsRoutes({ vendors, assetsDir, adminSpec }: DocsOptions): Hono {
   const docs = new Hono();
   const script = join(assetsDir, SCRIPT);
+  const built = builtFiles();
   const byName = new Map<string, () => Spec>([...[...vendors].map(([vendor, spec]) => [vendor.name, () => spec] as const), ['admin', adminSpec]]);
 
   docs.get('/docs', (c) => {
@@ -29,14 +30,9 @@ export function docsRoutes({ vendors, assetsDir, adminSpec }: DocsOptions): Hono
     return c.html(page(sources));
   });
 
-  docs.get(`/docs/${SCRIPT}`, (c) => {
-    if (!existsSync(script)) {
-      return c.json(adminError('the reference page\'s script is not built; run "npm run build" (it copies it from @scalar/api-reference)'), 503);
-    }
-    c.header('content-type', 'text/javascript; charset=utf-8');
-    c.header('cache-control', 'public, max-age=86400');
-    return c.body(readFileSync(script));
-  });
+  docs.get(`/docs/${SCRIPT}`, (c) =>
+    built(c, script, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' }, 'the reference page\'s script is not built; run "npm run build" (it copies it from @scalar/api-reference)'),
+  );
 
   // Each spec as JSON (the vendors' and the control plane's own), with this mock listed first among
   // its servers, so "try it" calls the mock.

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
+import { builtFiles } from './built-files.js';
 import { adminError } from './routes.js';
 
 export interface InspectorPageOptions {
@@ -31,7 +31,7 @@ const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-sr
  */
 export function inspectorPageRoutes({ assetsDir }: InspectorPageOptions): Hono {
   const ui = new Hono();
-  const cache = new Map<string, Buffer>();
+  const built = builtFiles();
 
   ui.get('/ui', (c) => {
     c.header('content-security-policy', CONTENT_SECURITY_POLICY);
@@ -43,16 +43,7 @@ export function inspectorPageRoutes({ assetsDir }: InspectorPageOptions): Hono {
     const name = c.req.param('asset');
     const type = ASSETS[name];
     if (!type) return c.json(adminError(`no inspector asset "${name}"; there are ${Object.keys(ASSETS).join(', ')}`), 404);
-    let body = cache.get(name);
-    if (!body) {
-      const file = join(assetsDir, name);
-      if (!existsSync(file)) return c.json(adminError('the inspector page is not built; run "npm run build" (it copies the page and uPlot into dist/)'), 503);
-      body = readFileSync(file);
-      cache.set(name, body);
-    }
-    c.header('content-type', type);
-    c.header('cache-control', 'no-cache');
-    return c.body(new Uint8Array(body));
+    return built(c, join(assetsDir, name), { 'content-type': type, 'cache-control': 'no-cache' }, 'the inspector page is not built; run "npm run build" (it copies the page and uPlot into dist/)');
   });
 
   return ui;
