@@ -94,13 +94,13 @@ export class CampaignInspector {
   readonly #dialnexa: DialnexaStore;
   readonly #asisso: AsissoStore;
   readonly #sarvam: SarvamStore;
-  readonly #sarvamIds: Statement<[number], string>;
+  readonly #sarvamCampaigns: Statement<[number], SarvamCampaignRow>;
 
   constructor(db: Database) {
     this.#dialnexa = new DialnexaStore(db);
     this.#asisso = new AsissoStore(db);
     this.#sarvam = new SarvamStore(db);
-    this.#sarvamIds = db.prepare('SELECT id FROM sarvam_campaigns WHERE sandbox_id = ? ORDER BY created_at, id').pluck() as Statement<[number], string>;
+    this.#sarvamCampaigns = db.prepare('SELECT * FROM sarvam_campaigns WHERE sandbox_id = ? ORDER BY created_at, id');
     this.#dialnexaCampaigns = db.prepare('SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? ORDER BY created_at, id');
     this.#dialnexaLeads = db.prepare(`SELECT * FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid ${sqlLimit('?')} OFFSET ?`);
     const answered = ANSWERED.map((s) => `'${s}'`).join(', ');
@@ -145,13 +145,17 @@ export class CampaignInspector {
     return [
       ...this.#dialnexaCampaigns.all(sandbox.id).map((row) => dialnexaSummary(row, organization)),
       ...this.#asisso.listCampaigns(sandbox.id).reverse().map(asissoSummary),
-      ...this.#sarvamIds.all(sandbox.id).map((id) => this.#sarvamSummary(sandbox, this.#sarvam.campaignById(sandbox.id, id) as SarvamCampaignRow)),
+      ...this.#sarvamCampaigns.all(sandbox.id).map((row) => this.#sarvamSummary(row, this.#simCounts(sandbox, 'sarvam', row.id))),
     ];
   }
 
-  #sarvamSummary(sandbox: Sandbox, row: SarvamCampaignRow): CampaignSummary {
+  /** What the dialer simulation holds of a campaign's contacts. */
+  #simCounts(sandbox: Sandbox, vendor: string, id: string): SimCounts {
+    return this.#simCampaign.get(sandbox.id, vendor, id) ?? NOT_SIMULATED;
+  }
+
+  #sarvamSummary(row: SarvamCampaignRow, sim: SimCounts): CampaignSummary {
     const campaign = presentSarvamSummary(row);
-    const sim = this.#simCampaign.get(sandbox.id, 'sarvam', row.id) ?? NOT_SIMULATED;
     return {
       vendor: 'sarvam',
       id: campaign.campaign_id,
@@ -177,6 +181,7 @@ export class CampaignInspector {
     }
     let campaign: CampaignSummary;
     let calls: Page<Record<string, unknown>> = { total: 0, offset: 0, items: [] };
+    const sim = this.#simCounts(sandbox, vendor, id);
     if (vendor === 'asisso') {
       const row = /^\d{1,15}$/.test(id) ? this.#asisso.getCampaign(sandbox.id, Number(id)) : undefined;
       if (!row) return undefined;
@@ -186,11 +191,10 @@ export class CampaignInspector {
     } else if (vendor === 'sarvam') {
       const row = this.#sarvam.campaignById(sandbox.id, id);
       if (!row) return undefined;
-      campaign = this.#sarvamSummary(sandbox, row);
+      campaign = this.#sarvamSummary(row, sim);
     } else {
       return undefined;
     }
-    const sim = this.#simCampaign.get(sandbox.id, vendor, id) ?? NOT_SIMULATED;
     return {
       campaign,
       leads: { total: sim.contacts, offset: page.offset, items: this.#simContacts.all(sandbox.id, vendor, id, page.limit, page.offset) },
