@@ -186,13 +186,10 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
    * entries name their sandbox by a hash of its key (`keyHash`), never by the key: the journal
    * of every tenant must not hand out the others' keys.
    */
-  const journalPage = (c: Context, entries: ReturnType<Journal['find']>) => {
+  const journalPage = (c: Context, query: JournalQuery) => {
     const limit = wholeNumber(c, 'limit', 1, MAX_JOURNAL_PAGE) ?? DEFAULT_JOURNAL_PAGE;
     const after = wholeNumber(c, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-    const from = entries.findIndex((entry) => entry.id > after);
-    const page = from === -1 ? [] : entries.slice(from, from + limit);
-    const last = page[page.length - 1];
-    const next = last !== undefined && from + limit < entries.length ? last.id : null;
+    const { entries: page, next } = journal.page(query, after, limit);
     const withKeys = c.req.query('key') !== undefined;
     return { entries: withKeys ? page : page.map(({ key, ...entry }) => ({ ...entry, key: null, keyHash: key === null ? null : keyHash(key) })), next };
   };
@@ -206,12 +203,12 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
   };
 
   admin.get('/requests', (c) => {
-    const { entries, next } = journalPage(c, journal.find(journalQuery(c)));
+    const { entries, next } = journalPage(c, journalQuery(c));
     return c.json({ requests: entries, capacity: journal.capacity, next });
   });
 
   admin.get('/violations', (c) => {
-    const { entries, next } = journalPage(c, journal.find({ ...journalQuery(c), violationsOnly: true }));
+    const { entries, next } = journalPage(c, { ...journalQuery(c), violationsOnly: true });
     return c.json({ violations: entries, next });
   });
 
@@ -223,18 +220,10 @@ export function adminRoutes({ sandboxes, advanceClock, reset, webhooks, clocks, 
    */
   admin.get('/sandboxes', (c) => {
     const limit = wholeNumber(c, 'limit', 1, MAX_SANDBOX_PAGE) ?? DEFAULT_SANDBOX_PAGE;
-    const activity = new Map<string, { vendors: Set<string>; requests: number; last: string }>();
-    for (const entry of journal.find()) {
-      if (entry.key === null) continue;
-      const seen = activity.get(entry.key) ?? { vendors: new Set<string>(), requests: 0, last: entry.time };
-      if (entry.vendor !== null) seen.vendors.add(entry.vendor);
-      seen.requests++;
-      seen.last = entry.time;
-      activity.set(entry.key, seen);
-    }
+    const activity = journal.activity();
     const all = sandboxes.list().map(({ key, createdAt, scenario }) => {
       const seen = activity.get(key);
-      return { key, vendors: seen ? [...seen.vendors].sort() : [], requests: seen?.requests ?? 0, lastActivity: seen?.last ?? createdAt, createdAt, scenario };
+      return { key, vendors: seen ? [...seen.vendors].sort() : [], requests: seen?.requests ?? 0, lastActivity: seen ? new Date(seen.last).toISOString() : createdAt, createdAt, scenario };
     });
     // ISO times of one format sort as text; the newest sandbox first among equals.
     all.reverse().sort((a, b) => (a.lastActivity < b.lastActivity ? 1 : a.lastActivity > b.lastActivity ? -1 : 0));
