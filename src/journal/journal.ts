@@ -72,24 +72,42 @@ export class Journal {
   }
 
   record(exchange: Exchange): void {
-    const { requestBodyBytes, ...kept } = exchange;
-    const entry: JournalEntry = { id: this.#nextId++, ...kept };
+    const { requestBodyBytes } = exchange;
+    let requestBody = exchange.requestBody;
     if (requestBodyBytes !== undefined) {
       // The size as sent decides, without serialising the body again.
-      if (requestBodyBytes > MAX_BODY_CHARS) entry.requestBody = `<${requestBodyBytes} bytes, not kept>`;
-    } else if (exchange.requestBody !== undefined) {
+      if (requestBodyBytes > MAX_BODY_CHARS) requestBody = `<${requestBodyBytes} bytes, not kept>`;
+    } else if (requestBody !== undefined) {
       let text: string | undefined;
       try {
-        text = JSON.stringify(exchange.requestBody);
+        text = JSON.stringify(requestBody);
       } catch {
         // Nested deeper than a JSON serialiser's stack: the request was refused; its body is not kept.
-        entry.requestBody = '<a body nested too deeply to keep>';
+        requestBody = '<a body nested too deeply to keep>';
       }
-      if (text !== undefined && text.length > MAX_BODY_CHARS) entry.requestBody = `<${text.length} characters, not kept>`;
+      if (text !== undefined && text.length > MAX_BODY_CHARS) requestBody = `<${text.length} characters, not kept>`;
     }
-    let body = entry.responseBody;
-    if (body !== undefined && body.length > MAX_BODY_CHARS) body = `<${body.length} characters, not kept>`;
-    entry.responseBody = undefined;
+    let responseBody = exchange.responseBody;
+    if (responseBody !== undefined && responseBody.length > MAX_BODY_CHARS) responseBody = `<${responseBody.length} characters, not kept>`;
+    const id = this.#nextId++;
+    // Every field named, in the order entries have always had: one object of one shape, serialised
+    // once. The answer's body is written after it as it is (see #append).
+    const entry: Omit<JournalEntry, 'responseBody' | 'requestBodyBytes'> = {
+      id,
+      time: exchange.time,
+      key: exchange.key,
+      vendor: exchange.vendor,
+      operationId: exchange.operationId,
+      method: exchange.method,
+      path: exchange.path,
+      query: exchange.query,
+      status: exchange.status,
+      durationMs: exchange.durationMs,
+      scenario: exchange.scenario,
+      violations: exchange.violations,
+      replyViolations: exchange.replyViolations,
+      requestBody,
+    };
     let json: string;
     try {
       json = JSON.stringify(entry);
@@ -97,7 +115,7 @@ export class Journal {
       entry.requestBody = '<a body nested too deeply to keep>';
       json = JSON.stringify(entry);
     }
-    this.#append(entry.id, json, body, Date.parse(exchange.time), exchange.key, exchange.vendor, exchange.operationId, exchange.violations.length > 0);
+    this.#append(id, json, responseBody, Date.parse(exchange.time), exchange.key, exchange.vendor, exchange.operationId, exchange.violations.length > 0);
   }
 
   /** Entries matching the query, oldest first. */
