@@ -17,6 +17,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = 16;
 const canPin = cpus().length >= 2 && hasTaskset();
+// The startup floor: a bare Node HTTP server answering every request with the same 200.
+const BARE_NODE_SERVER = "require('node:http').createServer((req, res) => res.end('{\"status\":\"ok\"}')).listen(Number(process.argv[1]), '127.0.0.1')";
 
 if (canPin && !process.env.BENCH_PINNED) {
   // Re-run this script on core 1; the servers it starts go on core 0.
@@ -122,13 +124,33 @@ async function load(url, op, headers, seconds) {
 // ---- the mock's own costs ---------------------------------------------------------------------
 
 async function startupTimes() {
+  const mock = () => startMock([]);
+  // The floor: a bare Node HTTP server answering every request with the same 200, started and
+  // polled the same way. What the mock adds to it is the mock's own start.
+  const bare = () => startServer('node', [process.execPath, '-e', BARE_NODE_SERVER, '{port}'], '/__admin/health');
+  const result = { toHealthyMs: await startupRuns(mock), nodeFloorMs: await startupRuns(bare) };
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    // Node reads the certificates it names before running any script, in every process it starts.
+    const env = { ...process.env };
+    delete env.NODE_EXTRA_CA_CERTS;
+    result.withoutExtraCaCerts = {
+      note: 'NODE_EXTRA_CA_CERTS is set on this machine; Node reads that file at the start of every process',
+      toHealthyMs: await startupRuns(() => startMock([], env)),
+      nodeFloorMs: await startupRuns(() => startServer('node', [process.execPath, '-e', BARE_NODE_SERVER, '{port}'], '/__admin/health', env)),
+    };
+  }
+  return result;
+}
+
+/** Five starts to a 200 on the ready path: each run, and their median. */
+async function startupRuns(start) {
   const times = [];
   for (let i = 0; i < 5; i++) {
-    const mock = await startMock([]);
-    times.push(round(mock.readyAfterMs));
-    await mock.stop();
+    const server = await start();
+    times.push(round(server.readyAfterMs));
+    await server.stop();
   }
-  return { toHealthyMs: { runs: times, median: median(times) } };
+  return { runs: times, median: median(times) };
 }
 
 async function resetTimes() {
@@ -309,8 +331,8 @@ async function uploadRows() {
 // ---- processes -------------------------------------------------------------------------------
 
 /** The mock for measuring its own costs: silent, its clock stopped. */
-async function startMock(extra) {
-  return startServer('campaign-mock', [process.execPath, join(ROOT, 'dist/cli.js'), '--port', '{port}', '--log-level', 'silent', '--speed', '0', ...extra], '/__admin/health');
+async function startMock(extra, env) {
+  return startServer('campaign-mock', [process.execPath, join(ROOT, 'dist/cli.js'), '--port', '{port}', '--log-level', 'silent', '--speed', '0', ...extra], '/__admin/health', env);
 }
 
 /** The mock as a user starts it (`npm start`): a log line per request, reply checks, journal, dialer on. */
@@ -318,12 +340,12 @@ async function startMockAsUsersDo() {
   return startServer('campaign-mock', [process.execPath, join(ROOT, 'dist/cli.js'), '--port', '{port}'], '/__admin/health');
 }
 
-async function startServer(name, command, readyPath) {
+async function startServer(name, command, readyPath, env = process.env) {
   const port = await freePort();
   const args = command.map((part) => part.replace('{port}', String(port)));
   const [file, ...rest] = canPin ? ['taskset', '-c', '0', ...args] : args;
   const started = performance.now();
-  const child = spawn(file, rest, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(file, rest, { stdio: ['ignore', 'ignore', 'pipe'], env });
   // Only the end of the server's log is kept, for an error message: the load generator shares
   // this process, and gathering a busy mock's log line per request would slow it.
   let stderr = '';
@@ -419,7 +441,11 @@ function printTable(results) {
       `${row.operation.padEnd(20)} ${String(row.mock.rps).padStart(11)} ${String(row.ceiling.rps).padStart(8)} ${String(row.ofCeiling).padStart(11)} ${String(row.prism.rps).padStart(12)} ${String(row.throughputRatio).padStart(8)} ${`${row.mock.p50}/${row.mock.p99}`.padStart(16)} ${`${row.prism.p50}/${row.prism.p99}`.padStart(17)} ${String(row.p99Ratio).padStart(6)}`,
     );
   }
-  log(`\nstartup to a 200 on /__admin/health: median ${results.startup.toHealthyMs.median} ms (runs: ${results.startup.toHealthyMs.runs.join(', ')})`);
+  const { startup } = results;
+  log(`\nstartup to a 200 on /__admin/health: median ${startup.toHealthyMs.median} ms (runs: ${startup.toHealthyMs.runs.join(', ')}); a bare Node HTTP server: ${startup.nodeFloorMs.median} ms`);
+  if (startup.withoutExtraCaCerts) {
+    log(`  without NODE_EXTRA_CA_CERTS (${startup.withoutExtraCaCerts.note}): ${startup.withoutExtraCaCerts.toHealthyMs.median} ms; the bare server ${startup.withoutExtraCaCerts.nodeFloorMs.median} ms`);
+  }
   log(`mock RSS: ${results.versusPrism.mockIdleRssMb} MB started, idle; ${results.versusPrism.mockRssMb} MB after the runs above`);
   log(`reset: one sandbox ${results.reset.oneSandboxMs} ms, everything ${results.reset.everythingMs} ms (${results.reset.note})`);
   log(`reset at ${results.resetAtScale.keys} sandboxes: one ${results.resetAtScale.oneSandboxMs} ms, everything ${results.resetAtScale.everythingMs} ms (${results.resetAtScale.note})`);
