@@ -155,35 +155,56 @@ export class Journal {
     return out;
   }
 
-  /** Forgets one key's entries, or all of them. */
+  /**
+   * Forgets one key's entries, or all of them. The others move up in order, their text left where
+   * it is: nothing is copied but the details beside it.
+   */
   clear(key?: string): void {
-    const kept: Array<{ id: number; text: string; body: string | undefined; time: number; key: string | null; vendor: string | null; operation: string | null; violates: boolean }> = [];
+    const kept: number[] = [];
     if (key !== undefined) {
       for (let n = 0; n < this.#count; n++) {
         const slot = this.#slot(n);
-        if (this.#key[slot] === key) continue;
-        kept.push({
-          id: this.#id[slot] as number,
-          text: this.#text(slot),
-          body: this.#body(slot),
-          time: this.#time[slot] as number,
-          key: this.#key[slot] ?? null,
-          vendor: this.#vendor[slot] ?? null,
-          operation: this.#operation[slot] ?? null,
-          violates: this.#violates[slot] === 1,
-        });
+        if (this.#key[slot] !== key) kept.push(slot);
       }
     }
+    const moved = kept.map((slot) => ({
+      slab: this.#slab[slot] as Buffer,
+      offset: this.#offset[slot] as number,
+      length: this.#length[slot] as number,
+      bodyLength: this.#bodyLength[slot] as number,
+      id: this.#id[slot] as number,
+      time: this.#time[slot] as number,
+      violates: this.#violates[slot] as number,
+      key: this.#key[slot] ?? null,
+      vendor: this.#vendor[slot] ?? null,
+      operation: this.#operation[slot] ?? null,
+    }));
+    // Nothing forgotten stays referenced.
     this.#slab.fill(undefined as unknown as Buffer);
     this.#key.fill(null);
     this.#vendor.fill(null);
     this.#operation.fill(null);
-    for (const { bytes } of this.#slabs) this.#keepSpare(bytes);
-    this.#slabs = [];
-    this.#used = 0;
-    this.#next = 0;
-    this.#count = 0;
-    for (const e of kept) this.#append(e.id, e.text, e.body, e.time, e.key, e.vendor, e.operation, e.violates);
+    moved.forEach((entry, slot) => {
+      this.#slab[slot] = entry.slab;
+      this.#offset[slot] = entry.offset;
+      this.#length[slot] = entry.length;
+      this.#bodyLength[slot] = entry.bodyLength;
+      this.#id[slot] = entry.id;
+      this.#time[slot] = entry.time;
+      this.#violates[slot] = entry.violates;
+      this.#key[slot] = entry.key;
+      this.#vendor[slot] = entry.vendor;
+      this.#operation[slot] = entry.operation;
+    });
+    this.#count = moved.length;
+    this.#next = moved.length % this.capacity;
+    if (moved.length === 0) {
+      for (const { bytes } of this.#slabs) this.#keepSpare(bytes);
+      this.#slabs = [];
+      this.#used = 0;
+    } else {
+      this.#releaseSlabs((moved[0] as { id: number }).id);
+    }
   }
 
   get size(): number {

@@ -129,5 +129,19 @@ describe('Journal', () => {
     expect(after[0]?.id).toBe(411);
     for (const entry of after) expect(entry.responseBody).toBe(body(entry.id));
   });
+
+  it('reuses buffers after a key is forgotten without overwriting an entry it kept', () => {
+    const journal = new Journal(300);
+    const body = (i: number) => `${i}:${'z'.repeat(4000)}`;
+    for (let i = 1; i <= 600; i++) journal.record({ ...exchange(i % 3 === 0 ? 'gone' : 'kept', `/${i}`), responseBody: body(i) });
+    journal.clear('gone');
+    expect(journal.size).toBe(200);
+    // Several more buffers' worth: the emptied ones are reused while the kept entries age out.
+    for (let i = 601; i <= 1400; i++) {
+      journal.record({ ...exchange('new', `/${i}`), responseBody: body(i) });
+      if (i % 100 === 0) for (const entry of journal.find()) expect(entry.responseBody).toBe(body(entry.id));
+    }
+    expect(journal.find().map((e) => e.id)).toEqual(Array.from({ length: 300 }, (_, i) => 1101 + i));
+  });
 });
 
