@@ -5,12 +5,6 @@ import type { Call, Pipeline } from './call.js';
 import type { Outgoing } from './incoming.js';
 
 /**
- * The empty list every entry without violations shares: the journal keeps thousands of entries,
- * and an array each would be copied by every garbage collection while they are young.
- */
-const NONE = Object.freeze([]) as unknown as string[];
-
-/**
  * Writes the request down: an entry in the journal (what was asked, what was answered, what the
  * request got wrong against the contract, secrets redacted) and a log line. The body is kept as
  * it was parsed, not serialised again.
@@ -33,8 +27,8 @@ export function record(call: Call, pipeline: Pipeline, outgoing: Outgoing, reply
     status,
     durationMs: Math.round(durationMs * 10) / 10,
     scenario: call.interception?.source ?? null,
-    violations: call.violations.length > 0 ? call.violations : NONE,
-    replyViolations: replyViolations.length > 0 ? replyViolations : NONE,
+    violations: call.violations,
+    replyViolations,
     ...(keepsBody ? { requestBody: redactSecrets(body, route.operation.secretPaths), requestBodyBytes: call.bodyBytes } : {}),
     // The text that was sent: kept as it is, nothing serialised again (no vendor sends a secret back).
     ...('body' in outgoing && outgoing.body !== undefined ? { responseBody: outgoing.body } : {}),
