@@ -160,25 +160,23 @@ export class Journal {
    * it is: nothing is copied but the details beside it.
    */
   clear(key?: string): void {
-    const kept: number[] = [];
-    if (key !== undefined) {
-      for (let n = 0; n < this.#count; n++) {
-        const slot = this.#slot(n);
-        if (this.#key[slot] !== key) kept.push(slot);
-      }
+    const moved = [];
+    for (let n = 0; key !== undefined && n < this.#count; n++) {
+      const slot = this.#slot(n);
+      if (this.#key[slot] === key) continue;
+      moved.push({
+        slab: this.#slab[slot] as Buffer,
+        offset: this.#offset[slot] as number,
+        length: this.#length[slot] as number,
+        bodyLength: this.#bodyLength[slot] as number,
+        id: this.#id[slot] as number,
+        time: this.#time[slot] as number,
+        violates: this.#violates[slot] as number,
+        key: this.#key[slot] ?? null,
+        vendor: this.#vendor[slot] ?? null,
+        operation: this.#operation[slot] ?? null,
+      });
     }
-    const moved = kept.map((slot) => ({
-      slab: this.#slab[slot] as Buffer,
-      offset: this.#offset[slot] as number,
-      length: this.#length[slot] as number,
-      bodyLength: this.#bodyLength[slot] as number,
-      id: this.#id[slot] as number,
-      time: this.#time[slot] as number,
-      violates: this.#violates[slot] as number,
-      key: this.#key[slot] ?? null,
-      vendor: this.#vendor[slot] ?? null,
-      operation: this.#operation[slot] ?? null,
-    }));
     // Nothing forgotten stays referenced.
     this.#slab.fill(undefined as unknown as Buffer);
     this.#key.fill(null);
@@ -279,8 +277,9 @@ export class Journal {
     const newest = this.#slabs[this.#slabs.length - 1];
     const room = newest === undefined ? -1 : newest.bytes.length - this.#used;
     // A UTF-8 character takes at most 3 bytes per UTF-16 unit; counted exactly only near the end.
-    if (newest !== undefined && ((text.length + body.length) * 3 <= room || Buffer.byteLength(text) + Buffer.byteLength(body) <= room)) return newest.bytes;
+    if (newest !== undefined && (text.length + body.length) * 3 <= room) return newest.bytes;
     const needed = Buffer.byteLength(text) + Buffer.byteLength(body);
+    if (newest !== undefined && needed <= room) return newest.bytes;
     const bytes = needed > SLAB_BYTES ? Buffer.allocUnsafeSlow(needed) : (this.#spare.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES));
     this.#slabs.push({ bytes, lastId: 0 });
     this.#used = 0;
