@@ -124,10 +124,10 @@ async function load(url, op, headers, seconds) {
 // ---- the mock's own costs ---------------------------------------------------------------------
 
 async function startupTimes() {
-  const mock = () => startMock([]);
+  const mock = (env) => startMock([], env);
   // The floor: a bare Node HTTP server answering every request with the same 200, started and
   // polled the same way. What the mock adds to it is the mock's own start.
-  const bare = () => startServer('node', [process.execPath, '-e', BARE_NODE_SERVER, '{port}'], '/__admin/health');
+  const bare = (env) => startServer('node', [process.execPath, '-e', BARE_NODE_SERVER, '{port}'], '/__admin/health', env);
   const result = { toHealthyMs: await startupRuns(mock), nodeFloorMs: await startupRuns(bare) };
   if (process.env.NODE_EXTRA_CA_CERTS) {
     // Node reads the certificates it names before running any script, in every process it starts.
@@ -135,8 +135,8 @@ async function startupTimes() {
     delete env.NODE_EXTRA_CA_CERTS;
     result.withoutExtraCaCerts = {
       note: 'NODE_EXTRA_CA_CERTS is set on this machine; Node reads that file at the start of every process',
-      toHealthyMs: await startupRuns(() => startMock([], env)),
-      nodeFloorMs: await startupRuns(() => startServer('node', [process.execPath, '-e', BARE_NODE_SERVER, '{port}'], '/__admin/health', env)),
+      toHealthyMs: await startupRuns(() => mock(env)),
+      nodeFloorMs: await startupRuns(() => bare(env)),
     };
   }
   return result;
