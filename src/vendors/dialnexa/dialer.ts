@@ -2,7 +2,7 @@ import type { VendorEnvironment } from '../../engine/vendor.js';
 import type { WebhookDispatcher } from '../../sim/webhooks.js';
 import type { DialerEffects, DialPolicy, DialState } from '../../sim/model.js';
 import { fnv1a, type Outcome } from '../../sim/outcomes.js';
-import { randomId } from '../../store/ids.js';
+import { orderedId, randomId } from '../../store/ids.js';
 import { hmacSha256Hex } from '../../sim/webhooks.js';
 import type { Simulator } from '../../sim/simulator.js';
 import { organizationId, presentCallLog, presentCampaign } from './present.js';
@@ -123,7 +123,7 @@ export function createDialnexaDialerEffects(store: DialnexaStore, { webhooks }: 
     },
 
     callStarted({ sandboxId, campaignRef }, call) {
-      store.startCall(sandboxId, campaignRef, call.contactRef, { log: randomId('log_'), call: randomId('call_') }, iso(call.at));
+      store.startCall(sandboxId, campaignRef, call.contactRef, { log: orderedId('log_'), call: randomId('call_') }, iso(call.at));
     },
 
     callEnded({ sandboxId, campaignRef }, call) {

@@ -73,6 +73,14 @@ export function describeDialnexaApi(context: () => DialnexaSuiteContext, { viaPr
       });
     });
 
+    it('gives campaigns made one after another ids that sort in that order, so the table grows at its end', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push((await createCampaign()).id as string);
+      expect(ids.every((id) => /^cmp_[a-z0-9]{12}$/.test(id))).toBe(true);
+      expect([...ids].sort()).toEqual(ids);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
     it('is active while scheduled_at is ahead, and keeps the settings sent', async () => {
       const body = await createCampaign({
         scheduled_at: '2099-03-01T09:00:00+05:30',
