@@ -4,6 +4,11 @@ import { STATUS_CODES } from 'node:http';
 export interface Reply {
   status: number;
   body?: unknown;
+  /**
+   * The body as JSON, when the handler has serialised it already (to hash it for an ETag): sent as
+   * it is rather than serialised a second time. Whoever changes the body drops it.
+   */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -28,27 +33,4 @@ function describeReply(reply: Reply): string {
   const body = reply.body as { message?: unknown; detail?: unknown } | null;
   const message = typeof body?.message === 'string' ? body.message : typeof body?.detail === 'string' ? body.detail : JSON.stringify(reply.body);
   return `vendor reply ${status}: ${message.length > 200 ? `${message.slice(0, 200)}…` : message}`;
-}
-
-/** Bodies a handler has already serialised, with their text. */
-const serialised = new WeakMap<object, string>();
-
-/**
- * A reply body as JSON, serialised once: a handler that needs the text (to hash it for an ETag)
- * calls this, and the stage that sends the reply finds the same text instead of serialising the
- * body a second time. A body changed afterwards (a scenario's amendments make a new one) is not
- * the one kept.
- */
-export function jsonText(body: object): string {
-  let text = serialised.get(body);
-  if (text === undefined) {
-    text = JSON.stringify(body);
-    serialised.set(body, text);
-  }
-  return text;
-}
-
-/** The text `jsonText` made of this body, if a handler asked for it. */
-export function serialisedText(body: unknown): string | undefined {
-  return typeof body === 'object' && body !== null ? serialised.get(body) : undefined;
 }

@@ -22,6 +22,8 @@ export interface RequestContext {
   readonly query: Record<string, unknown>;
   /** Request headers, names lowercased. */
   readonly headers: Record<string, string>;
+  /** One request header, by its lowercase name (without gathering them all, as `headers` does). */
+  header(name: string): string | undefined;
   /** The parsed JSON body, or the text fields of a form. */
   readonly body: unknown;
   /** Files of a multipart body, by field name, already read. */

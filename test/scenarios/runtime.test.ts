@@ -25,6 +25,8 @@ rules:
     respond: { body: { status: completed }, headers: { X-Amended: 'yes' } }
   - match: { vendor: dialnexa, operationId: listCallLogs, query: { agent_id: coin }, probability: 0.5 }
     respond: { status: 429 }
+  - match: { vendor: dialnexa, operationId: listCallLogs, query: { agent_id: amended } }
+    respond: { body: { meta: { total: 99 } } }
 `,
 );
 
@@ -64,6 +66,13 @@ describe('scenario rules', () => {
     const created = (await call('POST', '/v1/campaigns', { body: { ...campaign, name: 'Real' } })).body;
     const res = await call('PATCH', `/v1/campaigns/${created.id}`, { body: { name: 'Renamed' }, headers: inScenario });
     expect([res.status, res.body.name, res.body.status, res.headers.get('x-amended')]).toEqual([200, 'Renamed', 'completed', 'yes']);
+  });
+
+  it('amends a reply whose handler serialised the body already (a list page, for its ETag)', async () => {
+    const res = await call('GET', '/v1/call-logs?agent_id=amended', { headers: inScenario });
+    expect([res.status, res.body.meta]).toEqual([200, { page: 1, limit: 20, total: 99, totalPages: 0 }]);
+    const plain = await call('GET', '/v1/call-logs?agent_id=amended');
+    expect(plain.body.meta.total).toBe(0);
   });
 
   it('draws probabilities from the seeded generator: the same sequence after every reset', async () => {

@@ -110,6 +110,10 @@ class Request implements RequestContext {
     return (this.#headers ??= this.#incoming.headers());
   }
 
+  header(name: string): string | undefined {
+    return this.#headers ? this.#headers[name] : this.#incoming.header(name);
+  }
+
   get url(): URL {
     const incoming = this.#incoming;
     return (this.#url ??= new URL(`${incoming.path}${incoming.query}`, `http://${incoming.header('host') ?? 'localhost'}`));
@@ -122,11 +126,11 @@ class Request implements RequestContext {
 
 /** Merges a scenario's headers and body into the handler's reply (objects deeply, other values replaced). */
 function applyOverride(reply: Reply, override: { headers?: Record<string, string>; body?: unknown }): Reply {
-  return {
-    ...reply,
-    headers: { ...reply.headers, ...override.headers },
-    ...(override.body === undefined ? {} : { body: deepMerge(reply.body, override.body) }),
-  };
+  const headers = { ...reply.headers, ...override.headers };
+  if (override.body === undefined) return { ...reply, headers };
+  // A new body: the handler's text of the old one no longer says it.
+  const { text: _text, ...rest } = reply;
+  return { ...rest, headers, body: deepMerge(reply.body, override.body) };
 }
 
 function deepMerge(base: unknown, patch: unknown): unknown {

@@ -1,5 +1,5 @@
 import { responseKeyFor, type CompiledOperation } from '../spec/compile.js';
-import { serialisedText, type Reply } from '../reply.js';
+import type { Reply } from '../reply.js';
 import type { Call, Pipeline } from './call.js';
 import type { Outgoing } from './incoming.js';
 
@@ -54,5 +54,5 @@ export function serialise(reply: Reply): Outgoing {
   const contentType = headers['content-type'];
   if (typeof reply.body === 'string' && contentType !== undefined && !/json/i.test(contentType)) return { status: reply.status, headers, body: reply.body };
   headers['content-type'] ??= 'application/json; charset=utf-8';
-  return { status: reply.status, headers, body: serialisedText(reply.body) ?? JSON.stringify(reply.body) };
+  return { status: reply.status, headers, body: reply.text ?? JSON.stringify(reply.body) };
 }

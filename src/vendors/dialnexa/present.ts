@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CallLogRow, CampaignRow, LeadRow, WebhookRow } from './store.js';
+import type { CampaignRow, LeadRow, ListedCallLog, WebhookRow } from './store.js';
 
 /** How DialNexa's resources read on the wire ("Create a campaign", "Add a lead to a campaign", "List call logs for a campaign", "Register a webhook"). */
 
@@ -41,7 +41,7 @@ export function presentLead(row: LeadRow) {
   };
 }
 
-export function presentCallLog(row: CallLogRow) {
+export function presentCallLog(row: ListedCallLog) {
   return {
     id: row.id,
     call_id: row.call_id,

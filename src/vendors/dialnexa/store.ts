@@ -66,6 +66,27 @@ export interface WebhookRow {
   created_at: string;
 }
 
+/** The columns a call log's page shows ("List call logs"): each value read costs, and a page reads dozens. */
+const LISTED_CALL_LOG_COLUMNS = ['id', 'call_id', 'agent_id', 'status', 'sentiment', 'duration_seconds', 'recording_url', 'analysis', 'created_at', 'end_reason', 'fallback_stt_transcriber_id'] as const;
+export type ListedCallLog = Pick<CallLogRow, (typeof LISTED_CALL_LOG_COLUMNS)[number]>;
+
+/** The filters of "List call logs": a condition each, on a value taken from the filter. */
+const CALL_LOG_FILTERS: ReadonlyArray<{ name: string; condition: string; value: (filter: CallLogFilter) => unknown }> = [
+  { name: 'campaignId', condition: 'campaign_id = @campaignId', value: (f) => f.campaignId },
+  { name: 'agentId', condition: 'agent_id = @agentId', value: (f) => f.agentId },
+  { name: 'status', condition: 'status = @status', value: (f) => f.status },
+  { name: 'sentiment', condition: 'sentiment = @sentiment', value: (f) => f.sentiment },
+  { name: 'startDate', condition: 'created_at >= @startDate', value: (f) => f.startDate && `${f.startDate}T00:00:00.000Z` },
+  { name: 'endDate', condition: 'created_at < @endDate', value: (f) => f.endDate && nextDay(f.endDate) },
+  { name: 'durationMin', condition: 'duration_seconds >= @durationMin', value: (f) => f.durationMin },
+  { name: 'durationMax', condition: 'duration_seconds <= @durationMax', value: (f) => f.durationMax },
+];
+
+interface CallLogQueries {
+  page: RowReader<[Record<string, unknown>], ListedCallLog>;
+  count: Statement;
+}
+
 /** The outcome of a lead's latest call, as the dialer writes it. */
 export type EndedCall = Pick<CallLogRow, 'sandbox_id' | 'status' | 'sentiment' | 'duration_seconds' | 'recording_url' | 'analysis' | 'end_reason'> & { lead_id: string };
 
@@ -111,7 +132,7 @@ export class DialnexaStore {
   readonly #deleteLead: Statement<[number, string]>;
   readonly #countLeadsIn: Statement<[number, number, number, string]>;
   readonly #countLeadsOut: Statement<{ sandbox: number; campaign: string; total: number; completed: number; pending: number }>;
-  readonly #callLogQueries = new Map<string, { page: RowReader<[Record<string, unknown>], CallLogRow>; count: Statement }>();
+  readonly #callLogQueries = new Map<number, CallLogQueries>();
 
   constructor(private readonly db: Database) {
     this.#insertCampaign = new RowReader(
@@ -270,38 +291,30 @@ export class DialnexaStore {
   }
 
   /** One page of call logs and the total that match the filter. */
-  listCallLogs(sandboxId: number, filter: CallLogFilter): { rows: CallLogRow[]; total: number } {
-    const conditions = ['sandbox_id = @sandboxId'];
+  listCallLogs(sandboxId: number, filter: CallLogFilter): { rows: ListedCallLog[]; total: number } {
+    // Both statements read the values they name and pass over the others.
     const values: Record<string, unknown> = { sandboxId, limit: filter.limit, offset: filter.offset };
-    const add = (condition: string, name: string, value: unknown) => {
-      if (value === undefined) return;
-      conditions.push(condition);
-      values[name] = value;
+    // The filters given, as bits: a query is prepared once for each combination asked for.
+    let given = filter.order === 'asc' ? 1 : 0;
+    CALL_LOG_FILTERS.forEach(({ name, value }, i) => {
+      const v = value(filter);
+      if (v === undefined) return;
+      values[name] = v;
+      given |= 2 << i;
+    });
+    const queries = this.#callLogQueries.get(given) ?? this.#prepareCallLogQueries(given);
+    return { rows: queries.page.all(values), total: queries.count.get(values) as number };
+  }
+
+  #prepareCallLogQueries(given: number): CallLogQueries {
+    const where = ['sandbox_id = @sandboxId', ...CALL_LOG_FILTERS.filter((_, i) => given & (2 << i)).map((f) => f.condition)].join(' AND ');
+    const direction = given & 1 ? 'ASC' : 'DESC';
+    const queries: CallLogQueries = {
+      page: new RowReader(this.db, `SELECT ${LISTED_CALL_LOG_COLUMNS.join(', ')} FROM dialnexa_call_logs WHERE ${where} ORDER BY created_at ${direction}, rowid ${direction} ${sqlLimit('@limit')} OFFSET @offset`),
+      count: this.db.prepare(`SELECT count(*) AS total FROM dialnexa_call_logs WHERE ${where}`).pluck(),
     };
-    add('campaign_id = @campaignId', 'campaignId', filter.campaignId);
-    add('agent_id = @agentId', 'agentId', filter.agentId);
-    add('status = @status', 'status', filter.status);
-    add('sentiment = @sentiment', 'sentiment', filter.sentiment);
-    add('created_at >= @startDate', 'startDate', filter.startDate && `${filter.startDate}T00:00:00.000Z`);
-    add('created_at < @endDate', 'endDate', filter.endDate && nextDay(filter.endDate));
-    add('duration_seconds >= @durationMin', 'durationMin', filter.durationMin);
-    add('duration_seconds <= @durationMax', 'durationMax', filter.durationMax);
-    const where = conditions.join(' AND ');
-    const direction = filter.order === 'asc' ? 'ASC' : 'DESC';
-    const cacheKey = `${where}|${direction}`;
-    let queries = this.#callLogQueries.get(cacheKey);
-    if (!queries) {
-      queries = {
-        page: new RowReader(this.db, `SELECT * FROM dialnexa_call_logs WHERE ${where} ORDER BY created_at ${direction}, rowid ${direction} ${sqlLimit('@limit')} OFFSET @offset`),
-        count: this.db.prepare(`SELECT count(*) AS total FROM dialnexa_call_logs WHERE ${where}`).pluck(),
-      };
-      this.#callLogQueries.set(cacheKey, queries);
-    }
-    const { limit: _limit, offset: _offset, ...countValues } = values;
-    return {
-      rows: queries.page.all(values),
-      total: queries.count.get(countValues) as number,
-    };
+    this.#callLogQueries.set(given, queries);
+    return queries;
   }
 }
 

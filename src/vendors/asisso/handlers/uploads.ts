@@ -36,7 +36,7 @@ export function uploadHandlers(store: AsissoStore, signer: UploadUrlSigner): Rec
 
     uploadCampaignSource(request) {
       const fileKey = fileKeyOf(request);
-      const refusal = signer.check('PUT', `/api/v1/s3/${fileKey}`, request.sandbox.key, request.query as UploadQuery, request.headers['content-type'] ?? '', request.now());
+      const refusal = signer.check('PUT', `/api/v1/s3/${fileKey}`, request.sandbox.key, request.query as UploadQuery, request.header('content-type') ?? '', request.now());
       if (refusal) {
         const { status, ...error } = refusal;
         return { status, body: error };

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { jsonText, type Reply } from '../../../engine/reply.js';
+import type { Reply } from '../../../engine/reply.js';
 import type { Handler, RequestContext } from '../../../engine/vendor.js';
 import { presentCallLog } from '../present.js';
 import type { CallLogFilter, DialnexaStore } from '../store.js';
@@ -35,9 +35,10 @@ function listReply(request: RequestContext, store: DialnexaStore, filter: Omit<C
   const { rows, total } = store.listCallLogs(request.sandbox.id, { ...filter, limit, offset });
   const body = { data: rows.map(presentCallLog), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } };
   // The text is the one sent: serialised once, for the tag and for the wire.
-  const etag = `W/"${hash('sha1', jsonText(body), 'base64url')}"`;
-  if (matchesEtag(request.headers['if-none-match'], etag)) return { status: 304, headers: { etag } };
-  return { status: 200, body, headers: { etag } };
+  const text = JSON.stringify(body);
+  const etag = `W/"${hash('sha1', text, 'base64url')}"`;
+  if (matchesEtag(request.header('if-none-match'), etag)) return { status: 304, headers: { etag } };
+  return { status: 200, body, text, headers: { etag } };
 }
 
 /** If-None-Match compares weakly (RFC 9110 §13.1.2): a `W/` prefix does not matter. */
