@@ -50,22 +50,26 @@ export function openMemoryDatabase(image?: Buffer): Database {
 
 /** The folders of better-sqlite3's package where the `bindings` package looks for its addon first, in its order. */
 const ADDON_FOLDERS = ['build', 'build/Debug', 'build/Release'];
-let addonOption: { nativeBinding?: string } | undefined;
+let addonOption: { nativeBinding: string } | undefined;
 
 /**
- * better-sqlite3's addon, named to it: left to find it, better-sqlite3 asks the `bindings` package,
+ * better-sqlite3's addon, named to it. Left to find it, better-sqlite3 asks the `bindings` package,
  * which requires one candidate path after another and walks up from its caller's stack frame to
- * find the package (3 to 6 ms of a start). The places tried are the first ones `bindings` tries,
- * in its order; when none holds the addon (a layout of its own), better-sqlite3 looks as usual.
+ * find the package (3 to 6 ms of a start) — and in the command's bundle (src/build/bundle.ts)
+ * that caller is the bundle, in this package rather than better-sqlite3's. So the first places
+ * `bindings` tries are looked at here, in its order; when none holds the addon (a layout of its
+ * own), `bindings` is asked for the path from better-sqlite3's folder.
  */
-export function addon(): { nativeBinding?: string } {
-  return (addonOption ??= locateAddon());
+export function addon(): { nativeBinding: string } {
+  return (addonOption ??= locateAddon(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'))));
 }
 
-function locateAddon(): { nativeBinding?: string } {
-  const root = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+/** The addon in better-sqlite3's package folder `root`, where `bindings` would find it. */
+export function locateAddon(root: string): { nativeBinding: string } {
   const found = ADDON_FOLDERS.map((folder) => join(root, folder, 'better_sqlite3.node')).find((file) => existsSync(file));
-  return found ? { nativeBinding: found } : {};
+  if (found) return { nativeBinding: found };
+  const bindings = createRequire(join(root, 'package.json'))('bindings') as (options: { bindings: string; module_root: string; path: true }) => string;
+  return { nativeBinding: bindings({ bindings: 'better_sqlite3.node', module_root: root, path: true }) };
 }
 
 function assertWritable(path: string): void {
