@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { CampaignDialer, type CampaignRun, type Contact } from './dialer.js';
 import type { DialerEffects, DialPolicy, DialState } from './model.js';
+import { prepareLater } from '../store/deferred.js';
 
 interface CampaignRow {
   sandbox_id: number;
@@ -226,20 +227,20 @@ export class Simulator {
 
 function prepare(db: Database) {
   return {
-    insertCampaign: db.prepare('INSERT INTO sim_campaigns (sandbox_id, vendor, ref, state, policy, cursor_ms) VALUES (?, ?, ?, ?, ?, ?)'),
-    campaign: db.prepare('SELECT * FROM sim_campaigns WHERE sandbox_id = ? AND vendor = ? AND ref = ?'),
-    deleteCampaign: db.prepare('DELETE FROM sim_campaigns WHERE sandbox_id = ? AND vendor = ? AND ref = ?'),
-    saveCampaign: db.prepare(
+    insertCampaign: prepareLater(db, 'INSERT INTO sim_campaigns (sandbox_id, vendor, ref, state, policy, cursor_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+    campaign: prepareLater(db, 'SELECT * FROM sim_campaigns WHERE sandbox_id = ? AND vendor = ? AND ref = ?'),
+    deleteCampaign: prepareLater(db, 'DELETE FROM sim_campaigns WHERE sandbox_id = ? AND vendor = ? AND ref = ?'),
+    saveCampaign: prepareLater(db, 
       'UPDATE sim_campaigns SET state = ?, policy = ?, cursor_ms = ?, last_start_ms = ?, started = ?, recent = ?, next_event_ms = ? WHERE sandbox_id = ? AND vendor = ? AND ref = ?',
     ),
-    activeContacts: db.prepare("SELECT * FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? AND status IN ('queued', 'dialing')"),
-    maxSeq: db.prepare('SELECT max(seq) FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ?').pluck(),
-    insertContact: db.prepare(`INSERT INTO sim_contacts (sandbox_id, vendor, campaign_ref, ref, seq, phone, status, attempts, next_attempt_ms, call_started_ms, call_ends_ms, outcome)
+    activeContacts: prepareLater(db, "SELECT * FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? AND status IN ('queued', 'dialing')"),
+    maxSeq: prepareLater(db, 'SELECT max(seq) FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ?').pluck(),
+    insertContact: prepareLater(db, `INSERT INTO sim_contacts (sandbox_id, vendor, campaign_ref, ref, seq, phone, status, attempts, next_attempt_ms, call_started_ms, call_ends_ms, outcome)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    deleteContact: db.prepare('DELETE FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? AND ref = ?'),
-    updateContact: db.prepare('UPDATE sim_contacts SET status = ?, attempts = ?, next_attempt_ms = ?, call_started_ms = ?, call_ends_ms = ?, outcome = ? WHERE id = ?'),
-    nextEvent: db.prepare('SELECT min(next_event_ms) FROM sim_campaigns WHERE sandbox_id = ?').pluck(),
-    dueCampaigns: db.prepare('SELECT vendor, ref FROM sim_campaigns WHERE sandbox_id = ? AND next_event_ms <= ? ORDER BY next_event_ms'),
-    activeSandboxes: db.prepare('SELECT DISTINCT sandbox_id FROM sim_campaigns WHERE next_event_ms IS NOT NULL').pluck(),
+    deleteContact: prepareLater(db, 'DELETE FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? AND ref = ?'),
+    updateContact: prepareLater(db, 'UPDATE sim_contacts SET status = ?, attempts = ?, next_attempt_ms = ?, call_started_ms = ?, call_ends_ms = ?, outcome = ? WHERE id = ?'),
+    nextEvent: prepareLater(db, 'SELECT min(next_event_ms) FROM sim_campaigns WHERE sandbox_id = ?').pluck(),
+    dueCampaigns: prepareLater(db, 'SELECT vendor, ref FROM sim_campaigns WHERE sandbox_id = ? AND next_event_ms <= ? ORDER BY next_event_ms'),
+    activeSandboxes: prepareLater(db, 'SELECT DISTINCT sandbox_id FROM sim_campaigns WHERE next_event_ms IS NOT NULL').pluck(),
   };
 }

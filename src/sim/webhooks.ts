@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { LookupFunction } from 'node:net';
 import type { Logger } from '../logger.js';
 import { WebhookTargets, type SelfAddress } from './webhook-targets.js';
+import { prepareLater } from '../store/deferred.js';
 
 /** A webhook a vendor sends: queued inside the simulation's transaction, sent after it commits. */
 export interface OutgoingWebhook {
@@ -86,14 +87,16 @@ export class WebhookDispatcher {
     private readonly logger: Logger,
   ) {
     this.#targets = new WebhookTargets(allowedHosts);
-    this.#insert = db.prepare(
+    this.#insert = prepareLater(
+      db,
       "INSERT INTO webhook_outbox (sandbox_id, vendor, ref, url, headers, body, status, due_ms, created_at, max_attempts) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
     );
-    this.#due = db.prepare("SELECT * FROM webhook_outbox WHERE status = 'pending' AND due_ms <= ? ORDER BY id LIMIT 500");
-    this.#dueForSandbox = db.prepare("SELECT * FROM webhook_outbox WHERE status = 'pending' AND sandbox_id = ? AND attempts = 0 ORDER BY id");
-    this.#nextDue = db.prepare("SELECT min(due_ms) FROM webhook_outbox WHERE status = 'pending' AND due_ms > ?").pluck();
-    this.#update = db.prepare('UPDATE webhook_outbox SET status = ?, attempts = ?, due_ms = ?, response_status = ?, error = ?, delivered_at = ? WHERE id = ?');
-    this.#forSandbox = db.prepare(
+    this.#due = prepareLater(db, "SELECT * FROM webhook_outbox WHERE status = 'pending' AND due_ms <= ? ORDER BY id LIMIT 500");
+    this.#dueForSandbox = prepareLater(db, "SELECT * FROM webhook_outbox WHERE status = 'pending' AND sandbox_id = ? AND attempts = 0 ORDER BY id");
+    this.#nextDue = prepareLater(db, "SELECT min(due_ms) FROM webhook_outbox WHERE status = 'pending' AND due_ms > ?").pluck();
+    this.#update = prepareLater(db, 'UPDATE webhook_outbox SET status = ?, attempts = ?, due_ms = ?, response_status = ?, error = ?, delivered_at = ? WHERE id = ?');
+    this.#forSandbox = prepareLater(
+      db,
       'SELECT id, vendor, url, status, attempts, max_attempts, response_status, error, created_at, delivered_at, headers, body FROM webhook_outbox WHERE sandbox_id = ? ORDER BY id',
     );
     // A send that a crash cut short counts as a failed attempt: try again now (or record the failure).

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { breathe } from '../pacer.js';
 import type { Migration } from './migrations.js';
 import { SandboxResetError, type SandboxRegistry } from './sandboxes.js';
+import { prepareLater } from './deferred.js';
 
 /**
  * Big writes in slices: an upload of hundreds of thousands of rows is written as a run of short
@@ -66,10 +67,10 @@ export class Imports {
     /** Tells a request's sandbox from a later one given its id (see SandboxRegistry.holds). */
     private readonly sandboxes: Pick<SandboxRegistry, 'holds'>,
   ) {
-    this.#insert = db.prepare('INSERT INTO imports (sandbox_id, kind, ref, detail, started_at) VALUES (?, ?, ?, ?, ?)');
-    this.#delete = db.prepare('DELETE FROM imports WHERE id = ?');
-    this.#unfinished = db.prepare('SELECT id, sandbox_id, kind, ref, detail FROM imports ORDER BY id');
-    this.#open = db.prepare('SELECT count(*) FROM imports WHERE id = ?').pluck();
+    this.#insert = prepareLater(db, 'INSERT INTO imports (sandbox_id, kind, ref, detail, started_at) VALUES (?, ?, ?, ?, ?)');
+    this.#delete = prepareLater(db, 'DELETE FROM imports WHERE id = ?');
+    this.#unfinished = prepareLater(db, 'SELECT id, sandbox_id, kind, ref, detail FROM imports ORDER BY id');
+    this.#open = prepareLater(db, 'SELECT count(*) FROM imports WHERE id = ?').pluck();
   }
 
   /** Says how imports of one kind are undone; done once, before `recover`. */

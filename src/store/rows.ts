@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { deferPreparation } from './deferred.js';
 
 /**
  * Rows (of a SELECT, or of a write with RETURNING) as plain objects of one shape, for the reads
@@ -13,26 +14,43 @@ import type { Database, Statement } from 'better-sqlite3';
  * byId.get(sandboxId, id); // { sandbox_id: 1, id: 'cmp_…', … } or undefined
  */
 export class RowReader<Params extends unknown[], Row> {
-  readonly #statement: Statement<Params, unknown[]>;
-  readonly #toRow: (values: unknown[]) => Row;
+  #ready: Prepared<Params, Row> | undefined;
 
-  constructor(db: Database, sql: string) {
-    this.#statement = (db.prepare(sql) as Statement<Params, unknown[]>).raw(true);
-    const names = this.#statement.columns().map((column) => column.name);
-    const repeated = names.filter((name, i) => names.indexOf(name) !== i);
-    if (repeated.length > 0) throw new Error(`campaign-mock: a row read names ${repeated.join(', ')} twice; alias the columns: ${sql}`);
-    // The names are the query's own columns, never a request's input.
-    this.#toRow = new Function('values', `return { ${names.map((name, i) => `${JSON.stringify(name)}: values[${i}]`).join(', ')} };`) as (values: unknown[]) => Row;
+  /** Prepared when first read (see prepareLater in src/store/deferred.ts). */
+  constructor(
+    private readonly db: Database,
+    private readonly sql: string,
+  ) {
+    deferPreparation(db, () => this.#prepared());
   }
 
   get(...params: Params): Row | undefined {
-    const values = this.#statement.get(...params);
-    return values === undefined ? undefined : this.#toRow(values);
+    const { statement, toRow } = this.#ready ?? this.#prepared();
+    const values = statement.get(...params);
+    return values === undefined ? undefined : toRow(values);
   }
 
   all(...params: Params): Row[] {
-    return this.#statement.all(...params).map(this.#toRow);
+    const { statement, toRow } = this.#ready ?? this.#prepared();
+    return statement.all(...params).map(toRow);
   }
+
+  #prepared(): Prepared<Params, Row> {
+    if (this.#ready) return this.#ready;
+    const statement = (this.db.prepare(this.sql) as Statement<Params, unknown[]>).raw(true);
+    const names = statement.columns().map((column) => column.name);
+    const repeated = names.filter((name, i) => names.indexOf(name) !== i);
+    if (repeated.length > 0) throw new Error(`campaign-mock: a row read names ${repeated.join(', ')} twice; alias the columns: ${this.sql}`);
+    // The names are the query's own columns, never a request's input.
+    const toRow = new Function('values', `return { ${names.map((name, i) => `${JSON.stringify(name)}: values[${i}]`).join(', ')} };`) as (values: unknown[]) => Row;
+    return (this.#ready = { statement, toRow });
+  }
+}
+
+/** A RowReader's statement, prepared, and the function that makes its rows. */
+interface Prepared<Params extends unknown[], Row> {
+  statement: Statement<Params, unknown[]>;
+  toRow: (values: unknown[]) => Row;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { FULL_ACCESS, type KeyAccess, type KeyList } from '../config/keys-file.js';
 import type { Migration } from './migrations.js';
+import { prepareLater } from './deferred.js';
 
 /**
  * A tenant: everything stored under one API key. Every vendor table carries `sandbox_id` with
@@ -79,13 +80,14 @@ export class SandboxRegistry {
     /** The scenario a new sandbox starts with. */
     private readonly defaultScenario: string | null = null,
   ) {
-    this.#insert = db.prepare(
+    this.#insert = prepareLater(
+      db,
       'INSERT INTO sandboxes (api_key, created_at, clock_virtual_ms, clock_wall_ms, scenario) VALUES (?, ?, ?, ?, ?) ON CONFLICT (api_key) DO NOTHING',
     );
-    this.#select = db.prepare('SELECT id, created_at, clock_virtual_ms, clock_wall_ms, scenario FROM sandboxes WHERE api_key = ?');
-    this.#keyOf = db.prepare('SELECT api_key FROM sandboxes WHERE id = ?');
-    this.#all = db.prepare('SELECT id, api_key, created_at, scenario FROM sandboxes ORDER BY id');
-    this.#deleteOne = db.prepare('DELETE FROM sandboxes WHERE api_key = ?');
+    this.#select = prepareLater(db, 'SELECT id, created_at, clock_virtual_ms, clock_wall_ms, scenario FROM sandboxes WHERE api_key = ?');
+    this.#keyOf = prepareLater(db, 'SELECT api_key FROM sandboxes WHERE id = ?');
+    this.#all = prepareLater(db, 'SELECT id, api_key, created_at, scenario FROM sandboxes ORDER BY id');
+    this.#deleteOne = prepareLater(db, 'DELETE FROM sandboxes WHERE api_key = ?');
     const cascade = db.prepare('DELETE FROM sandboxes');
     this.#deleteAll = () => {
       // Inside a transaction, the foreign keys cascade from the sandboxes, row by row.
@@ -109,8 +111,8 @@ export class SandboxRegistry {
       // cannot run inside a transaction, where a reset never is.
       if (!db.inTransaction) db.exec('VACUUM');
     };
-    this.#saveClock = db.prepare('UPDATE sandboxes SET clock_virtual_ms = ?, clock_wall_ms = ? WHERE id = ?');
-    this.#saveScenario = db.prepare('UPDATE sandboxes SET scenario = ? WHERE id = ?');
+    this.#saveClock = prepareLater(db, 'UPDATE sandboxes SET clock_virtual_ms = ?, clock_wall_ms = ? WHERE id = ?');
+    this.#saveScenario = prepareLater(db, 'UPDATE sandboxes SET scenario = ? WHERE id = ?');
   }
 
   /** Whether a key may have a sandbox at all (false only for keys a keys file does not list). */

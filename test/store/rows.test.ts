@@ -27,7 +27,7 @@ describe('RowReader', () => {
   });
 
   it('refuses a query naming a column twice, which one object cannot hold', () => {
-    expect(() => new RowReader(table(), 'SELECT id, note AS id FROM t')).toThrow('a row read names id twice; alias the columns');
+    expect(() => new RowReader(table(), 'SELECT id, note AS id FROM t').all()).toThrow('a row read names id twice; alias the columns');
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { sqlLimit } from '../../store/rows.js';
+import { prepareLater } from '../../store/deferred.js';
 
 export type CampaignState = 'draft' | 'running' | 'paused' | 'completed' | 'failed';
 
@@ -179,38 +180,38 @@ export class AsissoStore {
 
   constructor(private readonly db: Database) {
     const columns = CAMPAIGN_COLUMNS.join(', ');
-    this.#insertCampaign = db.prepare(`INSERT INTO asisso_campaigns (sandbox_id, id, ${columns})
+    this.#insertCampaign = prepareLater(db, `INSERT INTO asisso_campaigns (sandbox_id, id, ${columns})
       VALUES (@sandbox_id, (SELECT coalesce(max(id), 0) + 1 FROM asisso_campaigns WHERE sandbox_id = @sandbox_id), ${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})
       RETURNING id`);
-    this.#insertCampaignWithId = db.prepare(`INSERT INTO asisso_campaigns (sandbox_id, id, ${columns})
+    this.#insertCampaignWithId = prepareLater(db, `INSERT INTO asisso_campaigns (sandbox_id, id, ${columns})
       VALUES (@sandbox_id, @id, ${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})`);
-    this.#getCampaign = db.prepare(`${SELECT_CAMPAIGN} WHERE c.sandbox_id = ? AND c.id = ?`);
-    this.#listCampaigns = db.prepare(`${SELECT_CAMPAIGN} WHERE c.sandbox_id = ? ORDER BY c.id DESC`);
-    this.#updateCampaign = db.prepare(`UPDATE asisso_campaigns SET ${CAMPAIGN_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
+    this.#getCampaign = prepareLater(db, `${SELECT_CAMPAIGN} WHERE c.sandbox_id = ? AND c.id = ?`);
+    this.#listCampaigns = prepareLater(db, `${SELECT_CAMPAIGN} WHERE c.sandbox_id = ? ORDER BY c.id DESC`);
+    this.#updateCampaign = prepareLater(db, `UPDATE asisso_campaigns SET ${CAMPAIGN_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
       WHERE sandbox_id = @sandbox_id AND id = @id`);
-    this.#insertQueuedRun = db.prepare(`INSERT INTO asisso_queued_runs (sandbox_id, campaign_id, source_uuid, phone_number, context_variables, state)
+    this.#insertQueuedRun = prepareLater(db, `INSERT INTO asisso_queued_runs (sandbox_id, campaign_id, source_uuid, phone_number, context_variables, state)
       VALUES (@sandbox_id, @campaign_id, @source_uuid, @phone_number, @context_variables, @state)`);
-    this.#hasWorkflows = db.prepare('SELECT 1 AS found FROM asisso_workflows WHERE sandbox_id = ? LIMIT 1');
-    this.#workflowName = db.prepare('SELECT name FROM asisso_workflows WHERE sandbox_id = ? AND id = ?');
-    this.#insertWorkflow = db.prepare('INSERT INTO asisso_workflows (sandbox_id, id, name) VALUES (?, ?, ?)');
-    this.#insertUpload = db.prepare(`INSERT INTO asisso_uploads (sandbox_id, file_key, content_type, max_size)
+    this.#hasWorkflows = prepareLater(db, 'SELECT 1 AS found FROM asisso_workflows WHERE sandbox_id = ? LIMIT 1');
+    this.#workflowName = prepareLater(db, 'SELECT name FROM asisso_workflows WHERE sandbox_id = ? AND id = ?');
+    this.#insertWorkflow = prepareLater(db, 'INSERT INTO asisso_workflows (sandbox_id, id, name) VALUES (?, ?, ?)');
+    this.#insertUpload = prepareLater(db, `INSERT INTO asisso_uploads (sandbox_id, file_key, content_type, max_size)
       VALUES (@sandbox_id, @file_key, @content_type, @max_size)`);
-    this.#getUpload = db.prepare('SELECT * FROM asisso_uploads WHERE sandbox_id = ? AND file_key = ?');
-    this.#reportRuns = db.prepare(`SELECT * FROM asisso_runs
+    this.#getUpload = prepareLater(db, 'SELECT * FROM asisso_uploads WHERE sandbox_id = ? AND file_key = ?');
+    this.#reportRuns = prepareLater(db, `SELECT * FROM asisso_runs
       WHERE sandbox_id = @sandboxId AND campaign_id = @campaignId AND is_completed = 1 AND duration_seconds IS NOT NULL
         AND (@from IS NULL OR created_at >= @from) AND (@to IS NULL OR created_at <= @to)
       ORDER BY created_at DESC, id DESC`);
-    this.#storeUpload = db.prepare('UPDATE asisso_uploads SET content = ?, uploaded_at = ? WHERE sandbox_id = ? AND file_key = ?');
-    this.#insertRun = db.prepare(`INSERT INTO asisso_runs
+    this.#storeUpload = prepareLater(db, 'UPDATE asisso_uploads SET content = ?, uploaded_at = ? WHERE sandbox_id = ? AND file_key = ?');
+    this.#insertRun = prepareLater(db, `INSERT INTO asisso_runs
       (sandbox_id, id, campaign_id, source_uuid, initial_context, call_status, call_tags, disposition, duration_seconds, is_completed, created_at)
       VALUES (@sandbox_id, (SELECT coalesce(max(id), 0) + 1 FROM asisso_runs WHERE sandbox_id = @sandbox_id), @campaign_id, @source_uuid,
         @initial_context, @call_status, @call_tags, @disposition, @duration_seconds, @is_completed, @created_at)
       RETURNING id`);
     // Dograh's campaign runner counts a call as failed when its last telephony status is failed, busy or no-answer.
-    this.#countFailedCalls = db.prepare(`SELECT count(*) AS total FROM asisso_runs
+    this.#countFailedCalls = prepareLater(db, `SELECT count(*) AS total FROM asisso_runs
       WHERE sandbox_id = ? AND campaign_id = ? AND call_status IN ('failed', 'busy', 'no-answer')`);
     // Dograh's code: a contact is redialed when the latest call placed for it carries one of the selected tags.
-    this.#redialCandidates = db.prepare(`SELECT q.source_uuid, q.phone_number, q.context_variables
+    this.#redialCandidates = prepareLater(db, `SELECT q.source_uuid, q.phone_number, q.context_variables
       FROM asisso_queued_runs q
       JOIN asisso_runs r ON r.id = (
         SELECT latest.id FROM asisso_runs latest
@@ -222,35 +223,35 @@ export class AsissoStore {
       ORDER BY q.rowid`);
 
     // The dialer's statements: each call is a few indexed reads and writes, however large the campaign.
-    this.#queuedContacts = db.prepare('SELECT source_uuid, phone_number FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid');
-    this.#campaignState = db.prepare<[number, number], CampaignState>('SELECT state FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?').pluck();
-    this.#queuedRefs = db.prepare<[number, number, number], string>(`SELECT source_uuid FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? ${sqlLimit('?')}`).pluck();
-    this.#deleteQueuedRun = db.prepare('DELETE FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ?');
-    this.#dialSettings = db.prepare('SELECT retry_config, circuit_breaker FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?');
-    this.#insertCallRun = db.prepare(`INSERT INTO asisso_runs
+    this.#queuedContacts = prepareLater(db, 'SELECT source_uuid, phone_number FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? ORDER BY rowid');
+    this.#campaignState = prepareLater<[number, number], CampaignState>(db, 'SELECT state FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?').pluck();
+    this.#queuedRefs = prepareLater<[number, number, number], string>(db, `SELECT source_uuid FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? ${sqlLimit('?')}`).pluck();
+    this.#deleteQueuedRun = prepareLater(db, 'DELETE FROM asisso_queued_runs WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ?');
+    this.#dialSettings = prepareLater(db, 'SELECT retry_config, circuit_breaker FROM asisso_campaigns WHERE sandbox_id = ? AND id = ?');
+    this.#insertCallRun = prepareLater(db, `INSERT INTO asisso_runs
       (sandbox_id, id, campaign_id, source_uuid, initial_context, call_status, call_tags, disposition, duration_seconds, is_completed, created_at)
       SELECT q.sandbox_id, (SELECT coalesce(max(id), 0) + 1 FROM asisso_runs WHERE sandbox_id = @sandbox_id), q.campaign_id, q.source_uuid,
         q.context_variables, 'initiated', @call_tags, NULL, NULL, 0, @created_at
       FROM asisso_queued_runs q WHERE q.sandbox_id = @sandbox_id AND q.campaign_id = @campaign_id AND q.source_uuid = @source_uuid`);
-    this.#markCalled = db.prepare("UPDATE asisso_queued_runs SET state = 'processed' WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ? AND state = 'queued'");
-    this.#addToCounters = db.prepare(`UPDATE asisso_campaigns SET processed_rows = processed_rows + @processed, failed_rows = failed_rows + @failed, updated_at = @at
+    this.#markCalled = prepareLater(db, "UPDATE asisso_queued_runs SET state = 'processed' WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ? AND state = 'queued'");
+    this.#addToCounters = prepareLater(db, `UPDATE asisso_campaigns SET processed_rows = processed_rows + @processed, failed_rows = failed_rows + @failed, updated_at = @at
       WHERE sandbox_id = @sandbox_id AND id = @id`);
-    this.#contactRuns = db.prepare(`SELECT id, call_status, call_tags, is_completed FROM asisso_runs
+    this.#contactRuns = prepareLater(db, `SELECT id, call_status, call_tags, is_completed FROM asisso_runs
       WHERE sandbox_id = ? AND campaign_id = ? AND source_uuid = ? ORDER BY created_at, id`);
-    this.#endRun = db.prepare(`UPDATE asisso_runs SET call_status = @call_status, call_tags = @call_tags, disposition = @disposition,
+    this.#endRun = prepareLater(db, `UPDATE asisso_runs SET call_status = @call_status, call_tags = @call_tags, disposition = @disposition,
       duration_seconds = @duration_seconds, is_completed = 1 WHERE sandbox_id = @sandbox_id AND id = @id`);
     // Dograh completes only a running campaign (Dograh's campaign runner); the simulation also completes one paused while its last calls end.
-    this.#completeCampaign = db.prepare(`UPDATE asisso_campaigns SET state = 'completed', completed_at = ?, updated_at = ?
+    this.#completeCampaign = prepareLater(db, `UPDATE asisso_campaigns SET state = 'completed', completed_at = ?, updated_at = ?
       WHERE sandbox_id = ? AND id = ? AND state IN ('running', 'paused')`);
-    this.#tripCampaign = db.prepare(`UPDATE asisso_campaigns SET state = 'paused', logs = json_insert(logs, '$[#]', json(?)), updated_at = ?
+    this.#tripCampaign = prepareLater(db, `UPDATE asisso_campaigns SET state = 'paused', logs = json_insert(logs, '$[#]', json(?)), updated_at = ?
       WHERE sandbox_id = ? AND id = ? AND state = 'running'`);
     // Dograh's campaign runner `record_and_evaluate`: a failure is remembered only while the campaign runs.
-    this.#recordBreakerFailure = db.prepare(`INSERT INTO asisso_breaker_failures (sandbox_id, campaign_id, run_id, reason, at_ms)
+    this.#recordBreakerFailure = prepareLater(db, `INSERT INTO asisso_breaker_failures (sandbox_id, campaign_id, run_id, reason, at_ms)
       SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM asisso_campaigns WHERE sandbox_id = ? AND id = ? AND state = 'running')`);
-    this.#breakerFailures = db.prepare(`SELECT run_id, reason, at_ms FROM asisso_breaker_failures
+    this.#breakerFailures = prepareLater(db, `SELECT run_id, reason, at_ms FROM asisso_breaker_failures
       WHERE sandbox_id = ? AND campaign_id = ? ORDER BY at_ms DESC, rowid DESC`);
-    this.#clearBreakerFailures = db.prepare('DELETE FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ?');
-    this.#pruneBreakerFailures = db.prepare(`DELETE FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ? AND rowid NOT IN (
+    this.#clearBreakerFailures = prepareLater(db, 'DELETE FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ?');
+    this.#pruneBreakerFailures = prepareLater(db, `DELETE FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ? AND rowid NOT IN (
       SELECT rowid FROM asisso_breaker_failures WHERE sandbox_id = ? AND campaign_id = ? ORDER BY at_ms DESC, rowid DESC ${sqlLimit('?')})`);
   }
 

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { RowReader, sqlLimit } from '../../store/rows.js';
+import { prepareLater } from '../../store/deferred.js';
 
 export type CampaignStatus = 'draft' | 'active' | 'running' | 'paused' | 'completed' | 'cancelled';
 export type LeadStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'removed';
@@ -135,49 +136,51 @@ export class DialnexaStore {
   readonly #callLogQueries = new Map<number, CallLogQueries>();
 
   constructor(private readonly db: Database) {
-    this.#insertCampaign = db.prepare(`INSERT INTO dialnexa_campaigns
+    this.#insertCampaign = prepareLater(db, `INSERT INTO dialnexa_campaigns
       (sandbox_id, id, name, agent_id, from_phone_number, status, max_concurrent_calls, scheduled_at, max_retries, retry_interval_minutes, created_at, updated_at)
       VALUES (@sandbox_id, @id, @name, @agent_id, @from_phone_number, @status, @max_concurrent_calls, @scheduled_at, @max_retries, @retry_interval_minutes, @created_at, @updated_at)`);
     this.#getCampaign = new RowReader(db, 'SELECT * FROM dialnexa_campaigns WHERE sandbox_id = ? AND id = ?');
-    this.#updateCampaign = db.prepare(`UPDATE dialnexa_campaigns SET
+    this.#updateCampaign = prepareLater(db, `UPDATE dialnexa_campaigns SET
       name = @name, agent_id = @agent_id, from_phone_number = @from_phone_number, status = @status,
       max_concurrent_calls = @max_concurrent_calls, scheduled_at = @scheduled_at, max_retries = @max_retries,
       retry_interval_minutes = @retry_interval_minutes, updated_at = @updated_at
       WHERE sandbox_id = @sandbox_id AND id = @id`);
-    this.#campaignHasCalls = db.prepare('SELECT 1 AS found FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ? LIMIT 1');
-    this.#insertLead = db.prepare(`INSERT INTO dialnexa_leads
+    this.#campaignHasCalls = prepareLater(db, 'SELECT 1 AS found FROM dialnexa_call_logs WHERE sandbox_id = ? AND campaign_id = ? LIMIT 1');
+    this.#insertLead = prepareLater(db, `INSERT INTO dialnexa_leads
       (sandbox_id, id, campaign_id, name, phone_number, status, variables, call_log_id, created_at, import_id)
       VALUES (@sandbox_id, @id, @campaign_id, @name, @phone_number, @status, @variables, @call_log_id, @created_at, ?)`);
-    this.#importedLeads = db.prepare(`SELECT id, status FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? AND import_id = ? ${sqlLimit('?')}`);
-    this.#deleteLead = db.prepare('DELETE FROM dialnexa_leads WHERE sandbox_id = ? AND id = ?');
-    this.#countLeadsIn = db.prepare('UPDATE dialnexa_campaigns SET total_leads = total_leads + ?, pending_calls = pending_calls + ? WHERE sandbox_id = ? AND id = ?');
+    this.#importedLeads = prepareLater(db, `SELECT id, status FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? AND import_id = ? ${sqlLimit('?')}`);
+    this.#deleteLead = prepareLater(db, 'DELETE FROM dialnexa_leads WHERE sandbox_id = ? AND id = ?');
+    this.#countLeadsIn = prepareLater(db, 'UPDATE dialnexa_campaigns SET total_leads = total_leads + ?, pending_calls = pending_calls + ? WHERE sandbox_id = ? AND id = ?');
     // Leads are deleted only here and with their campaign, so the counters have no DELETE trigger.
-    this.#countLeadsOut = db.prepare(`UPDATE dialnexa_campaigns SET total_leads = total_leads - @total,
+    this.#countLeadsOut = prepareLater(db, `UPDATE dialnexa_campaigns SET total_leads = total_leads - @total,
       completed_calls = completed_calls - @completed, pending_calls = pending_calls - @pending
       WHERE sandbox_id = @sandbox AND id = @campaign`);
-    this.#getLead = db.prepare('SELECT * FROM dialnexa_leads WHERE sandbox_id = ? AND id = ?');
-    this.#setLeadStatus = db.prepare('UPDATE dialnexa_leads SET status = ? WHERE sandbox_id = ? AND id = ?');
-    this.#insertCallLog = db.prepare(`INSERT INTO dialnexa_call_logs
+    this.#getLead = prepareLater(db, 'SELECT * FROM dialnexa_leads WHERE sandbox_id = ? AND id = ?');
+    this.#setLeadStatus = prepareLater(db, 'UPDATE dialnexa_leads SET status = ? WHERE sandbox_id = ? AND id = ?');
+    this.#insertCallLog = prepareLater(db, `INSERT INTO dialnexa_call_logs
       (sandbox_id, id, campaign_id, lead_id, call_id, agent_id, status, sentiment, duration_seconds, recording_url, analysis, end_reason, fallback_stt_transcriber_id, created_at)
       VALUES (@sandbox_id, @id, @campaign_id, @lead_id, @call_id, @agent_id, @status, @sentiment, @duration_seconds, @recording_url, @analysis, @end_reason, @fallback_stt_transcriber_id, @created_at)`);
-    this.#setCampaignStatus = db.prepare('UPDATE dialnexa_campaigns SET status = ?, updated_at = ? WHERE sandbox_id = ? AND id = ?');
+    this.#setCampaignStatus = prepareLater(db, 'UPDATE dialnexa_campaigns SET status = ?, updated_at = ? WHERE sandbox_id = ? AND id = ?');
     // The dialer's writes: one statement each, as they run for every call of every campaign.
-    this.#startCall = db.prepare(`INSERT INTO dialnexa_call_logs (sandbox_id, id, campaign_id, lead_id, call_id, agent_id, status, created_at)
+    this.#startCall = prepareLater(db, `INSERT INTO dialnexa_call_logs (sandbox_id, id, campaign_id, lead_id, call_id, agent_id, status, created_at)
       SELECT @sandbox, @log, @campaign, @lead, @call, agent_id, 'initiated', @at FROM dialnexa_campaigns WHERE sandbox_id = @sandbox AND id = @campaign`);
-    this.#leadCalled = db.prepare(
+    this.#leadCalled = prepareLater(
+      db,
       "UPDATE dialnexa_leads SET call_log_id = ?, status = CASE status WHEN 'removed' THEN status ELSE 'in_progress' END WHERE sandbox_id = ? AND id = ?",
     );
-    this.#leadCallEnded = db.prepare("UPDATE dialnexa_leads SET status = CASE status WHEN 'removed' THEN status ELSE ? END WHERE sandbox_id = ? AND id = ?");
-    this.#endCall = db.prepare(`UPDATE dialnexa_call_logs SET status = @status, sentiment = @sentiment, duration_seconds = @duration_seconds,
+    this.#leadCallEnded = prepareLater(db, "UPDATE dialnexa_leads SET status = CASE status WHEN 'removed' THEN status ELSE ? END WHERE sandbox_id = ? AND id = ?");
+    this.#endCall = prepareLater(db, `UPDATE dialnexa_call_logs SET status = @status, sentiment = @sentiment, duration_seconds = @duration_seconds,
       recording_url = @recording_url, analysis = @analysis, end_reason = @end_reason
       WHERE sandbox_id = @sandbox_id AND id = (SELECT call_log_id FROM dialnexa_leads WHERE sandbox_id = @sandbox_id AND id = @lead_id) RETURNING *`);
-    this.#activateCampaign = db.prepare("UPDATE dialnexa_campaigns SET status = 'running', updated_at = ? WHERE sandbox_id = ? AND id = ? AND status = 'active'");
-    this.#webhooksFor = db.prepare(
+    this.#activateCampaign = prepareLater(db, "UPDATE dialnexa_campaigns SET status = 'running', updated_at = ? WHERE sandbox_id = ? AND id = ? AND status = 'active'");
+    this.#webhooksFor = prepareLater(
+      db,
       'SELECT * FROM dialnexa_webhooks WHERE sandbox_id = ? AND is_active = 1 AND EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?) ORDER BY rowid',
     );
-    this.#sandboxKey = db.prepare('SELECT api_key FROM sandboxes WHERE id = ?');
-    this.#leadsToDial = db.prepare("SELECT id, phone_number FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? AND status IN ('pending', 'in_progress') ORDER BY created_at, rowid");
-    this.#insertWebhook = db.prepare(`INSERT INTO dialnexa_webhooks (sandbox_id, id, url, events, secret, is_active, created_at)
+    this.#sandboxKey = prepareLater(db, 'SELECT api_key FROM sandboxes WHERE id = ?');
+    this.#leadsToDial = prepareLater(db, "SELECT id, phone_number FROM dialnexa_leads WHERE sandbox_id = ? AND campaign_id = ? AND status IN ('pending', 'in_progress') ORDER BY created_at, rowid");
+    this.#insertWebhook = prepareLater(db, `INSERT INTO dialnexa_webhooks (sandbox_id, id, url, events, secret, is_active, created_at)
       VALUES (@sandbox_id, @id, @url, @events, @secret, @is_active, @created_at)`);
   }
 

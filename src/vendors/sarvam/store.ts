@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { sqlLimit } from '../../store/rows.js';
+import { prepareLater } from '../../store/deferred.js';
 
 export type CampaignStatus = 'scheduled' | 'active' | 'paused' | 'ended' | 'cancelled';
 export type CohortStatus = 'completed' | 'failed';
@@ -163,49 +164,49 @@ export class SarvamStore {
   readonly #recordDeliveryOutcome: Statement<Record<string, unknown>>;
 
   constructor(private readonly db: Database) {
-    this.#insertCampaign = db.prepare(`INSERT INTO sarvam_campaigns
+    this.#insertCampaign = prepareLater(db, `INSERT INTO sarvam_campaigns
       (sandbox_id, org_id, workspace_id, id, name, description, status, app_config, webhook_config, start_timestamp, end_timestamp, allowed_schedule, created_by, updated_by, created_at, updated_at)
       VALUES (@sandbox_id, @org_id, @workspace_id, @id, @name, @description, @status, @app_config, @webhook_config, @start_timestamp, @end_timestamp, @allowed_schedule, @created_by, @updated_by, @created_at, @updated_at)`);
-    this.#getCampaign = db.prepare('SELECT * FROM sarvam_campaigns WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND id = ?');
-    this.#campaignById = db.prepare('SELECT * FROM sarvam_campaigns WHERE sandbox_id = ? AND id = ?');
-    this.#updateCampaign = db.prepare(`UPDATE sarvam_campaigns SET
+    this.#getCampaign = prepareLater(db, 'SELECT * FROM sarvam_campaigns WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND id = ?');
+    this.#campaignById = prepareLater(db, 'SELECT * FROM sarvam_campaigns WHERE sandbox_id = ? AND id = ?');
+    this.#updateCampaign = prepareLater(db, `UPDATE sarvam_campaigns SET
       name = @name, description = @description, status = @status, app_config = @app_config, webhook_config = @webhook_config,
       end_timestamp = @end_timestamp, allowed_schedule = @allowed_schedule, updated_by = @updated_by, updated_at = @updated_at
       WHERE sandbox_id = @sandbox_id AND id = @id`);
     // Timestamps are stored as toISOString() text, so text order is time order.
-    this.#endCampaign = db.prepare(`UPDATE sarvam_campaigns SET status = 'ended', updated_at = max(updated_at, @at)
+    this.#endCampaign = prepareLater(db, `UPDATE sarvam_campaigns SET status = 'ended', updated_at = max(updated_at, @at)
       WHERE sandbox_id = @sandboxId AND id = @id AND status IN ('scheduled', 'active')`);
-    this.#startDueCampaigns = db.prepare(`UPDATE sarvam_campaigns SET status = 'active', updated_at = max(updated_at, start_timestamp)
+    this.#startDueCampaigns = prepareLater(db, `UPDATE sarvam_campaigns SET status = 'active', updated_at = max(updated_at, start_timestamp)
       WHERE sandbox_id = @sandboxId AND status = 'scheduled' AND start_timestamp <= @now`);
-    this.#countLiveCampaigns = db.prepare(`SELECT count(*) AS total FROM sarvam_campaigns
+    this.#countLiveCampaigns = prepareLater(db, `SELECT count(*) AS total FROM sarvam_campaigns
       WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND status IN ('scheduled', 'active')`);
-    this.#countCampaigns = db.prepare(`SELECT count(*) AS total FROM sarvam_campaigns WHERE ${CAMPAIGN_FILTER}`);
-    this.#keptCampaignCount = db.prepare(`SELECT coalesce(sum(total), 0) AS total FROM sarvam_campaign_counts
+    this.#countCampaigns = prepareLater(db, `SELECT count(*) AS total FROM sarvam_campaigns WHERE ${CAMPAIGN_FILTER}`);
+    this.#keptCampaignCount = prepareLater(db, `SELECT coalesce(sum(total), 0) AS total FROM sarvam_campaign_counts
       WHERE sandbox_id = @sandboxId AND org_id = @orgId AND workspace_id = @workspaceId AND (@status IS NULL OR status = @status)`);
-    this.#insertCohort = db.prepare(`INSERT INTO sarvam_cohorts
+    this.#insertCohort = prepareLater(db, `INSERT INTO sarvam_cohorts
       (sandbox_id, org_id, workspace_id, id, campaign_id, name, status, source_type, failure_reason, total_records, valid_records, rejected_records, created_by, updated_by, created_at, updated_at)
       VALUES (@sandbox_id, @org_id, @workspace_id, @id, @campaign_id, @name, @status, @source_type, @failure_reason, @total_records, @valid_records, @rejected_records, @created_by, @updated_by, @created_at, @updated_at)`);
-    this.#insertCohortUser = db.prepare(`INSERT INTO sarvam_cohort_users
+    this.#insertCohortUser = prepareLater(db, `INSERT INTO sarvam_cohort_users
       (sandbox_id, org_id, workspace_id, cohort_id, position, phone_number, user_identifier, app_variables, app_overrides)
       VALUES (@sandbox_id, @org_id, @workspace_id, @cohort_id, @position, @phone_number, @user_identifier, @app_variables, @app_overrides)`);
-    this.#cohortPositions = db.prepare<[number, string, number], number>(`SELECT position FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? ${sqlLimit('?')}`).pluck();
-    this.#deleteCohortUser = db.prepare('DELETE FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? AND position = ?');
-    this.#deleteCohort = db.prepare('DELETE FROM sarvam_cohorts WHERE sandbox_id = ? AND id = ?');
-    this.#getCohort = db.prepare('SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND campaign_id = ? AND id = ?');
-    this.#listCohorts = db.prepare(`SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC ${sqlLimit('?')} OFFSET ?`);
-    this.#countCohorts = db.prepare('SELECT count(*) AS total FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ?');
-    this.#cohortUsers = db.prepare('SELECT * FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? ORDER BY position');
-    this.#cohortUser = db.prepare('SELECT * FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? AND position = ?');
-    this.#insertDelivery = db.prepare(`INSERT INTO sarvam_webhook_deliveries
+    this.#cohortPositions = prepareLater<[number, string, number], number>(db, `SELECT position FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? ${sqlLimit('?')}`).pluck();
+    this.#deleteCohortUser = prepareLater(db, 'DELETE FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? AND position = ?');
+    this.#deleteCohort = prepareLater(db, 'DELETE FROM sarvam_cohorts WHERE sandbox_id = ? AND id = ?');
+    this.#getCohort = prepareLater(db, 'SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND org_id = ? AND workspace_id = ? AND campaign_id = ? AND id = ?');
+    this.#listCohorts = prepareLater(db, `SELECT * FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC ${sqlLimit('?')} OFFSET ?`);
+    this.#countCohorts = prepareLater(db, 'SELECT count(*) AS total FROM sarvam_cohorts WHERE sandbox_id = ? AND campaign_id = ?');
+    this.#cohortUsers = prepareLater(db, 'SELECT * FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? ORDER BY position');
+    this.#cohortUser = prepareLater(db, 'SELECT * FROM sarvam_cohort_users WHERE sandbox_id = ? AND cohort_id = ? AND position = ?');
+    this.#insertDelivery = prepareLater(db, `INSERT INTO sarvam_webhook_deliveries
       (sandbox_id, org_id, workspace_id, campaign_id, attempt_id, url, status, response_status_code, error, delivery_attempts, payload, created_at, last_attempted_at, queued_at)
       VALUES (@sandbox_id, @org_id, @workspace_id, @campaign_id, @attempt_id, @url, @status, @response_status_code, @error, @delivery_attempts, @payload, @created_at, @last_attempted_at, @queued_at)`);
-    this.#deliveriesOlder = db.prepare(`SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq ORDER BY seq DESC ${sqlLimit('@limit')}`);
-    this.#deliveriesNewer = db.prepare(`SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq ORDER BY seq ASC ${sqlLimit('@limit')}`);
-    this.#deliveryOlderExists = db.prepare(`SELECT 1 AS found FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq LIMIT 1`);
-    this.#deliveryNewerExists = db.prepare(`SELECT 1 AS found FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq LIMIT 1`);
-    this.#requeueDelivery = db.prepare(`UPDATE sarvam_webhook_deliveries SET status = 'pending', queued_at = ?
+    this.#deliveriesOlder = prepareLater(db, `SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq ORDER BY seq DESC ${sqlLimit('@limit')}`);
+    this.#deliveriesNewer = prepareLater(db, `SELECT * FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq ORDER BY seq ASC ${sqlLimit('@limit')}`);
+    this.#deliveryOlderExists = prepareLater(db, `SELECT 1 AS found FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq < @seq LIMIT 1`);
+    this.#deliveryNewerExists = prepareLater(db, `SELECT 1 AS found FROM sarvam_webhook_deliveries WHERE ${DELIVERY_FILTER} AND seq > @seq LIMIT 1`);
+    this.#requeueDelivery = prepareLater(db, `UPDATE sarvam_webhook_deliveries SET status = 'pending', queued_at = ?
       WHERE sandbox_id = ? AND campaign_id = ? AND attempt_id = ? AND status <> 'pending' RETURNING *`);
-    this.#recordDeliveryOutcome = db.prepare(`UPDATE sarvam_webhook_deliveries SET status = @status, response_status_code = @responseStatusCode,
+    this.#recordDeliveryOutcome = prepareLater(db, `UPDATE sarvam_webhook_deliveries SET status = @status, response_status_code = @responseStatusCode,
       error = @error, delivery_attempts = delivery_attempts + @attempts, last_attempted_at = queued_at
       WHERE sandbox_id = @sandboxId AND attempt_id = @attemptId AND status = 'pending'`);
   }

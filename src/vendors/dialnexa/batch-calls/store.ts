@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { sqlLimit } from '../../../store/rows.js';
+import { prepareLater } from '../../../store/deferred.js';
 
 /** A batch's status (the batch-calls OpenAPI's enum, less `initiated`, `draft` and `deleted`, which the mock never stores). */
 export type BatchStatus = 'waiting' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
@@ -145,50 +146,53 @@ export class BatchStore {
   readonly #callQueries = new Map<string, { page: Statement; count: Statement }>();
 
   constructor(private readonly db: Database) {
-    this.#insertBatch = db.prepare(`INSERT INTO dialnexa_batches
+    this.#insertBatch = prepareLater(db, `INSERT INTO dialnexa_batches
       (sandbox_id, id, title, agent_id, agent_version_number, from_number, status, starts_at, ends_at, calling_hours_start, calling_hours_end,
        concurrency, number_of_retries, retry_interval_minutes, total_records, ready_at, created_at, updated_at)
       VALUES (@sandbox_id, @id, @title, @agent_id, @agent_version_number, @from_number, @status, @starts_at, @ends_at, @calling_hours_start, @calling_hours_end,
        @concurrency, @number_of_retries, @retry_interval_minutes, @total_records, @ready_at, @created_at, @updated_at)`);
-    this.#importing = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND status = '${IMPORTING}'`).pluck();
-    this.#deleteImportedCalls = db.prepare(
+    this.#importing = prepareLater(db, `SELECT count(*) FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND status = '${IMPORTING}'`).pluck();
+    this.#deleteImportedCalls = prepareLater(
+      db,
       `DELETE FROM dialnexa_batch_calls WHERE rowid IN (SELECT rowid FROM dialnexa_batch_calls WHERE sandbox_id = ? AND batch_id = ? ${sqlLimit('?')}) RETURNING id`,
     );
-    this.#deleteImportingBatch = db.prepare(`DELETE FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND status = '${IMPORTING}'`);
+    this.#deleteImportingBatch = prepareLater(db, `DELETE FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND status = '${IMPORTING}'`);
     const shown = `status <> '${IMPORTING}'`;
-    this.#getBatch = db.prepare(`SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND ${shown}`);
-    this.#existsAnywhere = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE id = ? AND ${shown}`).pluck();
-    this.#setStatus = db.prepare('UPDATE dialnexa_batches SET status = @status, armed = @armed, updated_at = @at WHERE sandbox_id = @sandbox AND id = @id');
-    this.#setArmed = db.prepare('UPDATE dialnexa_batches SET armed = @armed WHERE sandbox_id = @sandbox AND id = @id');
-    this.#running = db.prepare("SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND status = 'running' LIMIT 1");
-    this.#nextReady = db.prepare(`SELECT * FROM dialnexa_batches WHERE sandbox_id = @sandbox
+    this.#getBatch = prepareLater(db, `SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND id = ? AND ${shown}`);
+    this.#existsAnywhere = prepareLater(db, `SELECT count(*) FROM dialnexa_batches WHERE id = ? AND ${shown}`).pluck();
+    this.#setStatus = prepareLater(db, 'UPDATE dialnexa_batches SET status = @status, armed = @armed, updated_at = @at WHERE sandbox_id = @sandbox AND id = @id');
+    this.#setArmed = prepareLater(db, 'UPDATE dialnexa_batches SET armed = @armed WHERE sandbox_id = @sandbox AND id = @id');
+    this.#running = prepareLater(db, "SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND status = 'running' LIMIT 1");
+    this.#nextReady = prepareLater(db, `SELECT * FROM dialnexa_batches WHERE sandbox_id = @sandbox
       AND (status = 'waiting' OR (status = 'scheduled' AND starts_at <= @at)) ORDER BY ready_at, rowid LIMIT 1`);
-    this.#nextScheduled = db.prepare("SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND status = 'scheduled' ORDER BY ready_at, rowid LIMIT 1");
-    this.#armedOthers = db.prepare('SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND armed = 1 AND id <> ?');
-    this.#overdueToWaiting = db.prepare(
+    this.#nextScheduled = prepareLater(db, "SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND status = 'scheduled' ORDER BY ready_at, rowid LIMIT 1");
+    this.#armedOthers = prepareLater(db, 'SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND armed = 1 AND id <> ?');
+    this.#overdueToWaiting = prepareLater(
+      db,
       "UPDATE dialnexa_batches SET status = 'waiting', updated_at = @at WHERE sandbox_id = @sandbox AND status = 'scheduled' AND armed = 0 AND starts_at <= @at",
     );
-    this.#ahead = db.prepare(`SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND status IN ('running', 'waiting', 'scheduled')
+    this.#ahead = prepareLater(db, `SELECT * FROM dialnexa_batches WHERE sandbox_id = ? AND status IN ('running', 'waiting', 'scheduled')
       ORDER BY CASE status WHEN 'running' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, ready_at, rowid`);
-    this.#markHandedOver = db.prepare('UPDATE dialnexa_batches SET handed_over = 1 WHERE sandbox_id = ? AND id = ?');
-    this.#takeHandedOver = db.prepare('UPDATE dialnexa_batches SET handed_over = 0 WHERE sandbox_id = ? AND handed_over = 1');
-    this.#list = db.prepare(`SELECT * FROM dialnexa_batches WHERE sandbox_id = @sandbox AND ${shown} ORDER BY created_at DESC, rowid DESC ${sqlLimit('@limit')} OFFSET @offset`);
-    this.#count = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE sandbox_id = ? AND ${shown}`).pluck();
+    this.#markHandedOver = prepareLater(db, 'UPDATE dialnexa_batches SET handed_over = 1 WHERE sandbox_id = ? AND id = ?');
+    this.#takeHandedOver = prepareLater(db, 'UPDATE dialnexa_batches SET handed_over = 0 WHERE sandbox_id = ? AND handed_over = 1');
+    this.#list = prepareLater(db, `SELECT * FROM dialnexa_batches WHERE sandbox_id = @sandbox AND ${shown} ORDER BY created_at DESC, rowid DESC ${sqlLimit('@limit')} OFFSET @offset`);
+    this.#count = prepareLater(db, `SELECT count(*) FROM dialnexa_batches WHERE sandbox_id = ? AND ${shown}`).pluck();
     const byStatus = 'sandbox_id = @sandbox AND status IN (SELECT value FROM json_each(@statuses))';
-    this.#listByStatus = db.prepare(`SELECT * FROM dialnexa_batches WHERE ${byStatus} ORDER BY created_at DESC, rowid DESC ${sqlLimit('@limit')} OFFSET @offset`);
-    this.#countByStatus = db.prepare(`SELECT count(*) FROM dialnexa_batches WHERE ${byStatus}`).pluck();
+    this.#listByStatus = prepareLater(db, `SELECT * FROM dialnexa_batches WHERE ${byStatus} ORDER BY created_at DESC, rowid DESC ${sqlLimit('@limit')} OFFSET @offset`);
+    this.#countByStatus = prepareLater(db, `SELECT count(*) FROM dialnexa_batches WHERE ${byStatus}`).pluck();
 
-    this.#insertCall = db.prepare(`INSERT INTO dialnexa_batch_calls
+    this.#insertCall = prepareLater(db, `INSERT INTO dialnexa_batch_calls
       (sandbox_id, id, batch_id, recipient_id, depth, agent_id, agent_version_number, from_number, to_number, status, created_at)
       VALUES (@sandbox_id, @id, @batch_id, @recipient_id, @depth, @agent_id, @agent_version_number, @from_number, @to_number, 'created', @created_at)`);
-    this.#countCalls = db.prepare('SELECT count(*) FROM dialnexa_batch_calls WHERE sandbox_id = ? AND batch_id = ? AND status = ?').pluck();
-    this.#cancelWaitingCalls = db.prepare("UPDATE dialnexa_batch_calls SET status = 'cancelled' WHERE sandbox_id = ? AND batch_id = ? AND status = 'created'");
-    this.#expireWaitingCalls = db.prepare(
+    this.#countCalls = prepareLater(db, 'SELECT count(*) FROM dialnexa_batch_calls WHERE sandbox_id = ? AND batch_id = ? AND status = ?').pluck();
+    this.#cancelWaitingCalls = prepareLater(db, "UPDATE dialnexa_batch_calls SET status = 'cancelled' WHERE sandbox_id = ? AND batch_id = ? AND status = 'created'");
+    this.#expireWaitingCalls = prepareLater(
+      db,
       "UPDATE dialnexa_batch_calls SET status = CASE depth WHEN 0 THEN 'cancelled' ELSE 'retry_expired' END WHERE sandbox_id = ? AND batch_id = ? AND status = 'created'",
     );
-    this.#startCall = db.prepare(`UPDATE dialnexa_batch_calls SET status = 'initiated', started_at = @at
+    this.#startCall = prepareLater(db, `UPDATE dialnexa_batch_calls SET status = 'initiated', started_at = @at
       WHERE sandbox_id = @sandbox AND recipient_id = @recipient AND depth = @depth AND status = 'created'`);
-    this.#endCall = db.prepare(`UPDATE dialnexa_batch_calls SET status = @status, duration_seconds = @duration_seconds, sentiment = @sentiment, end_reason = @end_reason
+    this.#endCall = prepareLater(db, `UPDATE dialnexa_batch_calls SET status = @status, duration_seconds = @duration_seconds, sentiment = @sentiment, end_reason = @end_reason
       WHERE sandbox_id = @sandbox_id AND recipient_id = @recipient_id AND depth = @depth RETURNING *`);
   }
 
