@@ -17,7 +17,7 @@ export function intercept(call: Call, pipeline: Pipeline): Promise<void> | undef
       sandbox,
       params: call.params,
       query: call.query,
-      header: call.incoming.header,
+      header: (name) => call.incoming.header(name),
       body: call.body,
       issues: call.issues,
     });

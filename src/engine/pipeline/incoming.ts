@@ -58,26 +58,49 @@ export function fromHono(c: Context): Incoming {
  * `query` are the request line's, split; `params` come from the route that matched.
  */
 export function fromNode(req: IncomingMessage, path: string, query: string, params: Record<string, string>): Incoming {
-  let search: URLSearchParams | undefined;
-  const searchParams = () => (search ??= new URLSearchParams(query));
-  return {
-    method: req.method ?? 'GET',
-    path,
-    query,
-    params,
-    header: (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
-    headers: () => {
-      const out: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-      return out;
-    },
-    queryParam: (name) => searchParams().get(name) ?? undefined,
-    queryParams: () => collect(searchParams()),
-    readBody: (limit) => readNode(req, limit),
-  };
+  return new NodeIncoming(req, path, query, params);
+}
+
+/** A class rather than closures: its methods are made once, not for every request. */
+class NodeIncoming implements Incoming {
+  readonly method: string;
+  #search: URLSearchParams | undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    readonly path: string,
+    readonly query: string,
+    readonly params: Record<string, string>,
+  ) {
+    this.method = req.method ?? 'GET';
+  }
+
+  header(name: string): string | undefined {
+    const value = this.req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  headers(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.req.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+    return out;
+  }
+
+  queryParam(name: string): string | undefined {
+    return this.#searchParams().get(name) ?? undefined;
+  }
+
+  queryParams(): Record<string, string | string[]> {
+    return collect(this.#searchParams());
+  }
+
+  readBody(limit: number): Promise<Uint8Array | undefined> {
+    return readNode(this.req, limit);
+  }
+
+  #searchParams(): URLSearchParams {
+    return (this.#search ??= new URLSearchParams(this.query));
+  }
 }
 
 /** Sends what the pipeline answered on Node's response; a drop destroys the connection. */
