@@ -29,9 +29,11 @@ export function record(call: Call, pipeline: Pipeline, outgoing: Outgoing, reply
     scenario: call.interception?.source ?? null,
     violations: call.violations,
     replyViolations,
-    ...(keepsBody ? { requestBody: redactSecrets(body, route.operation.secretPaths), requestBodyBytes: call.bodyBytes } : {}),
+    // Every field is set, undefined when there is nothing: exchanges of one shape, whatever they carried.
+    requestBody: keepsBody ? redactSecrets(body, route.operation.secretPaths) : undefined,
+    requestBodyBytes: keepsBody ? call.bodyBytes : undefined,
     // The text that was sent: kept as it is, nothing serialised again (no vendor sends a secret back).
-    ...('body' in outgoing && outgoing.body !== undefined ? { responseBody: outgoing.body } : {}),
+    responseBody: 'body' in outgoing ? outgoing.body : undefined,
   };
   pipeline.hooks?.record(exchange);
   pipeline.logger.info(`${incoming.method} ${incoming.path} ${status === 0 ? 'dropped' : status} ${durationMs.toFixed(1)}ms ${route.vendor.name}.${operationId}`, {
