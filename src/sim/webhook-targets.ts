@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 
@@ -34,11 +33,6 @@ export class WebhookTargets {
   /** Tells the checks the port the mock listens on (once it does). */
   setSelf(self: SelfAddress): void {
     this.#self = self;
-    this.#localAddresses = new Set(
-      Object.values(networkInterfaces())
-        .flat()
-        .map((info) => normalise(info?.address ?? '')),
-    );
   }
 
   async check(url: string): Promise<WebhookTarget> {
@@ -64,6 +58,8 @@ export class WebhookTargets {
       addresses = [{ address: normalise(host), family: isIP(normalise(host)) as 4 | 6 }];
     } else {
       try {
+        // Node's resolver is loaded by the first webhook that needs it, not by every start.
+        const { lookup } = await import('node:dns/promises');
         addresses = (await lookup(host, { all: true })).map(({ address, family }) => ({ address: normalise(address), family: family as 4 | 6 }));
       } catch (error) {
         return { refused: `the host ${host} cannot be resolved (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
@@ -83,8 +79,17 @@ export class WebhookTargets {
   }
 
   #isLocal(address: string): boolean {
-    return isLoopback(address) || address === '0.0.0.0' || address === '::' || (this.#localAddresses?.has(address) ?? false);
+    return isLoopback(address) || address === '0.0.0.0' || address === '::' || this.#machineAddresses().has(address);
   }
+  /** This machine's own addresses, read when first needed (a webhook to the mock's own port). */
+  #machineAddresses(): ReadonlySet<string> {
+    return (this.#localAddresses ??= new Set(
+      Object.values(networkInterfaces())
+        .flat()
+        .map((info) => normalise(info?.address ?? '')),
+    ));
+  }
+
 }
 
 /** `::ffff:127.0.0.1` is 127.0.0.1. */

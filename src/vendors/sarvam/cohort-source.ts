@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
 /**
@@ -69,6 +68,8 @@ async function loopbackRefusal(hostname: string): Promise<string | undefined> {
     'serve the CSV from this machine or use the upload endpoint';
   if (isIP(host) !== 0) return isLoopbackAddress(host) ? undefined : refusal;
   if (host.toLowerCase() !== 'localhost') return refusal;
+  // Node's resolver is loaded by the first source URL that needs it, not by every start.
+  const { lookup } = await import('node:dns/promises');
   const addresses = await lookup(host, { all: true }).catch(() => []);
   if (addresses.length > 0 && addresses.every((a) => isLoopbackAddress(a.address))) return undefined;
   return `campaign-mock: ${host} does not resolve to loopback addresses only (${addresses.map((a) => a.address).join(', ') || 'no address'}), so it is not fetched`;
