@@ -49,7 +49,8 @@ export function replyIssues(operation: CompiledOperation, reply: Reply): string[
 /** A reply as bytes on the wire: JSON unless its content type says otherwise and its body is text. */
 export function serialise(reply: Reply): Outgoing {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(reply.headers ?? {})) headers[name.toLowerCase()] = value;
+  const given = reply.headers;
+  if (given) for (const name in given) headers[name.toLowerCase()] = given[name] as string;
   if (reply.body === undefined) return { status: reply.status, headers, body: undefined };
   const contentType = headers['content-type'];
   if (typeof reply.body === 'string' && contentType !== undefined && !/json/i.test(contentType)) return { status: reply.status, headers, body: reply.body };

@@ -111,16 +111,15 @@ export function writeNode(req: IncomingMessage, res: ServerResponse, outgoing: O
   }
   const headers: Record<string, string> = { ...outgoing.headers };
   if (outgoing.body !== undefined) headers['content-length'] = String(Buffer.byteLength(outgoing.body));
-  const send = () => {
-    res.writeHead(outgoing.status, headers);
-    res.end(outgoing.body);
-  };
-  if (req.complete || !hasBody(req)) return send();
+  if (req.complete || !hasBody(req)) {
+    res.writeHead(outgoing.status, headers).end(outgoing.body);
+    return;
+  }
   // A body left unread (refused for its size) must not be read as the next request: the connection
   // closes after this answer. The rest of the body is read (and dropped) first, up to a bound, so
   // that a client still sending it gets the answer rather than a broken pipe.
   headers.connection = 'close';
-  drainThen(req, send);
+  drainThen(req, () => res.writeHead(outgoing.status, headers).end(outgoing.body));
 }
 
 /**
