@@ -24,8 +24,8 @@ export function prepareDeferred(db: Database): number {
 }
 
 /**
- * `db.prepare(sql)`, done when the statement first runs. `pluck()` and `raw()` before then are
- * applied when it is prepared. After that, `run`, `get`, `all` and `iterate` are the prepared
+ * `db.prepare(sql)`, done when the statement first runs (or is asked what it reads). `pluck()`,
+ * `raw()` and the other modes set before then are applied when it is prepared. After that, `run`, `get`, `all` and `iterate` are the prepared
  * statement's own methods, bound to it, so a call costs what it did.
  *
  * @example
@@ -66,6 +66,30 @@ class LaterStatement {
 
   raw(toggle = true): this {
     return this.#mode((statement) => statement.raw(toggle));
+  }
+
+  expand(toggle = true): this {
+    return this.#mode((statement) => statement.expand(toggle));
+  }
+
+  safeIntegers(toggle = true): this {
+    return this.#mode((statement) => statement.safeIntegers(toggle));
+  }
+
+  bind(...params: unknown[]): this {
+    return this.#mode((statement) => statement.bind(...params));
+  }
+
+  get reader(): boolean {
+    return this.prepared().reader;
+  }
+
+  get readonly(): boolean {
+    return this.prepared().readonly;
+  }
+
+  get busy(): boolean {
+    return this.#statement?.busy ?? false;
   }
 
   columns(): ReturnType<Statement['columns']> {

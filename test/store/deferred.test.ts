@@ -25,6 +25,10 @@ describe('statements prepared when first run', () => {
     expect([...rows.iterate()]).toHaveLength(3);
     // A mode changed after the statement was prepared applies to it at once.
     expect(names.pluck(false).get()).toEqual({ name: 'a' });
+    // Parameters bound, and rows expanded, before the statement is prepared.
+    const byId = prepareLater<unknown[], Record<string, unknown>>(db, 'SELECT t.name FROM t WHERE id = ?').bind(2).expand();
+    expect([byId.reader, insert.reader, byId.readonly, insert.readonly]).toEqual([true, false, true, false]);
+    expect(byId.get()).toEqual({ t: { name: 'b' } });
   });
 
   it('leave a mistake in their SQL for the first run, and prepareDeferred finds it at once', () => {
