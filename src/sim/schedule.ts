@@ -10,7 +10,6 @@ export interface CallingWindow {
   slots: ReadonlyArray<{ day: number; start: string; end: string }>;
 }
 
-const MINUTE = 60_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timezone: string): Intl.DateTimeFormat {

@@ -476,7 +476,6 @@ export function describeDialnexaBatchCalls(context: () => BatchSuiteContext, { v
   });
 
   describe('PATCH /v1/batch-calls/{id}/status', () => {
-    const single = as(SINGLE);
     const affected = (counts: Partial<Record<'initiated' | 'queued' | 'removedFromQueue' | 'cancelledCallLogs' | 'resumedCallLogs', number>>) => ({
       initiated: 0,
       queued: 0,

@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { MockApp } from '../../../src/app.js';
 import { apiKeyHeaderAuth } from '../../helpers/caller.js';
 import { testMock } from '../../helpers/mock.js';
 import { advanceClock, sarvamSeed } from './seed.js';

@@ -14,7 +14,6 @@ const BASE = '/api/scheduling/v1/orgs/org-demo/workspaces/ws-demo';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 const STATUSES = {
   'camp-fxactive': 'active',
