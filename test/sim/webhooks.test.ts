@@ -125,7 +125,7 @@ describe('where webhooks may go', () => {
 });
 
 describe("one sandbox's webhooks never hold up another's", () => {
-  it("300 webhooks to a receiver that never answers leave another sandbox's clock/advance under 100 ms", async () => {
+  it("300 webhooks to a receiver that never answers do not hold up another sandbox's clock/advance", async () => {
     const hanging = await listen(() => {
       // Never answers: each delivery waits for the 5-second timeout.
     });
@@ -142,14 +142,16 @@ describe("one sandbox's webhooks never hold up another's", () => {
 
       const other = { ...json, authorization: 'Bearer prompt' };
       await fetch(`${mock.url}/v1/campaigns`, { method: 'POST', headers: other, body: JSON.stringify({ name: 'Prompt', agent_id: 'agt_1' }) });
-      const timings: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const started = performance.now();
         const res = await fetch(`${mock.url}/__admin/clock/advance?key=prompt`, { method: 'POST', headers: json, body: JSON.stringify({ seconds: 60 }) });
-        timings.push(performance.now() - started);
         expect(res.status).toBe(200);
       }
-      expect(Math.max(...timings)).toBeLessThan(100);
+      // Had the advances waited for the slow sandbox's webhooks, those would have timed out (5 s)
+      // and carry an error by now. None has: every one is still on its way, unanswered.
+      const { webhooks } = (await (await fetch(`${mock.url}/__admin/webhooks?key=slow_receivers`)).json()) as { webhooks: Array<{ status: string; error: string | null }> };
+      expect(webhooks).toHaveLength(300);
+      expect(webhooks.filter((w) => w.error !== null)).toEqual([]);
+      expect(webhooks.some((w) => w.status === 'sending')).toBe(true);
     } finally {
       await closeServer(hanging.server);
       await mock.close();
