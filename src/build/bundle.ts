@@ -23,14 +23,18 @@ import { BUNDLE_FILE, CODE_CACHE_FILE, RECORD_CODE_CACHE } from '../cli-bundle.j
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
 
+/**
+ * What both builds share. Their source maps lead back to src/ through tsc's own maps, for
+ * `node --enable-source-maps dist/cli.js`.
+ */
+const NODE_BUNDLE = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning' } as const;
+
 rmSync(CODE_CACHE_FILE, { force: true });
 await build({
+  ...NODE_BUNDLE,
   entryPoints: [MAIN],
   outfile: BUNDLE_FILE,
-  bundle: true,
-  platform: 'node',
   format: 'cjs',
-  target: 'node20',
   external: ['bindings', 'read-excel-file', 'read-excel-file/*'],
   // One function expression, which dist/cli.js calls with what the ES modules inside expect:
   // require() (for Node's own modules, better-sqlite3's addon and what is kept out) and their
@@ -42,25 +46,11 @@ await build({
   legalComments: 'linked',
   minifyWhitespace: true,
   minifySyntax: true,
-  // Maps back to src/ through tsc's own maps, for `node --enable-source-maps dist/cli.js`.
-  sourcemap: 'linked',
-  logLevel: 'warning',
 });
 // `dist/cli.js` itself, made one module with the few lines of src/cli-bundle.ts it imports: Node
 // loads an ES module through its asynchronous loader, and a second one cost about 8 ms of a start.
 // `dist/main.js` stays a module of its own, for when there is no bundle.
-await build({
-  entryPoints: [CLI],
-  outfile: CLI,
-  allowOverwrite: true,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external: [MAIN],
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+await build({ ...NODE_BUNDLE, entryPoints: [CLI], outfile: CLI, allowOverwrite: true, format: 'esm', external: [MAIN] });
 await recordCodeCache();
 
 /**

@@ -230,7 +230,8 @@ function prepare(db: Database) {
     insertCampaign: prepareLater(db, 'INSERT INTO sim_campaigns (sandbox_id, vendor, ref, state, policy, cursor_ms) VALUES (?, ?, ?, ?, ?, ?)'),
     campaign: prepareLater(db, 'SELECT * FROM sim_campaigns WHERE sandbox_id = ? AND vendor = ? AND ref = ?'),
     deleteCampaign: prepareLater(db, 'DELETE FROM sim_campaigns WHERE sandbox_id = ? AND vendor = ? AND ref = ?'),
-    saveCampaign: prepareLater(db, 
+    saveCampaign: prepareLater(
+      db,
       'UPDATE sim_campaigns SET state = ?, policy = ?, cursor_ms = ?, last_start_ms = ?, started = ?, recent = ?, next_event_ms = ? WHERE sandbox_id = ? AND vendor = ? AND ref = ?',
     ),
     activeContacts: prepareLater(db, "SELECT * FROM sim_contacts WHERE sandbox_id = ? AND vendor = ? AND campaign_ref = ? AND status IN ('queued', 'dialing')"),

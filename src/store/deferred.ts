@@ -25,8 +25,9 @@ export function prepareDeferred(db: Database): number {
 
 /**
  * `db.prepare(sql)`, done when the statement first runs (or is asked what it reads). `pluck()`,
- * `raw()` and the other modes set before then are applied when it is prepared. After that, `run`, `get`, `all` and `iterate` are the prepared
- * statement's own methods, bound to it, so a call costs what it did.
+ * `raw()` and the other modes set before then are applied when it is prepared. After that, `run`,
+ * `get`, `all` and `iterate` are the prepared statement's own methods, bound to it, so a call
+ * costs what it did.
  *
  * @example
  * this.#getCampaign = prepareLater<[number, string], CampaignRow>(db, 'SELECT * FROM campaigns WHERE sandbox_id = ? AND id = ?');
