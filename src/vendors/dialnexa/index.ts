@@ -37,7 +37,7 @@ export const dialnexa: VendorModule<'dialnexa'> = {
       handlers: {
         ...campaignHandlers(store, environment),
         ...leadHandlers(store, environment),
-        ...callLogHandlers(store),
+        ...callLogHandlers(store, environment.db),
         ...webhookHandlers(store),
         ...batchCallHandlers({ store: batches, queue, campaigns: store, environment }),
       },
