@@ -175,7 +175,7 @@ async function resetTimes() {
 
 /** Resets with 100,000 sandboxes, each with a campaign: one sandbox, then everything. */
 async function resetAt100kKeys() {
-  const { createMockApp } = await import(join(ROOT, 'dist/app.js'));
+  const { createMockApp } = await import(join(ROOT, 'lib/app.js'));
   const mock = createMockApp({ speed: 0, logger: quiet() });
   const keys = 100_000;
   const body = JSON.stringify({ name: 'Reset', agent_id: 'agt_reset' });
@@ -196,7 +196,7 @@ async function resetAt100kKeys() {
 
 /** GET and list latency with 100 and with 100,000 campaigns in the sandbox: the cost must stay flat. */
 async function scale() {
-  const { createMockApp } = await import(join(ROOT, 'dist/app.js'));
+  const { createMockApp } = await import(join(ROOT, 'lib/app.js'));
   const out = [];
   for (const count of [100, 100_000]) {
     const dir = mkdtempSync(join(tmpdir(), 'campaign-mock-bench-'));
@@ -248,7 +248,7 @@ async function scale() {
 
 /** M5's figure: a 100,000-lead DialNexa campaign run to completion in simulated time. */
 async function dialer100k() {
-  const { createMockApp } = await import(join(ROOT, 'dist/app.js'));
+  const { createMockApp } = await import(join(ROOT, 'lib/app.js'));
   const mock = createMockApp({ speed: 0, logger: quiet() });
   const headers = { authorization: 'Bearer dialer', 'content-type': 'application/json' };
   const campaign = await (
@@ -275,7 +275,7 @@ async function dialer100k() {
  * loop was blocked meanwhile (what every other request waits).
  */
 async function uploadRows() {
-  const { createMockApp } = await import(join(ROOT, 'dist/app.js'));
+  const { createMockApp } = await import(join(ROOT, 'lib/app.js'));
   const kinds = [
     {
       kind: 'leads upload',

@@ -35,7 +35,7 @@ import { Simulator } from './sim/simulator.js';
 import { WebhookDispatcher } from './sim/webhooks.js';
 import { VENDORS } from './vendors/registry.js';
 
-/** The bundled specs, scenarios and fixtures, at the package root (one level above `src/` and `dist/`). */
+/** The bundled specs, scenarios and fixtures, at the package root (one level above `src/`, `lib/` and `dist/`). */
 export const SPECS_DIR = fileURLToPath(new URL('../specs/', import.meta.url));
 /** The control plane's own OpenAPI document (`/__admin/specs/admin.json`). */
 export const ADMIN_SPEC_FILE = fileURLToPath(new URL('../specs/admin.yaml', import.meta.url));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import type { ScriptOptions } from 'node:vm';
-import { BUNDLE_FILE, bundleHash, CODE_CACHE_FILE, RECORD_CODE_CACHE, requireBuiltin } from './cli-bundle.js';
+import { BUNDLE_FILE, bundleHash, CODE_CACHE_FILE, MAIN_MODULE, RECORD_CODE_CACHE, requireBuiltin } from './cli-bundle.js';
 
 const { existsSync, readFileSync, writeFileSync } = requireBuiltin<typeof import('node:fs')>('node:fs');
 const { pathToFileURL } = requireBuiltin<typeof import('node:url')>('node:url');
@@ -13,7 +13,7 @@ const { Script } = requireBuiltin<typeof import('node:vm')>('node:vm');
  * mock. Node 20 has no compile cache of its own: without this one, every start would parse and
  * compile the bundle's functions again. A cache made for another bundle or by another V8 is not
  * used, and the bundle is compiled as if there were none. Without a bundle (the TypeScript
- * compiled by tsc alone) the command runs from `dist/main.js`.
+ * compiled by tsc alone) the command runs from `lib/main.js`.
  */
 function runBundle(): void {
   const bytes = readFileSync(BUNDLE_FILE);
@@ -45,4 +45,4 @@ function cachedDataFor(hash: Buffer): Pick<ScriptOptions, 'cachedData'> {
 }
 
 if (existsSync(BUNDLE_FILE)) runBundle();
-else await import('./main.js');
+else void import(MAIN_MODULE);

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLE_FILE, CODE_CACHE_FILE, RECORD_CODE_CACHE } from '../cli-bundle.js';
 
 /**
- * Run by `npm run build`, after the TypeScript is compiled: the command line (`dist/main.js` and
- * every module it imports) is bundled into one script that `dist/cli.js` runs. Node then starts
- * the mock without resolving and reading a few hundred files, which was half of its startup.
- * `dist/index.js` and the rest of `dist/` stay as compiled, for `import 'campaign-mock'`.
+ * Run by `npm run build`, after the TypeScript is compiled into `lib/`: the command line
+ * (`lib/main.js` and every module it imports) is bundled into one script that `dist/cli.js` runs.
+ * Node then starts the mock without resolving and reading a few hundred files, which was half of
+ * its startup. `lib/` stays as compiled, for `import 'campaign-mock'`.
  *
  * A script rather than an ES module, for two reasons: Node can compile a script with V8's code
  * cache (recorded below), and a script requires Node's own modules where a module is first
@@ -21,7 +21,9 @@ import { BUNDLE_FILE, CODE_CACHE_FILE, RECORD_CODE_CACHE } from '../cli-bundle.j
  * uploaded.
  */
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
-const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
+const CLI_SOURCE = fileURLToPath(new URL('../cli.js', import.meta.url));
+/** The command, `bin` in package.json. */
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 /**
  * What both builds share. Their source maps lead back to src/ through tsc's own maps, for
@@ -47,10 +49,20 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
 });
-// `dist/cli.js` itself, made one module with the few lines of src/cli-bundle.ts it imports: Node
-// loads an ES module through its asynchronous loader, and a second one cost about 8 ms of a start.
-// `dist/main.js` stays a module of its own, for when there is no bundle.
-await build({ ...NODE_BUNDLE, entryPoints: [CLI], outfile: CLI, allowOverwrite: true, format: 'esm', external: [MAIN] });
+// `dist/cli.js` itself, with the few lines of src/cli-bundle.ts it imports, as CommonJS: Node
+// starts an ES module through its asynchronous module loader, which took about 10 ms of a start
+// that a CommonJS script does without. The package is `"type": "module"`, so dist/ says otherwise
+// for its own files. `import.meta.url` is the file's URL, as it is for the modules in lib/.
+writeFileSync(fileURLToPath(new URL('../../dist/package.json', import.meta.url)), `${JSON.stringify({ type: 'commonjs' })}\n`);
+await build({
+  ...NODE_BUNDLE,
+  entryPoints: [CLI_SOURCE],
+  outfile: CLI,
+  format: 'cjs',
+  // Strict, as the modules it is made of were; esbuild's own 'use strict' comes after this line.
+  banner: { js: "'use strict';\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': 'importMetaUrl' },
+});
 await recordCodeCache();
 
 /**
@@ -58,8 +70,7 @@ await recordCodeCache();
  * for the bundle at exit, so that every later start skips compiling what this one compiled.
  */
 async function recordCodeCache(): Promise<void> {
-  const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--speed', '0', '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--speed', '0', '--log-level', 'warn'], {
     env: { ...process.env, [RECORD_CODE_CACHE]: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
