@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import type { ScriptOptions } from 'node:vm';
-import { BUNDLE_FILE, bundleHash, CODE_CACHE_FILE, MAIN_MODULE, RECORD_CODE_CACHE, requireBuiltin } from './cli-bundle.js';
+import { BUNDLE_FILE, cachedDataOf, CODE_CACHE_FILE, codeCache, MAIN_MODULE, RECORD_CODE_CACHE, requireBuiltin } from './cli-bundle.js';
 
 const { existsSync, readFileSync, writeFileSync } = requireBuiltin<typeof import('node:fs')>('node:fs');
 const { pathToFileURL } = requireBuiltin<typeof import('node:url')>('node:url');
@@ -17,31 +17,31 @@ const { Script } = requireBuiltin<typeof import('node:vm')>('node:vm');
  */
 function runBundle(): void {
   const bytes = readFileSync(BUNDLE_FILE);
-  const hash = bundleHash(bytes);
   const script = new Script(bytes.toString('utf8'), {
     filename: BUNDLE_FILE,
-    ...cachedDataFor(hash),
+    ...cachedDataFor(bytes),
     // The bundle imports the Excel reader when a workbook is uploaded; a script has to be told how.
     importModuleDynamically: ((specifier: string) => import(specifier)) as unknown as ScriptOptions['importModuleDynamically'],
   });
   if (process.env[RECORD_CODE_CACHE]) {
     // At exit every function the start and the stop ran is compiled, and goes into the cache.
-    process.once('exit', () => writeFileSync(CODE_CACHE_FILE, Buffer.concat([hash, script.createCachedData()])));
+    process.once('exit', () => writeFileSync(CODE_CACHE_FILE, codeCache(bytes, script.createCachedData())));
   }
   // The bundle is one function expression (src/build/bundle.ts), given what an ES module has and a script lacks.
   const bundle = script.runInThisContext() as (require: NodeRequire, importMetaUrl: string) => void;
   bundle(createRequire(BUNDLE_FILE), pathToFileURL(BUNDLE_FILE).href);
 }
 
-/** The cache's compiled code if it was made for this bundle (the hash that heads it); V8 checks the rest. */
-function cachedDataFor(hash: Buffer): Pick<ScriptOptions, 'cachedData'> {
+/** The cache's compiled code if it was made for this bundle (the copy that heads it); V8 checks the rest. */
+function cachedDataFor(bundle: Buffer): Pick<ScriptOptions, 'cachedData'> {
   let cache: Buffer;
   try {
     cache = readFileSync(CODE_CACHE_FILE);
   } catch {
     return {};
   }
-  return cache.subarray(0, hash.length).equals(hash) ? { cachedData: cache.subarray(hash.length) } : {};
+  const cachedData = cachedDataOf(cache, bundle);
+  return cachedData ? { cachedData } : {};
 }
 
 if (existsSync(BUNDLE_FILE)) runBundle();

@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { crypto } from '../crypto.js';
 
 /** The largest body a `/__admin` request may carry. */
 export const ADMIN_BODY_LIMIT = 64 * 1024;
@@ -71,7 +71,7 @@ function hasToken(c: Context, token: Buffer): boolean {
   const sent = bearer ?? c.req.header('x-admin-token');
   if (sent === undefined) return false;
   const given = Buffer.from(sent);
-  return given.length === token.length && timingSafeEqual(given, token);
+  return given.length === token.length && crypto().timingSafeEqual(given, token);
 }
 
 /**

@@ -9,8 +9,9 @@ import { VENDORS } from '../vendors/registry.js';
 
 /**
  * Run by `npm run build`, so the mock starts with nothing left to prepare:
- * - each bundled spec parsed once, written as JSON with the hash of its text (see loadSpec);
- * - each valid bundled scenario file parsed once, by the hash of its text (see loadScenarios);
+ * - each bundled spec parsed once, written as JSON beside a copy of the file it was parsed from
+ *   (see loadSpec);
+ * - each valid bundled scenario file parsed once, by its text (see loadScenarios);
  * - the in-memory store with every shipped migration applied (see openSchemaImage);
  * - the API reference page's script (Scalar's standalone build), served by /__admin/docs
  *   without reaching any CDN;
@@ -19,7 +20,9 @@ import { VENDORS } from '../vendors/registry.js';
  */
 mkdirSync(SPEC_CACHE_DIR, { recursive: true });
 for (const name of readdirSync(SPECS_DIR).filter((file) => /\.ya?ml$/.test(file))) {
-  writeFileSync(join(SPEC_CACHE_DIR, `${name}.json`), JSON.stringify(parseSpecForCache(readFileSync(join(SPECS_DIR, name), 'utf8'))));
+  const text = readFileSync(join(SPECS_DIR, name), 'utf8');
+  writeFileSync(join(SPEC_CACHE_DIR, `${name}.json`), JSON.stringify(parseSpecForCache(text)));
+  writeFileSync(join(SPEC_CACHE_DIR, name), text);
 }
 
 const scenarios = readdirSync(SCENARIOS_DIR)

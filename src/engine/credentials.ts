@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { SecurityRequirementObject, SecuritySchemeObject } from './spec/openapi.js';
+import { crypto } from '../crypto.js';
 
 /** What credentials are read from: a request's headers (names lowercased) and query parameters. */
 export interface CredentialSource {
@@ -65,7 +65,7 @@ function bearerToken(header: string | undefined): string | undefined {
 export function keyHash(key: string): string {
   let hash = knownHashes.get(key);
   if (hash === undefined) {
-    hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+    hash = crypto().createHash('sha256').update(key).digest('hex').slice(0, 12);
     // Hashed once per key, not per request; the memo is emptied rather than let grow past a bound.
     if (knownHashes.size >= 10_000) knownHashes.clear();
     knownHashes.set(key, hash);

@@ -2,7 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, describeSchemaErrors, parseYamlFile, readConfigText, type YamlFile } from '../config/yaml-file.js';
-import { specHash, type Spec } from '../engine/spec/load.js';
+import type { Spec } from '../engine/spec/load.js';
 import type { VendorModule } from '../engine/vendor.js';
 import { documentedStatuses, namedExamples } from './forced-reply.js';
 import { SCENARIO_FILE_SCHEMA, type Scenario } from './scenario.js';
@@ -14,9 +14,9 @@ export interface ScenarioSources {
   /** Names of the fixtures that exist, so a scenario cannot name a missing one. */
   fixtures: ReadonlySet<string>;
   /**
-   * Scenario files already parsed and found valid, by the SHA-256 of their text (the build
-   * writes the bundled ones, see scenarioCacheEntry): a file found here is neither parsed nor
-   * checked against the file schema again.
+   * Scenario files already parsed and found valid, by their text (the build writes the bundled
+   * ones, see scenarioCacheEntry): a file found here is neither parsed nor checked against the
+   * file schema again.
    */
   cache?: ReadonlyMap<string, unknown>;
 }
@@ -35,13 +35,13 @@ function parseScenarioFile(path: string, text: string): YamlFile {
 }
 
 /**
- * A cache entry for a scenario file: the hash of its text and its parsed value, or undefined
- * when the file is not valid (so that reading it at startup reports what is wrong).
+ * A cache entry for a scenario file: its text and its parsed value, or undefined when the file is
+ * not valid (so that reading it at startup reports what is wrong).
  */
 export function scenarioCacheEntry(path: string): [string, unknown] | undefined {
   try {
     const text = readConfigText(path);
-    return [specHash(text), parseScenarioFile(path, text).value];
+    return [text, parseScenarioFile(path, text).value];
   } catch {
     return undefined;
   }
@@ -59,7 +59,7 @@ export function loadScenarios(sources: ScenarioSources): Map<string, Scenario> {
     for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
       const path = join(dir, name);
       const text = readConfigText(path);
-      const cached = sources.cache?.get(specHash(text));
+      const cached = sources.cache?.get(text);
       // A cached file is parsed again only to say on which line a problem is.
       const file: YamlFile = cached === undefined ? parseScenarioFile(path, text) : { path, value: cached, locate: (at) => parseYamlFile(path, text).locate(at) };
       const raw = file.value as Omit<Scenario, 'source' | 'fixtures'> & { fixtures?: string[] };

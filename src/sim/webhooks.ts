@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import type { LookupFunction } from 'node:net';
+import { crypto } from '../crypto.js';
 import type { Logger } from '../logger.js';
 import { WebhookTargets, type SelfAddress } from './webhook-targets.js';
 import { prepareLater } from '../store/deferred.js';
@@ -49,7 +49,7 @@ const TIMEOUT_MS = 5000;
 
 /** HMAC-SHA256 of the raw body, hex: what `X-DialNexa-Signature: sha256=<hex>` carries ("Register a webhook"). */
 export function hmacSha256Hex(secret: string, body: string): string {
-  return createHmac('sha256', secret).update(body).digest('hex');
+  return crypto().createHmac('sha256', secret).update(body).digest('hex');
 }
 
 /** Deliveries under way at once for one sandbox: its slow receivers hold only these. */

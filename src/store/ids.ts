@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { crypto } from '../crypto.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -8,7 +8,7 @@ let used = pool.length;
 
 function randomByte(): number {
   if (used === pool.length) {
-    randomFillSync(pool);
+    crypto().randomFillSync(pool);
     used = 0;
   }
   return pool[used++] as number;

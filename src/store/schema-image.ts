@@ -1,5 +1,4 @@
 import type { Database } from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { openMemoryDatabase } from './database.js';
 import { migrate, type Migration } from './migrations.js';
@@ -11,12 +10,19 @@ import { migrate, type Migration } from './migrations.js';
  * the start. A database file is always migrated the usual way.
  */
 
-/** Writes the image of `migrations`, headed by their hash, for openSchemaImage. */
+/**
+ * Writes the image of `migrations` for openSchemaImage, headed by what they are (their length in
+ * four bytes, then migrationsText): compared, not hashed, as loading Node's crypto module would
+ * cost a start more than the comparison does.
+ */
 export function writeSchemaImage(file: string, migrations: readonly Migration[]): void {
   const db = openMemoryDatabase();
   try {
     migrate(db, migrations);
-    writeFileSync(file, Buffer.concat([migrationsHash(migrations), db.serialize()]));
+    const text = migrationsText(migrations);
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(text.length);
+    writeFileSync(file, Buffer.concat([length, text, db.serialize()]));
   } finally {
     db.close();
   }
@@ -34,13 +40,14 @@ export function openSchemaImage(file: string, migrations: readonly Migration[]):
   } catch {
     return undefined;
   }
-  const hash = migrationsHash(migrations);
-  if (!image.subarray(0, hash.length).equals(hash)) return undefined;
-  const db = openMemoryDatabase(image.subarray(hash.length));
+  const text = migrationsText(migrations);
+  if (image.length < 4 || image.readUInt32LE(0) !== text.length || !image.subarray(4, 4 + text.length).equals(text)) return undefined;
+  const db = openMemoryDatabase(image.subarray(4 + text.length));
   db.prepare('UPDATE schema_migrations SET applied_at = ?').run(new Date().toISOString());
   return db;
 }
 
-function migrationsHash(migrations: readonly Migration[]): Buffer {
-  return createHash('sha1').update(JSON.stringify(migrations.map(({ id, sql }) => [id, sql]))).digest();
+/** The migrations' ids and SQL, in order, as UTF-8. */
+function migrationsText(migrations: readonly Migration[]): Buffer {
+  return Buffer.from(JSON.stringify(migrations.map(({ id, sql }) => [id, sql])));
 }

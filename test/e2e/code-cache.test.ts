@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,10 +41,12 @@ describe("the bundled command line's code cache", () => {
     // In a process of its own, as dist/cli.js runs: V8 accepts a cache only under the flags that made it.
     const check = `const { Script } = require('node:vm');
       const cache = require('node:fs').readFileSync(${JSON.stringify(CODE_CACHE)});
-      const script = new Script(require('node:fs').readFileSync(${JSON.stringify(BUNDLE)}, 'utf8'), { cachedData: cache.subarray(20) });
+      const script = new Script(require('node:fs').readFileSync(${JSON.stringify(BUNDLE)}, 'utf8'), { cachedData: cache.subarray(4 + cache.readUInt32LE(0)) });
       process.stdout.write(String(script.cachedDataRejected));`;
     expect(execFileSync(process.execPath, ['-e', check], { encoding: 'utf8' })).toBe('false');
-    expect(cache.subarray(0, 20).equals(createHash('sha1').update(readFileSync(BUNDLE)).digest())).toBe(true);
+    // Headed by the bundle it was made for.
+    expect(cache.readUInt32LE(0)).toBe(readFileSync(BUNDLE).length);
+    expect(cache.subarray(4, 4 + cache.readUInt32LE(0)).equals(readFileSync(BUNDLE))).toBe(true);
   });
 
   it('is not used for an edited bundle of the same length, which V8 alone would accept', async () => {
@@ -61,7 +62,7 @@ describe("the bundled command line's code cache", () => {
     copies.push(dir);
     const cache = join(dir, 'dist/cli.bundle.cache');
     const damaged = Buffer.from(readFileSync(cache));
-    damaged.fill(7, 20);
+    damaged.fill(7, 4 + damaged.readUInt32LE(0));
     writeFileSync(cache, damaged);
     expect(await startAndStop(dir)).toContain(' listening on http://127.0.0.1:');
     rmSync(cache);

@@ -53,6 +53,8 @@ describe('the schema image', () => {
     const colour = { id: 'test/002-colour', sql: "ALTER TABLE things ADD COLUMN colour TEXT NOT NULL DEFAULT 'red';" };
     expect(openSchemaImage(file, [things, colour])).toBeUndefined();
     expect(openSchemaImage(file, [{ ...things, sql: things.sql.replace('name TEXT', 'label TEXT') }])).toBeUndefined();
+    // One character changed, the length kept.
+    expect(openSchemaImage(file, [{ ...things, sql: things.sql.replace('name TEXT', 'nome TEXT') }])).toBeUndefined();
     expect(openSchemaImage(join(dir, 'none.db'), [things])).toBeUndefined();
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
@@ -46,16 +45,17 @@ export class SpecError extends Error {
   }
 }
 
-/** A spec parsed ahead of time (`npm run build`), with the hash of the text it came from. */
+/** A spec parsed ahead of time (`npm run build`). */
 export interface ParsedSpec {
-  sha256: string;
   document: OpenApiDocument;
 }
 
 /**
  * Reads an OpenAPI 3.1 document from YAML or JSON and indexes its operations. Parsing YAML is
- * slow, so the build writes each bundled spec parsed to `<cacheDir>/<name>.json`; it is used
- * only while its hash matches the spec's current text.
+ * slow, so the build writes each bundled spec parsed to `<cacheDir>/<name>.json`, beside a copy of
+ * the file it was parsed from (`<cacheDir>/<name>`); it is used only while the spec is that file,
+ * byte for byte. Compared, not hashed: loading Node's crypto module would cost a start more than
+ * reading the copy does, and the bytes stay outside the JavaScript heap.
  *
  * @example
  * const spec = loadSpec('specs/dialnexa.yaml');
@@ -64,25 +64,30 @@ export interface ParsedSpec {
 export function loadSpec(file: string, cacheDir?: string): Spec {
   let document: OpenApiDocument;
   try {
-    // Hashed as bytes: the text is decoded only if the cache cannot be used and the YAML is parsed.
     const bytes = readFileSync(file);
-    const cache = cacheDir === undefined ? undefined : join(cacheDir, `${basename(file)}.json`);
-    const parsed = cache !== undefined && existsSync(cache) ? (JSON.parse(readFileSync(cache, 'utf8')) as ParsedSpec) : undefined;
-    document = parsed?.sha256 === specHash(bytes) ? parsed.document : (yaml().parse(bytes.toString('utf8')) as OpenApiDocument);
+    const copy = cacheDir === undefined ? undefined : join(cacheDir, basename(file));
+    document =
+      copy !== undefined && sameBytes(copy, bytes) && existsSync(`${copy}.json`)
+        ? (JSON.parse(readFileSync(`${copy}.json`, 'utf8')) as ParsedSpec).document
+        : (yaml().parse(bytes.toString('utf8')) as OpenApiDocument);
   } catch (error) {
     throw new SpecError(file, `cannot be read: ${(error as Error).message}`);
   }
   return indexSpec(file, document);
 }
 
-/** The SHA-256 of a text, or of the bytes of its file: the same for a text in UTF-8. */
-export function specHash(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /** Parses a spec for the cache `loadSpec` reads. */
 export function parseSpecForCache(text: string): ParsedSpec {
-  return { sha256: specHash(text), document: yaml().parse(text) as OpenApiDocument };
+  return { document: yaml().parse(text) as OpenApiDocument };
+}
+
+/** Whether the file holds exactly these bytes; false when there is none. */
+function sameBytes(file: string, bytes: Buffer): boolean {
+  try {
+    return readFileSync(file).equals(bytes);
+  } catch {
+    return false;
+  }
 }
 
 export function indexSpec(file: string, document: OpenApiDocument): Spec {

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { ReplyError } from '../../engine/reply.js';
 import { CsvError, MAX_FILE_ROWS, parseCsvSteps } from '../../formats/csv.js';
 import { Pacer, runSteps, runStepsPaced } from '../../pacer.js';
 import { toE164 } from '../../formats/phone.js';
 import { badRequest } from './errors.js';
 import type { QueuedRun } from './store.js';
+import { crypto } from '../../crypto.js';
 
 /**
  * Reads a campaign's CSV source as Dograh does (Dograh's code `source_sync.py`, `sources/csv.py`): headers
@@ -40,7 +40,7 @@ function* contactSteps(sourceId: string, content: Uint8Array | null): Generator<
   if (phoneColumn === -1) throw new ReplyError(badRequest("Source must contain a 'phone_number' column"));
 
   // Dograh names a contact after its file and row: csv_<md5(file key)[:8]>_row_<n>.
-  const prefix = `csv_${createHash('md5').update(sourceId).digest('hex').slice(0, 8)}_row_`;
+  const prefix = `csv_${crypto().createHash('md5').update(sourceId).digest('hex').slice(0, 8)}_row_`;
   const contacts: QueuedRun[] = [];
   /** The file line of each contact, for the messages. */
   const lines: number[] = [];

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { crypto } from '../../crypto.js';
 
 /**
  * Upload and download URLs signed like S3's presigned URLs (query-string SigV4 parameters), with
@@ -49,7 +49,8 @@ export type UrlRefusal =
   | { status: 403; Code: 'AccessDenied' | 'SignatureDoesNotMatch'; Message: string };
 
 export class UploadUrlSigner {
-  readonly #secret = randomBytes(32);
+  /** Drawn when the first URL is signed: a mock that never signs one never loads the crypto module. */
+  #secret: Buffer | undefined;
 
   /** The query string of a presigned URL for `upload`. */
   sign(upload: PresignedUpload): string {
@@ -101,7 +102,7 @@ export class UploadUrlSigner {
 
     const expected = Buffer.from(this.#signature({ method, path, algorithm, credential, date, expires, signedHeaders, contentType }));
     const actual = Buffer.from(signature);
-    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    if (actual.length !== expected.length || !crypto().timingSafeEqual(actual, expected)) {
       return {
         status: 403,
         Code: 'SignatureDoesNotMatch',
@@ -113,7 +114,7 @@ export class UploadUrlSigner {
 
   #signature(fields: SignedFields): string {
     const { method, path, algorithm, credential, date, expires, signedHeaders, contentType } = fields;
-    return createHmac('sha256', this.#secret).update([method, path, algorithm, credential, date, expires, signedHeaders, contentType].join('\n')).digest('hex');
+    return crypto().createHmac('sha256', (this.#secret ??= crypto().randomBytes(32))).update([method, path, algorithm, credential, date, expires, signedHeaders, contentType].join('\n')).digest('hex');
   }
 }
 

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { CallEnd } from '../../sim/model.js';
 import type { Outcome } from '../../sim/outcomes.js';
 import { localTime } from '../../sim/schedule.js';
 import type { StoredAppConfig } from './campaign-settings.js';
 import type { CampaignRow, CohortUserRow } from './store.js';
+import { crypto } from '../../crypto.js';
 
 /**
  * One call attempt as Sarvam reports it: the payload POSTed to the campaign's webhook after every
@@ -84,7 +84,7 @@ function nextAction(outcome: Outcome, connected: boolean): NonNullable<AttemptPa
  */
 function attemptId(at: number, seed: string): string {
   const time = at.toString(16).padStart(12, '0').slice(-12);
-  const hash = createHash('sha1').update(seed).digest('hex');
+  const hash = crypto().createHash('sha1').update(seed).digest('hex');
   const variant = ((parseInt(hash.charAt(3), 16) & 0x3) | 0x8).toString(16);
   return `${time.slice(0, 8)}-${time.slice(8)}-7${hash.slice(0, 3)}-${variant}${hash.slice(4, 7)}-${hash.slice(7, 19)}`;
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Sandbox } from '../../store/sandboxes.js';
 import type { StoredAppConfig } from './campaign-settings.js';
 import type { CampaignRow, CohortRow, DeliveryRow } from './store.js';
+import { crypto } from '../../crypto.js';
 
 /** How Sarvam's resources read on the wire (Sarvam's "Create Campaign" page, S3, Sarvam's cohort pages and "Webhook payload" page). */
 
@@ -10,7 +10,7 @@ import type { CampaignRow, CohortRow, DeliveryRow } from './store.js';
  * so stable across resets and restarts.
  */
 export function actorEmail(sandbox: Sandbox): string {
-  return `api-key-${createHash('sha256').update(sandbox.key).digest('hex').slice(0, 8)}@example.com`;
+  return `api-key-${crypto().createHash('sha256').update(sandbox.key).digest('hex').slice(0, 8)}@example.com`;
 }
 
 /** What create, update and the status change answer, in Sarvam's "Create Campaign" page's field order. */

@@ -1,10 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { ReplyError } from '../../../engine/reply.js';
 import type { Handler, RequestContext } from '../../../engine/vendor.js';
 import { forbidden } from '../errors.js';
 import type { UploadQuery, UploadUrlSigner } from '../presigned-url.js';
 import type { AsissoStore } from '../store.js';
 import { findCampaign } from './campaigns.js';
+import { crypto } from '../../../crypto.js';
 
 interface PresignBody {
   file_name: string;
@@ -26,7 +26,7 @@ export function uploadHandlers(store: AsissoStore, signer: UploadUrlSigner): Rec
     createPresignedUploadUrl(request) {
       const body = request.body as PresignBody;
       // Dograh's code: `campaigns/{org_id}/{uuid}_{file name}`, the name reduced to letters, digits, `.`, `_`, `-`.
-      const fileKey = `campaigns/${request.sandbox.id}/${randomUUID()}_${body.file_name.replace(/[^a-zA-Z0-9._-]/g, '_')}`;
+      const fileKey = `campaigns/${request.sandbox.id}/${crypto().randomUUID()}_${body.file_name.replace(/[^a-zA-Z0-9._-]/g, '_')}`;
       const contentType = body.content_type ?? 'text/csv';
       store.insertUpload({ sandbox_id: request.sandbox.id, file_key: fileKey, content_type: contentType, max_size: body.file_size });
       const path = `/api/v1/s3/${fileKey}`;
@@ -49,7 +49,7 @@ export function uploadHandlers(store: AsissoStore, signer: UploadUrlSigner): Rec
         return { status: 400, body: { Code: 'EntityTooLarge', Message: 'Your proposed upload exceeds the maximum allowed size' } };
       }
       store.storeUpload(request.sandbox.id, fileKey, content, request.now().toISOString());
-      return { status: 200, headers: { etag: `"${createHash('md5').update(content).digest('hex')}"` } };
+      return { status: 200, headers: { etag: `"${crypto().createHash('md5').update(content).digest('hex')}"` } };
     },
 
     getCampaignSourceDownloadUrl(request) {
@@ -74,7 +74,7 @@ export function uploadHandlers(store: AsissoStore, signer: UploadUrlSigner): Rec
       if (!upload?.content) return { status: 404, body: { Code: 'NoSuchKey', Message: 'The specified key does not exist.' } };
       return {
         status: 200,
-        headers: { 'content-type': upload.content_type, etag: `"${createHash('md5').update(upload.content).digest('hex')}"` },
+        headers: { 'content-type': upload.content_type, etag: `"${crypto().createHash('md5').update(upload.content).digest('hex')}"` },
         body: upload.content.toString('utf8'),
       };
     },

@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Reply } from '../../../engine/reply.js';
 import type { Handler, RequestContext } from '../../../engine/vendor.js';
@@ -6,6 +5,7 @@ import { UntilChanged } from '../../../store/until-changed.js';
 import { presentCallLog } from '../present.js';
 import type { CallLogFilter, DialnexaStore } from '../store.js';
 import { findCampaign } from './campaigns.js';
+import { crypto } from '../../../crypto.js';
 
 interface PageQuery {
   page?: number;
@@ -46,7 +46,7 @@ function listReply(request: RequestContext, store: DialnexaStore, pages: UntilCh
     const body = { data: rows.map(presentCallLog), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } };
     // The text is the one sent: serialised once, for the tag and for the wire.
     const text = JSON.stringify(body);
-    return { body, text, etag: `W/"${hash('sha1', text, 'base64url')}"` };
+    return { body, text, etag: `W/"${crypto().hash('sha1', text, 'base64url')}"` };
   });
   if (matchesEtag(request.header('if-none-match'), etag)) return { status: 304, headers: { etag } };
   return { status: 200, body, text, headers: { etag } };
