@@ -2,7 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, describeSchemaErrors, parseYamlFile, readConfigText, type YamlFile } from '../config/yaml-file.js';
-import type { Spec } from '../engine/spec/load.js';
+import type { OperationSpec, Spec } from '../engine/spec/load.js';
 import type { VendorModule } from '../engine/vendor.js';
 import { documentedStatuses, namedExamples } from './forced-reply.js';
 import { SCENARIO_FILE_SCHEMA, type Scenario } from './scenario.js';
@@ -52,8 +52,9 @@ export function scenarioCacheEntry(path: string): [string, unknown] | undefined 
  * (`dialnexa.getCampaign.404`), then those of the scenario files. A file with a mistake stops
  * startup with its file, line and what is wrong.
  */
-export function loadScenarios(sources: ScenarioSources): Map<string, Scenario> {
-  const scenarios = builtInScenarios(sources.vendors);
+export function loadScenarios(sources: ScenarioSources): ReadonlyMap<string, Scenario> {
+  const builtIn = new BuiltInScenarios(sources.vendors);
+  const scenarios = new Map<string, Scenario>();
   for (const dir of sources.dirs) {
     if (!existsSync(dir)) throw new ConfigError(`campaign-mock: the scenarios folder ${dir} does not exist`);
     for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
@@ -64,32 +65,115 @@ export function loadScenarios(sources: ScenarioSources): Map<string, Scenario> {
       const file: YamlFile = cached === undefined ? parseScenarioFile(path, text) : { path, value: cached, locate: (at) => parseYamlFile(path, text).locate(at) };
       const raw = file.value as Omit<Scenario, 'source' | 'fixtures'> & { fixtures?: string[] };
       const scenario: Scenario = { ...raw, fixtures: raw.fixtures ?? [], source: file.path };
-      const previous = scenarios.get(scenario.name);
+      const previous = builtIn.get(scenario.name) ?? scenarios.get(scenario.name);
       if (previous) throw new ConfigError(`campaign-mock: ${file.locate(['name'])}: scenario "${scenario.name}" is already defined by ${previous.source}`);
       checkAgainstSpecs(scenario, file, sources);
       scenarios.set(scenario.name, scenario);
     }
   }
-  return scenarios;
+  return new ScenarioCatalog(builtIn, scenarios);
 }
 
-function builtInScenarios(vendors: ReadonlyMap<VendorModule, Spec>): Map<string, Scenario> {
-  const scenarios = new Map<string, Scenario>();
-  for (const [vendor, spec] of vendors) {
-    for (const op of spec.operations) {
-      for (const status of documentedStatuses(op).filter((s) => s >= 400)) {
-        const name = `${vendor.name}.${op.operationId}.${status}`;
-        scenarios.set(name, {
-          name,
-          description: `${op.method.toUpperCase()} ${op.path} answers ${status}: ${op.responses[String(status)]?.description ?? ''}`.trim(),
-          fixtures: [],
-          rules: [{ match: { vendor: vendor.name, operationId: op.operationId }, respond: { status } }],
-          source: 'built-in',
-        });
+/**
+ * The built-in scenarios, made when first asked for: by name, or all of them for a listing. There
+ * are hundreds, and making them all took some 2 ms of every start that most runs never use.
+ */
+class BuiltInScenarios {
+  readonly #made = new Map<string, Scenario>();
+  #all: Map<string, Scenario> | undefined;
+
+  constructor(private readonly vendors: ReadonlyMap<VendorModule, Spec>) {}
+
+  /** `<vendor>.<operationId>.<status>`, for a documented error status of that operation. */
+  get(name: string): Scenario | undefined {
+    const made = this.#made.get(name);
+    if (made) return made;
+    const [vendorName, operationId, status, ...rest] = name.split('.');
+    if (rest.length > 0 || !/^[45]\d\d$/.test(status ?? '')) return undefined;
+    for (const [vendor, spec] of this.vendors) {
+      if (vendor.name !== vendorName) continue;
+      const op = spec.operations.find((candidate) => candidate.operationId === operationId);
+      if (op && documentedStatuses(op).includes(Number(status))) return this.#make(vendor, op, Number(status));
+    }
+    return undefined;
+  }
+
+  /** Every one, vendor by vendor, operation by operation, in the specs' order. */
+  all(): Map<string, Scenario> {
+    if (this.#all) return this.#all;
+    const all = new Map<string, Scenario>();
+    for (const [vendor, spec] of this.vendors) {
+      for (const op of spec.operations) {
+        for (const status of documentedStatuses(op).filter((s) => s >= 400)) {
+          const scenario = this.#make(vendor, op, status);
+          all.set(scenario.name, scenario);
+        }
       }
     }
+    return (this.#all = all);
   }
-  return scenarios;
+
+  #make(vendor: VendorModule, op: OperationSpec, status: number): Scenario {
+    const name = `${vendor.name}.${op.operationId}.${status}`;
+    let scenario = this.#made.get(name);
+    if (!scenario) {
+      scenario = {
+        name,
+        description: `${op.method.toUpperCase()} ${op.path} answers ${status}: ${op.responses[String(status)]?.description ?? ''}`.trim(),
+        fixtures: [],
+        rules: [{ match: { vendor: vendor.name, operationId: op.operationId }, respond: { status } }],
+        source: 'built-in',
+      };
+      this.#made.set(name, scenario);
+    }
+    return scenario;
+  }
+}
+
+/** The built-in scenarios, then those of the files: a map whose built-in part is made as it is read. */
+class ScenarioCatalog implements ReadonlyMap<string, Scenario> {
+  #all: Map<string, Scenario> | undefined;
+
+  constructor(
+    private readonly builtIn: BuiltInScenarios,
+    private readonly files: ReadonlyMap<string, Scenario>,
+  ) {}
+
+  get(name: string): Scenario | undefined {
+    return this.files.get(name) ?? this.builtIn.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  get size(): number {
+    return this.#everything().size;
+  }
+
+  forEach(callback: (value: Scenario, key: string, map: ReadonlyMap<string, Scenario>) => void, thisArg?: unknown): void {
+    this.#everything().forEach((value, key) => callback.call(thisArg, value, key, this));
+  }
+
+  entries(): MapIterator<[string, Scenario]> {
+    return this.#everything().entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.#everything().keys();
+  }
+
+  values(): MapIterator<Scenario> {
+    return this.#everything().values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Scenario]> {
+    return this.entries();
+  }
+
+  #everything(): Map<string, Scenario> {
+    return (this.#all ??= new Map([...this.builtIn.all(), ...this.files]));
+  }
 }
 
 /** Refuses rules that could never be honoured: unknown vendors or operations, undocumented statuses. */

@@ -23,17 +23,27 @@ function folderWith(files: Record<string, string>): string {
 describe('the scenario catalog', () => {
   it('has a built-in scenario for every documented error status of every operation of every vendor', () => {
     const scenarios = loadScenarios({ dirs: [], vendors: specs, fixtures });
-    let count = 0;
+    const names: string[] = [];
     for (const [vendor, spec] of specs) {
       for (const op of spec.operations) {
         for (const status of documentedStatuses(op).filter((s) => s >= 400)) {
           const scenario = scenarios.get(`${vendor.name}.${op.operationId}.${status}`);
           expect(scenario?.rules).toEqual([{ match: { vendor: vendor.name, operationId: op.operationId }, respond: { status } }]);
-          count++;
+          names.push(`${vendor.name}.${op.operationId}.${status}`);
         }
       }
     }
-    expect(count).toBeGreaterThan(40);
+    expect(names.length).toBeGreaterThan(40);
+    // Listed, they are the same ones, built-in first and in the specs' order; nothing else answers to such a name.
+    const listed = [...loadScenarios({ dirs: [SCENARIOS_DIR], vendors: specs, fixtures }).values()];
+    expect(listed.slice(0, names.length).map((scenario) => [scenario.name, scenario.source])).toEqual(names.map((name) => [name, 'built-in']));
+    expect(listed.slice(names.length).every((scenario) => scenario.source.startsWith(SCENARIOS_DIR))).toBe(true);
+    expect(scenarios.size).toBe(names.length);
+    expect(scenarios.get('dialnexa.getCampaign.404')).toBe(scenarios.get('dialnexa.getCampaign.404'));
+    expect([...scenarios.keys()]).toContain('dialnexa.getCampaign.404');
+    for (const name of ['dialnexa.getCampaign.418', 'dialnexa.getCampaign.200', 'dialnexa.getCampaign.404.x', 'dialnexa.nope.404', 'nobody.getCampaign.404', 'dialnexa.getCampaign']) {
+      expect([name, scenarios.has(name)]).toEqual([name, false]);
+    }
   });
 
   it('reads the bundled scenario files', () => {
@@ -85,6 +95,8 @@ describe('the scenario catalog', () => {
   it('refuses a name used twice, and stops the app at startup', () => {
     const dir = folderWith({ 'a.yaml': 'name: slow-vendor\ndescription: again\nrules: []\n' });
     expect(() => createMockApp({ scenarioDirs: [dir], logger: createLogger('silent') })).toThrow(`campaign-mock: ${dir}/a.yaml:1: scenario "slow-vendor" is already defined by ${SCENARIOS_DIR}slow-vendor.yaml`);
+    const builtIn = folderWith({ 'b.yaml': 'name: sarvam.list-campaigns.401\ndescription: again\nrules: []\n' });
+    expect(() => createMockApp({ scenarioDirs: [builtIn], logger: createLogger('silent') })).toThrow(`campaign-mock: ${builtIn}/b.yaml:1: scenario "sarvam.list-campaigns.401" is already defined by built-in`);
     expect(() => createMockApp({ scenario: 'nope', logger: createLogger('silent') })).toThrow('campaign-mock: unknown scenario "nope"');
   });
 
