@@ -367,7 +367,7 @@ function startTicking(simulator: Simulator, sandboxes: SandboxRegistry, settle: 
   return timer;
 }
 
-/** The build's parsed bundled scenarios by hash; empty when there is none (a run from source). */
+/** The build's parsed bundled scenarios by their files' text; empty when there is none (a run from source). */
 function readScenarioCache(): Map<string, unknown> {
   if (!existsSync(SCENARIO_CACHE_FILE)) return new Map();
   return new Map(Object.entries(JSON.parse(readFileSync(SCENARIO_CACHE_FILE, 'utf8')) as Record<string, unknown>));

@@ -16,29 +16,9 @@ const { fileURLToPath } = requireBuiltin<typeof import('node:url')>('node:url');
 // Paths from the package root: this file runs from lib/ (tsc's output, for the build) and from dist/cli.js.
 /** The command line as `npm run build` bundles it into one script (src/build/bundle.ts), run by `dist/cli.js`. */
 export const BUNDLE_FILE = fileURLToPath(new URL('../dist/cli.bundle.cjs', import.meta.url));
-/** V8's compiled code for that script, as it stood after a start of the mock, headed by the script (see codeCache). */
+/** V8's compiled code for that script, as it stood after a start of the mock, headed by the script (see src/cli.ts). */
 export const CODE_CACHE_FILE = fileURLToPath(new URL('../dist/cli.bundle.cache', import.meta.url));
 /** The command line as tsc compiled it, run when there is no bundle. */
 export const MAIN_MODULE = new URL('../lib/main.js', import.meta.url).href;
 /** Set by `npm run build` on the one start whose compiled code `dist/cli.js` writes to CODE_CACHE_FILE at exit. */
 export const RECORD_CODE_CACHE = 'CAMPAIGN_MOCK_RECORD_CODE_CACHE';
-
-/**
- * The code cache file's content: the bundle it was made for (its length in four bytes, then the
- * bundle), then V8's data. V8 checks a cache against its own version and flags but, of the source,
- * only the length: a cache made for an edited bundle of the same length would be accepted and run
- * the old code. The bundle is compared with its copy rather than hashed: loading Node's crypto
- * module took longer than reading the copy does.
- */
-export function codeCache(bundle: Buffer, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(bundle.length);
-  return Buffer.concat([length, bundle, data]);
-}
-
-/** V8's data in a code cache file's content, if the cache was made for this bundle; undefined otherwise. */
-export function cachedDataOf(cache: Buffer, bundle: Buffer): Buffer | undefined {
-  if (cache.length < 4 || cache.readUInt32LE(0) !== bundle.length) return undefined;
-  const end = 4 + bundle.length;
-  return cache.subarray(4, end).equals(bundle) ? cache.subarray(end) : undefined;
-}

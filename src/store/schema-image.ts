@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { afterHead, headedBy } from '../headed-file.js';
 import { openMemoryDatabase } from './database.js';
 import { migrate, type Migration } from './migrations.js';
 
@@ -10,19 +11,12 @@ import { migrate, type Migration } from './migrations.js';
  * the start. A database file is always migrated the usual way.
  */
 
-/**
- * Writes the image of `migrations` for openSchemaImage, headed by what they are (their length in
- * four bytes, then migrationsText): compared, not hashed, as loading Node's crypto module would
- * cost a start more than the comparison does.
- */
+/** Writes the image of `migrations` for openSchemaImage, headed by their ids and SQL (see src/headed-file.ts). */
 export function writeSchemaImage(file: string, migrations: readonly Migration[]): void {
   const db = openMemoryDatabase();
   try {
     migrate(db, migrations);
-    const text = migrationsText(migrations);
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(text.length);
-    writeFileSync(file, Buffer.concat([length, text, db.serialize()]));
+    writeFileSync(file, headedBy(migrationsText(migrations), db.serialize()));
   } finally {
     db.close();
   }
@@ -40,9 +34,9 @@ export function openSchemaImage(file: string, migrations: readonly Migration[]):
   } catch {
     return undefined;
   }
-  const text = migrationsText(migrations);
-  if (image.length < 4 || image.readUInt32LE(0) !== text.length || !image.subarray(4, 4 + text.length).equals(text)) return undefined;
-  const db = openMemoryDatabase(image.subarray(4 + text.length));
+  const serialized = afterHead(image, migrationsText(migrations));
+  if (!serialized) return undefined;
+  const db = openMemoryDatabase(serialized);
   db.prepare('UPDATE schema_migrations SET applied_at = ?').run(new Date().toISOString());
   return db;
 }

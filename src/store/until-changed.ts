@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { prepareLater } from './deferred.js';
 
-/** How many answers a cache keeps at most; the oldest made goes first. */
+/** How many answers a cache keeps at most; the one kept first goes first. */
 const DEFAULT_CAPACITY = 64;
 
 /**
