@@ -88,12 +88,15 @@ class BuiltInScenarios {
   get(name: string): Scenario | undefined {
     const made = this.#made.get(name);
     if (made) return made;
-    const [vendorName, operationId, status, ...rest] = name.split('.');
-    if (rest.length > 0 || !/^[45]\d\d$/.test(status ?? '')) return undefined;
+    // The status is what follows the last dot; a vendor's name or an operationId may hold dots.
+    const lastDot = name.lastIndexOf('.');
+    const status = Number(name.slice(lastDot + 1));
+    if (lastDot === -1 || String(status) !== name.slice(lastDot + 1) || status < 400) return undefined;
     for (const [vendor, spec] of this.vendors) {
-      if (vendor.name !== vendorName) continue;
+      if (!name.startsWith(`${vendor.name}.`)) continue;
+      const operationId = name.slice(vendor.name.length + 1, lastDot);
       const op = spec.operations.find((candidate) => candidate.operationId === operationId);
-      if (op && documentedStatuses(op).includes(Number(status))) return this.#make(vendor, op, Number(status));
+      if (op && documentedStatuses(op).includes(status)) return this.#make(vendor, op, status);
     }
     return undefined;
   }

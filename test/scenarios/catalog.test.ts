@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { createMockApp, SCENARIOS_DIR } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { VENDORS } from '../../src/vendors/registry.js';
-import { loadSpec } from '../../src/engine/spec/load.js';
+import { loadSpec, type OperationSpec, type Spec } from '../../src/engine/spec/load.js';
+import type { VendorModule } from '../../src/engine/vendor.js';
 import { SPECS_DIR } from '../../src/app.js';
 import { loadScenarios } from '../../src/scenarios/catalog.js';
 import { documentedStatuses } from '../../src/scenarios/forced-reply.js';
@@ -41,9 +42,19 @@ describe('the scenario catalog', () => {
     expect(scenarios.size).toBe(names.length);
     expect(scenarios.get('dialnexa.getCampaign.404')).toBe(scenarios.get('dialnexa.getCampaign.404'));
     expect([...scenarios.keys()]).toContain('dialnexa.getCampaign.404');
-    for (const name of ['dialnexa.getCampaign.418', 'dialnexa.getCampaign.200', 'dialnexa.getCampaign.404.x', 'dialnexa.nope.404', 'nobody.getCampaign.404', 'dialnexa.getCampaign']) {
+    for (const name of ['dialnexa.getCampaign.418', 'dialnexa.getCampaign.200', 'dialnexa.getCampaign.404.x', 'dialnexa.getCampaign.0404', 'dialnexa.nope.404', 'nobody.getCampaign.404', 'dialnexa.getCampaign']) {
       expect([name, scenarios.has(name)]).toEqual([name, false]);
     }
+  });
+
+  it('finds a built-in scenario by name when a vendor or an operationId has dots in it', () => {
+    const [vendor, spec] = [...specs][0] as [VendorModule, Spec];
+    const op = spec.operations.find((candidate) => documentedStatuses(candidate).includes(404)) as OperationSpec;
+    const dotted = new Map([[{ ...vendor, name: 'dial.nexa' }, { ...spec, operations: [{ ...op, operationId: 'campaigns.get' }] }]]);
+    const scenarios = loadScenarios({ dirs: [], vendors: dotted, fixtures });
+    expect(scenarios.get('dial.nexa.campaigns.get.404')?.rules).toEqual([{ match: { vendor: 'dial.nexa', operationId: 'campaigns.get' }, respond: { status: 404 } }]);
+    expect([...scenarios.keys()]).toContain('dial.nexa.campaigns.get.404');
+    expect(scenarios.has('dial.nexa.campaigns.404')).toBe(false);
   });
 
   it('reads the bundled scenario files', () => {
