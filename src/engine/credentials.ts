@@ -1,5 +1,5 @@
-import type { SecurityRequirementObject, SecuritySchemeObject } from './spec/openapi.js';
 import { crypto } from '../crypto.js';
+import type { SecurityRequirementObject, SecuritySchemeObject } from './spec/openapi.js';
 
 /** What credentials are read from: a request's headers (names lowercased) and query parameters. */
 export interface CredentialSource {

@@ -1,10 +1,10 @@
+import { crypto } from '../../crypto.js';
 import { ReplyError } from '../../engine/reply.js';
 import { CsvError, MAX_FILE_ROWS, parseCsvSteps } from '../../formats/csv.js';
 import { Pacer, runSteps, runStepsPaced } from '../../pacer.js';
 import { toE164 } from '../../formats/phone.js';
 import { badRequest } from './errors.js';
 import type { QueuedRun } from './store.js';
-import { crypto } from '../../crypto.js';
 
 /**
  * Reads a campaign's CSV source as Dograh does (Dograh's code `source_sync.py`, `sources/csv.py`): headers

@@ -1,5 +1,5 @@
-import type { CampaignRow, LeadRow, ListedCallLog, WebhookRow } from './store.js';
 import { crypto } from '../../crypto.js';
+import type { CampaignRow, LeadRow, ListedCallLog, WebhookRow } from './store.js';
 
 /** How DialNexa's resources read on the wire ("Create a campaign", "Add a lead to a campaign", "List call logs for a campaign", "Register a webhook"). */
 

@@ -1,9 +1,9 @@
+import { crypto } from '../../crypto.js';
 import type { CallEnd } from '../../sim/model.js';
 import type { Outcome } from '../../sim/outcomes.js';
 import { localTime } from '../../sim/schedule.js';
 import type { StoredAppConfig } from './campaign-settings.js';
 import type { CampaignRow, CohortUserRow } from './store.js';
-import { crypto } from '../../crypto.js';
 
 /**
  * One call attempt as Sarvam reports it: the payload POSTed to the campaign's webhook after every

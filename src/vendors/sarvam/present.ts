@@ -1,7 +1,7 @@
+import { crypto } from '../../crypto.js';
 import type { Sandbox } from '../../store/sandboxes.js';
 import type { StoredAppConfig } from './campaign-settings.js';
 import type { CampaignRow, CohortRow, DeliveryRow } from './store.js';
-import { crypto } from '../../crypto.js';
 
 /** How Sarvam's resources read on the wire (Sarvam's "Create Campaign" page, S3, Sarvam's cohort pages and "Webhook payload" page). */
 

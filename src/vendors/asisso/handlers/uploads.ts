@@ -1,10 +1,10 @@
+import { crypto } from '../../../crypto.js';
 import { ReplyError } from '../../../engine/reply.js';
 import type { Handler, RequestContext } from '../../../engine/vendor.js';
 import { forbidden } from '../errors.js';
 import type { UploadQuery, UploadUrlSigner } from '../presigned-url.js';
 import type { AsissoStore } from '../store.js';
 import { findCampaign } from './campaigns.js';
-import { crypto } from '../../../crypto.js';
 
 interface PresignBody {
   file_name: string;

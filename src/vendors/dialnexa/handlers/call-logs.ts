@@ -1,11 +1,11 @@
 import type { Database } from 'better-sqlite3';
+import { crypto } from '../../../crypto.js';
 import type { Reply } from '../../../engine/reply.js';
 import type { Handler, RequestContext } from '../../../engine/vendor.js';
 import { UntilChanged } from '../../../store/until-changed.js';
 import { presentCallLog } from '../present.js';
 import type { CallLogFilter, DialnexaStore } from '../store.js';
 import { findCampaign } from './campaigns.js';
-import { crypto } from '../../../crypto.js';
 
 interface PageQuery {
   page?: number;
