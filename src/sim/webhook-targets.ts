@@ -1,5 +1,9 @@
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { onFirstUse } from '../on-first-use.js';
+
+/** Node's resolver, loaded by the first webhook that needs it, not by every start. */
+const dns = onFirstUse<typeof import('node:dns/promises')>('node:dns/promises');
 
 /** Where a webhook may be sent: the address it was checked at, to connect to that and no other. */
 export type WebhookTarget = { address: string; family: 4 | 6 } | { refused: string };
@@ -58,9 +62,7 @@ export class WebhookTargets {
       addresses = [{ address: normalise(host), family: isIP(normalise(host)) as 4 | 6 }];
     } else {
       try {
-        // Node's resolver is loaded by the first webhook that needs it, not by every start.
-        const { lookup } = await import('node:dns/promises');
-        addresses = (await lookup(host, { all: true })).map(({ address, family }) => ({ address: normalise(address), family: family as 4 | 6 }));
+        addresses = (await dns().lookup(host, { all: true })).map(({ address, family }) => ({ address: normalise(address), family: family as 4 | 6 }));
       } catch (error) {
         return { refused: `the host ${host} cannot be resolved (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
       }
@@ -81,6 +83,7 @@ export class WebhookTargets {
   #isLocal(address: string): boolean {
     return isLoopback(address) || address === '0.0.0.0' || address === '::' || this.#machineAddresses().has(address);
   }
+
   /** This machine's own addresses, read when first needed (a webhook to the mock's own port). */
   #machineAddresses(): ReadonlySet<string> {
     return (this.#localAddresses ??= new Set(
@@ -89,7 +92,6 @@ export class WebhookTargets {
         .map((info) => normalise(info?.address ?? '')),
     ));
   }
-
 }
 
 /** `::ffff:127.0.0.1` is 127.0.0.1. */

@@ -1,11 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import { request as httpRequest } from 'node:http';
-import { createRequire } from 'node:module';
 import type { LookupFunction } from 'node:net';
 import { crypto } from '../crypto.js';
 import type { Logger } from '../logger.js';
-import { WebhookTargets, type SelfAddress } from './webhook-targets.js';
+import { onFirstUse } from '../on-first-use.js';
 import { prepareLater } from '../store/deferred.js';
+import { WebhookTargets, type SelfAddress } from './webhook-targets.js';
 
 /** A webhook a vendor sends: queued inside the simulation's transaction, sent after it commits. */
 export interface OutgoingWebhook {
@@ -246,15 +246,14 @@ export class WebhookDispatcher {
   }
 }
 
-let https: typeof import('node:https') | undefined;
-
 /**
  * Node's https client, loaded with the first webhook to an https address rather than at every
  * start: it loads TLS, which nothing else needs, and that took 4 ms.
  */
+const https = onFirstUse<typeof import('node:https')>('node:https');
+
 function httpsRequest(...args: Parameters<typeof httpRequest>): ReturnType<typeof httpRequest> {
-  https ??= createRequire(import.meta.url)('node:https') as typeof import('node:https');
-  return https.request(...args);
+  return https().request(...args);
 }
 
 /**

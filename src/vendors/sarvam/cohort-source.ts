@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { onFirstUse } from '../../on-first-use.js';
 
 /**
  * Reads a cohort's source URL (Sarvam's cohort pages: a pre-signed URL of a CSV). campaign-mock is a local test
@@ -60,6 +61,9 @@ export async function readCohortSource(url: string): Promise<SourceRead> {
   }
 }
 
+/** Node's resolver, loaded by the first source URL that needs it, not by every start. */
+const dns = onFirstUse<typeof import('node:dns/promises')>('node:dns/promises');
+
 /** Why a host may not be fetched, or `undefined` when it is a loopback address or `localhost`. */
 async function loopbackRefusal(hostname: string): Promise<string | undefined> {
   const host = hostname.replace(/^\[(.*)\]$/, '$1');
@@ -68,9 +72,7 @@ async function loopbackRefusal(hostname: string): Promise<string | undefined> {
     'serve the CSV from this machine or use the upload endpoint';
   if (isIP(host) !== 0) return isLoopbackAddress(host) ? undefined : refusal;
   if (host.toLowerCase() !== 'localhost') return refusal;
-  // Node's resolver is loaded by the first source URL that needs it, not by every start.
-  const { lookup } = await import('node:dns/promises');
-  const addresses = await lookup(host, { all: true }).catch(() => []);
+  const addresses = await dns().lookup(host, { all: true }).catch(() => []);
   if (addresses.length > 0 && addresses.every((a) => isLoopbackAddress(a.address))) return undefined;
   return `campaign-mock: ${host} does not resolve to loopback addresses only (${addresses.map((a) => a.address).join(', ') || 'no address'}), so it is not fetched`;
 }
