@@ -80,7 +80,6 @@ export function loadScenarios(sources: ScenarioSources): ReadonlyMap<string, Sce
  */
 class BuiltInScenarios {
   readonly #made = new Map<string, Scenario>();
-  #all: Map<string, Scenario> | undefined;
 
   constructor(private readonly vendors: ReadonlyMap<VendorModule, Spec>) {}
 
@@ -101,9 +100,8 @@ class BuiltInScenarios {
     return undefined;
   }
 
-  /** Every one, vendor by vendor, operation by operation, in the specs' order. */
+  /** Every one, vendor by vendor, operation by operation, in the specs' order (the catalog keeps the map). */
   all(): Map<string, Scenario> {
-    if (this.#all) return this.#all;
     const all = new Map<string, Scenario>();
     for (const [vendor, spec] of this.vendors) {
       for (const op of spec.operations) {
@@ -113,7 +111,7 @@ class BuiltInScenarios {
         }
       }
     }
-    return (this.#all = all);
+    return all;
   }
 
   #make(vendor: VendorModule, op: OperationSpec, status: number): Scenario {
