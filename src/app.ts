@@ -27,7 +27,7 @@ import { ScenarioRuntime, unknownScenario } from './scenarios/runtime.js';
 import { createLogger, type Logger } from './logger.js';
 import { lockDatabaseFile, openDatabase } from './store/database.js';
 import { migrate, type Migration } from './store/migrations.js';
-import { openSchemaImage } from './store/schema-image.js';
+import { openSchemaScript } from './store/schema-script.js';
 import { Imports, importMigrations } from './store/imports.js';
 import { SandboxRegistry, sandboxMigrations, type Sandbox } from './store/sandboxes.js';
 import { simMigrations } from './sim/migrations.js';
@@ -45,8 +45,8 @@ export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.ur
 export const SPEC_CACHE_DIR = fileURLToPath(new URL('../dist/spec-cache/', import.meta.url));
 /** The bundled scenario files, parsed by the build (see loadScenarios). */
 export const SCENARIO_CACHE_FILE = fileURLToPath(new URL('../dist/scenario-cache.json', import.meta.url));
-/** The in-memory store with every shipped migration applied, written by `npm run build` (see openSchemaImage). */
-export const SCHEMA_IMAGE_FILE = fileURLToPath(new URL('../dist/schema-image.db', import.meta.url));
+/** The SQL that makes the in-memory store with every shipped migration applied, written by `npm run build` (see openSchemaScript). */
+export const SCHEMA_SCRIPT_FILE = fileURLToPath(new URL('../dist/schema-script', import.meta.url));
 /** The API reference page's script, copied there by `npm run build`. */
 export const DOCS_ASSETS_DIR = fileURLToPath(new URL('../dist/docs-assets/', import.meta.url));
 /** The inspector page's files as written (`src/inspector/page/`), and where `npm run build` puts them with uPlot. */
@@ -150,7 +150,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const migrations = storeMigrations(vendors);
   let db: Database;
   try {
-    db = (!onFile && openSchemaImage(SCHEMA_IMAGE_FILE, migrations)) || openDatabase(options.db);
+    db = (!onFile && openSchemaScript(SCHEMA_SCRIPT_FILE, migrations)) || openDatabase(options.db);
   } catch (error) {
     unlock();
     throw error;
@@ -160,7 +160,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     unlock();
   };
   try {
-    // Nothing to do on the schema image, which holds every migration.
+    // Nothing to do on a database the schema script made, which holds every migration.
     migrate(db, migrations);
   } catch (error) {
     closeDatabase();

@@ -1,12 +1,12 @@
 /**
  * Files the build writes headed by a copy of what they were made from (its length in four bytes,
  * then its bytes), so that a reader can tell, byte for byte, whether one still fits: the schema
- * image, headed by the migrations' SQL, and the code cache, headed by the bundle. Compared rather
+ * script, headed by the migrations' SQL, and the code cache, headed by the bundle. Compared rather
  * than hashed: loading Node's crypto module took a start longer than reading the copy does.
  *
  * @example
- * writeFileSync(file, headedBy(migrations, db.serialize()));
- * const image = afterHead(readFileSync(file), migrations); // undefined if the migrations changed
+ * writeFileSync(file, headedBy(migrations, Buffer.from(script)));
+ * const script = afterHead(readFileSync(file), migrations); // undefined if the migrations changed
  */
 export function headedBy(source: Buffer, content: Buffer): Buffer {
   const length = Buffer.alloc(4);

@@ -1,10 +1,10 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DOCS_ASSETS_DIR, INSPECTOR_ASSETS_DIR, INSPECTOR_PAGE_DIR, SCENARIO_CACHE_FILE, SCENARIOS_DIR, SCHEMA_IMAGE_FILE, SPEC_CACHE_DIR, SPECS_DIR, storeMigrations } from '../app.js';
+import { DOCS_ASSETS_DIR, INSPECTOR_ASSETS_DIR, INSPECTOR_PAGE_DIR, SCENARIO_CACHE_FILE, SCENARIOS_DIR, SCHEMA_SCRIPT_FILE, SPEC_CACHE_DIR, SPECS_DIR, storeMigrations } from '../app.js';
 import { parseSpecForCache } from '../engine/spec/load.js';
 import { scenarioCacheEntry } from '../scenarios/catalog.js';
-import { writeSchemaImage } from '../store/schema-image.js';
+import { writeSchemaScript } from '../store/schema-script.js';
 import { VENDORS } from '../vendors/registry.js';
 
 /**
@@ -12,7 +12,7 @@ import { VENDORS } from '../vendors/registry.js';
  * - each bundled spec parsed once, written as JSON beside a copy of the file it was parsed from
  *   (see loadSpec);
  * - each valid bundled scenario file parsed once, by its text (see loadScenarios);
- * - the in-memory store with every shipped migration applied (see openSchemaImage);
+ * - the SQL that makes the in-memory store with every shipped migration applied (see openSchemaScript);
  * - the API reference page's script (Scalar's standalone build), served by /__admin/docs
  *   without reaching any CDN;
  * - the inspector page's script and style sheet, and uPlot's browser build that draws its
@@ -31,7 +31,7 @@ const scenarios = readdirSync(SCENARIOS_DIR)
   .filter((entry) => entry !== undefined);
 writeFileSync(SCENARIO_CACHE_FILE, JSON.stringify(Object.fromEntries(scenarios)));
 
-writeSchemaImage(SCHEMA_IMAGE_FILE, storeMigrations(VENDORS));
+writeSchemaScript(SCHEMA_SCRIPT_FILE, storeMigrations(VENDORS));
 
 mkdirSync(DOCS_ASSETS_DIR, { recursive: true });
 const scalar = createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js');

@@ -41,9 +41,9 @@ export function openDatabase(path?: string): Database {
   return db;
 }
 
-/** A database in memory: empty, or read from an image that `serialize()` made (see openSchemaImage). */
-export function openMemoryDatabase(image?: Buffer): Database {
-  const db = new BetterSqlite3(image ?? ':memory:', addon());
+/** An empty database in memory. */
+export function openMemoryDatabase(): Database {
+  const db = new BetterSqlite3(':memory:', addon());
   db.pragma('foreign_keys = ON');
   return db;
 }
