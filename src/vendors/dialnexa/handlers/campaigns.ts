@@ -84,6 +84,7 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
       assertNoRetryPolicy(body);
       assertWithinConcurrencyLimit(request, body.max_concurrent_calls);
       const now = request.now();
+      const createdAt = now.toISOString();
       const scheduledAt = body.scheduled_at === undefined ? null : canonicalTime(body.scheduled_at);
       const campaign = {
         sandbox_id: request.sandbox.id,
@@ -97,8 +98,8 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
         scheduled_at: scheduledAt,
         max_retries: body.retry_config?.max_retries ?? DEFAULTS.max_retries,
         retry_interval_minutes: body.retry_config?.retry_interval_minutes ?? DEFAULTS.retry_interval_minutes,
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
+        created_at: createdAt,
+        updated_at: createdAt,
       };
       // It joins the dialer simulation with its first leads (see addLeads): a campaign without
       // leads has nothing to dial, and most campaigns a test creates never get any.
