@@ -29,6 +29,14 @@ interface ContactRow {
   outcome: Contact['outcome'];
 }
 
+/** Campaigns remembered as not simulated, at most, per sandbox (see Simulator's #absent). */
+const ABSENT_KEPT = 10_000;
+
+/** A campaign's key in the simulator's caches. */
+function dialerKey(sandboxId: number, vendor: string, ref: string): string {
+  return `${sandboxId}|${vendor}|${ref}`;
+}
+
 /**
  * The dialer simulation for every sandbox: vendors hand it their campaigns (policy, state,
  * contacts) and receive what happens through their DialerEffects. Its state lives in the
@@ -42,6 +50,13 @@ interface ContactRow {
 export class Simulator {
   /** Dialers by campaign, least recently used first. */
   readonly #dialers = new Map<string, CampaignDialer>();
+  /**
+   * Campaigns found not to be in the simulation, so that asking again costs no query: most
+   * campaigns a test creates never get a contact, and a DialNexa update asks of each. A campaign
+   * leaves it when it joins; a sandbox's entries go with its reset or a rolled-back write (forget).
+   * By sandbox, then by `vendor|ref`.
+   */
+  readonly #absent = new Map<number, Set<string>>();
   /** Earliest pending event per sandbox (sandbox time, ms); absent: not known yet. */
   readonly #nextEvent = new Map<number, number | null>();
   readonly #statements: ReturnType<typeof prepare>;
@@ -74,6 +89,7 @@ export class Simulator {
       this.#save(dialer, vendor);
     } else {
       this.#statements.insertCampaign.run(sandboxId, vendor, ref, state, JSON.stringify(policy), at);
+      this.#absent.get(sandboxId)?.delete(`${vendor}|${ref}`);
       this.#save(this.#dialer(sandboxId, vendor, ref) as CampaignDialer, vendor);
     }
     this.#nextEvent.delete(sandboxId);
@@ -110,7 +126,7 @@ export class Simulator {
    */
   deleteContacts(sandboxId: number, vendor: string, ref: string, contactRefs: readonly string[]): void {
     for (const contactRef of contactRefs) this.#statements.deleteContact.run(sandboxId, vendor, ref, contactRef);
-    this.#dialers.delete(`${sandboxId}|${vendor}|${ref}`);
+    this.#dialers.delete(dialerKey(sandboxId, vendor, ref));
     this.#nextEvent.delete(sandboxId);
   }
 
@@ -121,7 +137,7 @@ export class Simulator {
    */
   deleteCampaign(sandboxId: number, vendor: string, ref: string): void {
     this.#statements.deleteCampaign.run(sandboxId, vendor, ref);
-    this.#dialers.delete(`${sandboxId}|${vendor}|${ref}`);
+    this.#dialers.delete(dialerKey(sandboxId, vendor, ref));
     this.#nextEvent.delete(sandboxId);
   }
 
@@ -158,10 +174,12 @@ export class Simulator {
   forget(sandboxId?: number): void {
     if (sandboxId === undefined) {
       this.#dialers.clear();
+      this.#absent.clear();
       this.#nextEvent.clear();
       return;
     }
     for (const key of this.#dialers.keys()) if (key.startsWith(`${sandboxId}|`)) this.#dialers.delete(key);
+    this.#absent.delete(sandboxId);
     this.#nextEvent.delete(sandboxId);
   }
 
@@ -171,7 +189,7 @@ export class Simulator {
   }
 
   #dialer(sandboxId: number, vendor: string, ref: string): CampaignDialer | undefined {
-    const key = `${sandboxId}|${vendor}|${ref}`;
+    const key = dialerKey(sandboxId, vendor, ref);
     let dialer = this.#dialers.get(key);
     if (dialer) {
       // Now the most recently used. The dialer a caller is working on is always the newest, so
@@ -180,8 +198,17 @@ export class Simulator {
       this.#dialers.set(key, dialer);
       return dialer;
     }
+    const campaign = `${vendor}|${ref}`;
+    let absent = this.#absent.get(sandboxId);
+    if (absent?.has(campaign)) return undefined;
     const row = this.#statements.campaign.get(sandboxId, vendor, ref) as CampaignRow | undefined;
-    if (!row) return undefined;
+    if (!row) {
+      if (!absent) this.#absent.set(sandboxId, (absent = new Set()));
+      // Bounded: emptied when full, at the cost of a query again for each campaign it held.
+      else if (absent.size >= ABSENT_KEPT) absent.clear();
+      absent.add(campaign);
+      return undefined;
+    }
     const run: CampaignRun = {
       state: row.state,
       policy: JSON.parse(row.policy) as DialPolicy,

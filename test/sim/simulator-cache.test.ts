@@ -39,3 +39,42 @@ describe('the simulator cache', () => {
     expect(finished.sort()).toEqual([...campaigns].sort());
   });
 });
+
+describe('campaigns the simulator found it does not hold', () => {
+  const setUp = () => {
+    const db = openDatabase();
+    migrate(db, [...sandboxMigrations, ...simMigrations]);
+    const registry = new SandboxRegistry(db);
+    const sandbox = registry.resolve('sim_absent') as { id: number };
+    const other = registry.resolve('sim_absent_other') as { id: number };
+    return { db, sandbox, other, simulator: new Simulator(db) };
+  };
+  /** A campaign written to the simulation's table behind the simulator's back, as another writer or a rolled-back delete would leave it. */
+  const insertBehind = (db: ReturnType<typeof openDatabase>, sandboxId: number, ref: string) =>
+    db.prepare("INSERT INTO sim_campaigns (sandbox_id, vendor, ref, state, policy, cursor_ms) VALUES (?, 'test', ?, 'running', ?, 0)").run(sandboxId, ref, JSON.stringify(policy));
+
+  it('are answered without asking the database again, until they join', () => {
+    const { db, sandbox, simulator } = setUp();
+    expect(simulator.hasCampaign(sandbox.id, 'test', 'c1')).toBe(false);
+    // Asked again, the simulator answers from what it found: a row it did not write is not seen.
+    insertBehind(db, sandbox.id, 'c1');
+    expect(simulator.hasCampaign(sandbox.id, 'test', 'c1')).toBe(false);
+    db.prepare('DELETE FROM sim_campaigns').run();
+    simulator.upsertCampaign(sandbox.id, 'test', 'c1', policy, 'running', 0);
+    expect(simulator.hasCampaign(sandbox.id, 'test', 'c1')).toBe(true);
+    expect(() => simulator.addContacts(sandbox.id, 'test', 'c1', [{ ref: 'l1', phone: '+14155551000' }], 0)).not.toThrow();
+  });
+
+  it('are asked of the database again once their sandbox is forgotten (a reset, a rolled-back write), and only theirs', () => {
+    const { db, sandbox, other, simulator } = setUp();
+    expect(simulator.hasCampaign(sandbox.id, 'test', 'c1')).toBe(false);
+    expect(simulator.hasCampaign(other.id, 'test', 'c1')).toBe(false);
+    insertBehind(db, sandbox.id, 'c1');
+    insertBehind(db, other.id, 'c1');
+    simulator.forget(sandbox.id);
+    expect(simulator.hasCampaign(sandbox.id, 'test', 'c1')).toBe(true);
+    expect(simulator.hasCampaign(other.id, 'test', 'c1')).toBe(false);
+    simulator.forget();
+    expect(simulator.hasCampaign(other.id, 'test', 'c1')).toBe(true);
+  });
+});
