@@ -2,7 +2,7 @@
 // costs (startup, memory, reset, scale, the dialer). Prints a table and writes bench/results.json.
 //
 // On a machine with two or more cores the servers run on core 0 and the load generator on core 1
-// (taskset), so they do not compete. Each figure is the median of BENCH_ROUNDS rounds (default 3).
+// (taskset), so they do not compete. Each figure is the median of BENCH_ROUNDS rounds (default 5).
 // BENCH_ONLY=upload,startup measures only those parts (startup, versusPrism, reset, resetAtScale,
 // scale, dialer, upload) and keeps the other figures of bench/results.json.
 import autocannon from 'autocannon';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = 16;
 const canPin = cpus().length >= 2 && hasTaskset();
@@ -94,6 +94,8 @@ async function versusPrism() {
       row.throughputRatio = round(median(ratios.prism), 1);
       row.p99Ratio = round(median(ratios.prism99), 1);
       row.ofCeiling = round(median(ratios.ceiling), 2);
+      // Each round's ratios, so a median can be read against its spread.
+      row.perRound = { throughputRatio: ratios.prism.map((r) => round(r, 2)), p99Ratio: ratios.prism99.map((r) => round(r, 1)), ofCeiling: ratios.ceiling.map((r) => round(r, 2)) };
       rows.push(row);
     }
     return { spec: 'specs/dialnexa.yaml', operations: rows, mockIdleRssMb: idleRssMb, mockRssMb: rssMb(mock.pid) };
@@ -450,6 +452,10 @@ function printTable(results) {
     log(
       `${row.operation.padEnd(20)} ${String(row.mock.rps).padStart(11)} ${String(row.ceiling.rps).padStart(8)} ${String(row.ofCeiling).padStart(11)} ${String(row.prism.rps).padStart(12)} ${String(row.throughputRatio).padStart(8)} ${`${row.mock.p50}/${row.mock.p99}`.padStart(16)} ${`${row.prism.p50}/${row.prism.p99}`.padStart(17)} ${String(row.p99Ratio).padStart(6)}`,
     );
+  }
+  log('per round (× prism; p99 ÷):');
+  for (const row of results.versusPrism.operations) {
+    if (row.perRound) log(`  ${row.operation.padEnd(20)} ${row.perRound.throughputRatio.join(' ')}; ${row.perRound.p99Ratio.join(' ')}`);
   }
   const { startup } = results;
   log(`\nstartup to a 200 on /__admin/health: median ${startup.toHealthyMs.median} ms (runs: ${startup.toHealthyMs.runs.join(', ')}); a bare Node HTTP server, started after each: ${startup.nodeFloorMs.median} ms (runs: ${startup.nodeFloorMs.runs.join(', ')}); the mock beyond it: ${startup.beyondNodeFloorMs} ms`);
