@@ -56,10 +56,16 @@ function compileTemplate(template: string): LooseTemplate {
  * segment; routes with more literal segments first), and a loose vendor's routes as Express does.
  */
 export class OperationRouter<T> {
-  readonly #byMethod = new Map<string, Array<{ pattern: RegExp; names: string[]; value: T }>>();
+  /**
+   * By method, then by a path's first segment (lower case): the routes that could match it, in
+   * matching order. A DialNexa GET tries the 6 routes under `/v1` rather than the 19 GETs of the
+   * three vendors. Routes whose first segment is a parameter are in every list.
+   */
+  readonly #byMethod = new Map<string, { byFirst: Map<string, Route<T>[]>; anyFirst: Route<T>[] }>();
 
   constructor(routes: ReadonlyArray<{ method: string; template: string; loose: boolean; value: T }>) {
     const ordered = [...routes].sort((a, b) => literalSegments(b.template) - literalSegments(a.template));
+    const byMethod = new Map<string, Array<Route<T> & { first: string | undefined }>>();
     for (const { method, template, loose, value } of ordered) {
       const names: string[] = [];
       const source = template
@@ -71,17 +77,25 @@ export class OperationRouter<T> {
           return '([^/]+)';
         })
         .join('/');
-      const entries = this.#byMethod.get(method) ?? [];
-      entries.push({ pattern: new RegExp(loose ? `^${source}/?$` : `^${source}$`, loose ? 'i' : ''), names, value });
-      this.#byMethod.set(method, entries);
+      const first = template.split('/')[1] as string;
+      const entries = byMethod.get(method) ?? [];
+      entries.push({ pattern: new RegExp(loose ? `^${source}/?$` : `^${source}$`, loose ? 'i' : ''), names, value, first: first.startsWith('{') ? undefined : first.toLowerCase() });
+      byMethod.set(method, entries);
+    }
+    for (const [method, entries] of byMethod) {
+      const firsts = new Set(entries.flatMap(({ first }) => (first === undefined ? [] : [first])));
+      const byFirst = new Map([...firsts].map((key) => [key, entries.filter(({ first }) => first === undefined || first === key)]));
+      this.#byMethod.set(method, { byFirst, anyFirst: entries.filter(({ first }) => first === undefined) });
     }
   }
 
   /** The route of a request path (percent-encoded as sent; one with `%` is left to Hono), with its parameters. */
   match(method: string, path: string): { value: T; params: Record<string, string> } | undefined {
-    const entries = this.#byMethod.get(method);
-    if (!entries) return undefined;
-    for (const entry of entries) {
+    const routes = this.#byMethod.get(method);
+    if (!routes) return undefined;
+    const end = path.indexOf('/', 1);
+    const first = (end === -1 ? path.slice(1) : path.slice(1, end)).toLowerCase();
+    for (const entry of routes.byFirst.get(first) ?? routes.anyFirst) {
       const found = entry.pattern.exec(path);
       if (!found) continue;
       const params: Record<string, string> = {};
@@ -92,6 +106,12 @@ export class OperationRouter<T> {
     }
     return undefined;
   }
+}
+
+interface Route<T> {
+  pattern: RegExp;
+  names: string[];
+  value: T;
 }
 
 function literalSegments(template: string): number {
