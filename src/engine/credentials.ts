@@ -59,8 +59,10 @@ function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * A key's name where the key itself must not appear (logs, the journal of every tenant): the
- * first 12 hex digits of its SHA-256, the same for the same key every time.
+ * A key's name where the key itself must not appear (logs, the journal of every tenant), and what
+ * a vendor derives from the key to stay stable across resets and restarts (DialNexa's organization
+ * id, Sarvam's actor e-mail): the first 12 hex digits of its SHA-256, the same for the same key
+ * every time.
  */
 export function keyHash(key: string): string {
   let hash = knownHashes.get(key);

@@ -1,11 +1,11 @@
-import { crypto } from '../../crypto.js';
+import { keyHash } from '../../engine/credentials.js';
 import type { CampaignRow, LeadRow, ListedCallLog, WebhookRow } from './store.js';
 
 /** How DialNexa's resources read on the wire ("Create a campaign", "Add a lead to a campaign", "List call logs for a campaign", "Register a webhook"). */
 
 /** The organization id of a sandbox's key: derived from the key, so stable across resets and restarts. */
 export function organizationId(key: string): string {
-  return `org_${crypto().createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+  return `org_${keyHash(key)}`;
 }
 
 export function presentCampaign(row: CampaignRow, organization: string) {

@@ -1,4 +1,4 @@
-import { crypto } from '../../crypto.js';
+import { keyHash } from '../../engine/credentials.js';
 import type { Sandbox } from '../../store/sandboxes.js';
 import type { StoredAppConfig } from './campaign-settings.js';
 import type { CampaignRow, CohortRow, DeliveryRow } from './store.js';
@@ -10,7 +10,7 @@ import type { CampaignRow, CohortRow, DeliveryRow } from './store.js';
  * so stable across resets and restarts.
  */
 export function actorEmail(sandbox: Sandbox): string {
-  return `api-key-${crypto().createHash('sha256').update(sandbox.key).digest('hex').slice(0, 8)}@example.com`;
+  return `api-key-${keyHash(sandbox.key).slice(0, 8)}@example.com`;
 }
 
 /** What create, update and the status change answer, in Sarvam's "Create Campaign" page's field order. */

@@ -67,17 +67,6 @@ function canonicalTime(value: string): string {
 }
 
 export function campaignHandlers(store: DialnexaStore, environment: VendorEnvironment): Record<string, Handler> {
-  // The organization id is a hash of the key: worked out once per key, not on every request.
-  const organizations = new Map<string, string>();
-  const organizationOf = (request: RequestContext) => {
-    let organization = organizations.get(request.sandbox.key);
-    if (organization === undefined) {
-      organization = organizationId(request.sandbox.key);
-      organizations.set(request.sandbox.key, organization);
-    }
-    return organization;
-  };
-
   return {
     createCampaign(request) {
       const body = request.body as CreateCampaignBody;
@@ -104,12 +93,12 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
       // It joins the dialer simulation with its first leads (see addLeads): a campaign without
       // leads has nothing to dial, and most campaigns a test creates never get any.
       const created = store.insertCampaign(campaign);
-      return { status: 201, body: presentCampaign(created, organizationOf(request)) };
+      return { status: 201, body: presentCampaign(created, organizationId(request.sandbox.key)) };
     },
 
     getCampaign(request) {
       const campaign = findCampaign(store, request, request.params.id as string);
-      return { status: 200, body: presentCampaign(campaign, organizationOf(request)) };
+      return { status: 200, body: presentCampaign(campaign, organizationId(request.sandbox.key)) };
     },
 
     updateCampaign(request) {
@@ -136,7 +125,7 @@ export function campaignHandlers(store: DialnexaStore, environment: VendorEnviro
       };
       const saved = store.updateCampaign(updated);
       if (inSimulation(environment.simulator, saved)) syncCampaign(environment.simulator, saved, now.getTime());
-      const presented = presentCampaign(saved, organizationOf(request));
+      const presented = presentCampaign(saved, organizationId(request.sandbox.key));
       if (saved.status === 'paused' && campaign.status !== 'paused') sendEvent(store, environment.webhooks, saved.sandbox_id, 'campaign.paused', now.getTime(), presented);
       return { status: 200, body: presented };
     },
